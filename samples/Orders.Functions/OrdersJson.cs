@@ -1,0 +1,13 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Orders;
+
+/// <summary>Source-generated JSON for every type the Orders functions read and write.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(Order))]
+[JsonSerializable(typeof(OrderView))]
+[JsonSerializable(typeof(PlaceOrderRequest))]
+[JsonSerializable(typeof(OrderPlaced))]
+[JsonSerializable(typeof(OrderConfirmed))]
+public sealed partial class OrdersJson : JsonSerializerContext;

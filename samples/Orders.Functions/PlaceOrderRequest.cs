@@ -1,0 +1,4 @@
+namespace Orders;
+
+/// <summary>The body of <c>POST /orders</c>.</summary>
+public sealed record PlaceOrderRequest(string? CustomerId, IReadOnlyList<OrderItem>? Items);

@@ -1,0 +1,7 @@
+namespace Portable;
+
+/// <summary>The event a <see cref="TriggerKind.Schedule"/> function receives.</summary>
+/// <param name="FunctionName">The function the schedule belongs to.</param>
+/// <param name="ScheduledTime">The occurrence this invocation is for (UTC).</param>
+/// <param name="Cron">The schedule's cron expression.</param>
+public sealed record ScheduledEvent(string FunctionName, DateTimeOffset ScheduledTime, string Cron);

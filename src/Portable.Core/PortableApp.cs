@@ -1,0 +1,62 @@
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Portable.Hosting;
+
+namespace Portable;
+
+/// <summary>A built Portable app: its functions, services and resources, run by whichever platform adapter the environment calls for.</summary>
+public sealed class PortableApp
+{
+    internal PortableApp(IReadOnlyList<string> args, IServiceCollection services, FunctionCatalog catalog, JsonSerializerOptions json, TimeProvider timeProvider)
+    {
+        Args = args;
+        Services = services;
+        Catalog = catalog;
+        Json = json;
+        TimeProvider = timeProvider;
+    }
+
+    /// <summary>The command-line arguments.</summary>
+    public IReadOnlyList<string> Args { get; }
+
+    /// <summary>The app's service registrations; a platform copies them into its container.</summary>
+    public IServiceCollection Services { get; }
+
+    /// <summary>The functions, repositories, queues and topics.</summary>
+    public FunctionCatalog Catalog { get; }
+
+    /// <summary>The JSON options with the app's source-generated contexts (read-only).</summary>
+    public JsonSerializerOptions Json { get; }
+
+    /// <summary>The clock.</summary>
+    public TimeProvider TimeProvider { get; }
+
+    /// <summary>Starts building an app.</summary>
+    /// <param name="args">The command-line arguments.</param>
+    /// <returns>The builder.</returns>
+    public static PortableAppBuilder CreateBuilder(string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        return new PortableAppBuilder(args);
+    }
+
+    /// <summary>
+    /// Runs the app until the platform stops it. With <c>--describe</c> it prints the catalog as JSON and returns.
+    /// Otherwise it runs on the platform named by <c>--platform</c> or <c>PORTABLE_PLATFORM</c>, or else the one the environment
+    /// points at (<c>AWS_LAMBDA_RUNTIME_API</c>, <c>FUNCTIONS_CUSTOMHANDLER_PORT</c>, <c>K_SERVICE</c> / <c>FUNCTION_TARGET</c>), or else locally.
+    /// </summary>
+    /// <param name="cancellationToken">Stops the app.</param>
+    /// <returns>A task that completes when the app has stopped.</returns>
+    /// <exception cref="PortableConfigurationException">No platform adapter fits; the message says which ones this build carries.</exception>
+    public Task RunAsync(CancellationToken cancellationToken = default)
+    {
+        if (Args.Contains("--describe", StringComparer.Ordinal))
+        {
+            Console.Out.WriteLine(Catalog.ToJson());
+            return Task.CompletedTask;
+        }
+
+        var platform = PortablePlatforms.Select(Args, Environment.GetEnvironmentVariable);
+        return platform.RunAsync(this, cancellationToken);
+    }
+}

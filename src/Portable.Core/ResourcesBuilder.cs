@@ -1,0 +1,87 @@
+using System.Text.Json;
+using Portable.Hosting;
+using Portable.Json;
+
+namespace Portable;
+
+/// <summary>Declares the repositories, queues and topics the app uses, so that every adapter knows their names and deployment files create them.</summary>
+public sealed class ResourcesBuilder
+{
+    private readonly Dictionary<Type, (string Name, Func<JsonSerializerOptions, object> Create)> _repositories = [];
+    private readonly Dictionary<Type, (string Name, Func<JsonSerializerOptions, object> Create)> _queues = [];
+    private readonly List<string> _topics = [];
+
+    internal ResourcesBuilder()
+    {
+    }
+
+    /// <summary>Declares the repository of a document type, so that <see cref="IRepository{T}"/> can be injected.</summary>
+    /// <typeparam name="T">The document type; it needs JSON metadata in a registered context.</typeparam>
+    /// <param name="name">The collection or table name.</param>
+    /// <returns>This builder.</returns>
+    public ResourcesBuilder AddRepository<T>(string name)
+    {
+        FunctionsBuilder.ValidateName(name, "repository");
+        Declare(_repositories, typeof(T), name, "repository", json => new RepositoryDefinition<T>(name, PortableJson.GetTypeInfo<T>(json, $"repository '{name}'")));
+        return this;
+    }
+
+    /// <summary>Declares the queue of a message type, so that <see cref="IQueue{T}"/> can be injected.</summary>
+    /// <typeparam name="T">The message type; it needs JSON metadata in a registered context.</typeparam>
+    /// <param name="name">The queue name.</param>
+    /// <returns>This builder.</returns>
+    public ResourcesBuilder AddQueue<T>(string name)
+    {
+        FunctionsBuilder.ValidateName(name, "queue");
+        Declare(_queues, typeof(T), name, "queue", json => new QueueDefinition<T>(name, PortableJson.GetTypeInfo<T>(json, $"queue '{name}'")));
+        return this;
+    }
+
+    /// <summary>Declares a topic the app publishes to, so that deployment files create it even when no function here subscribes.</summary>
+    /// <param name="name">The topic name.</param>
+    /// <returns>This builder.</returns>
+    public ResourcesBuilder AddTopic(string name)
+    {
+        FunctionsBuilder.ValidateName(name, "topic");
+        if (!_topics.Contains(name, StringComparer.Ordinal)) _topics.Add(name);
+        return this;
+    }
+
+    internal FunctionCatalog Build(string appName, List<FunctionDefinition> functions, JsonSerializerOptions json)
+    {
+        var repositories = _repositories.ToDictionary(p => p.Key, p => p.Value.Create(json));
+        var queues = _queues.ToDictionary(p => p.Key, p => p.Value.Create(json));
+        var queueList = _queues.Select(p => new ResourceDescription(p.Value.Name, p.Key.Name)).ToList();
+        foreach (var consumer in functions.Where(f => f.Trigger.Kind == TriggerKind.Queue))
+        {
+            if (!queueList.Any(q => q.Name == consumer.Trigger.Name)) queueList.Add(new ResourceDescription(consumer.Trigger.Name!, consumer.InputType?.Name));
+        }
+
+        var topics = _topics.Concat(functions.Where(f => f.Trigger.Kind == TriggerKind.Topic).Select(f => f.Trigger.Name!))
+            .Distinct(StringComparer.Ordinal).ToList();
+        return new FunctionCatalog(
+            appName,
+            functions,
+            repositories,
+            queues,
+            _repositories.Select(p => new ResourceDescription(p.Value.Name, p.Key.Name)).ToList(),
+            queueList,
+            topics);
+    }
+
+    private static void Declare(Dictionary<Type, (string, Func<JsonSerializerOptions, object>)> map, Type type, string name, string what, Func<JsonSerializerOptions, object> create)
+    {
+        if (map.TryGetValue(type, out var existing) && existing.Item1 != name)
+        {
+            throw new PortableConfigurationException(
+                $"{type.Name} is declared for two {what} names, '{existing.Item1}' and '{name}'. A type has one {what}; wrap it in a distinct type for the second.");
+        }
+
+        if (map.Any(p => p.Key != type && p.Value.Item1 == name))
+        {
+            throw new PortableConfigurationException($"The {what} name '{name}' is declared for two types. Give each type its own {what}.");
+        }
+
+        map[type] = (name, create);
+    }
+}

@@ -1,0 +1,12 @@
+using System.Text.Json.Serialization;
+using Portable.Local.Queues;
+
+namespace Portable.Local;
+
+/// <summary>Source-generated JSON metadata for the local host's own documents.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(Notification))]
+[JsonSerializable(typeof(IReadOnlyList<QueueStats>))]
+[JsonSerializable(typeof(IReadOnlyList<DeadLetter>))]
+[JsonSerializable(typeof(RedriveResult))]
+internal sealed partial class LocalJsonContext : JsonSerializerContext;

@@ -1,0 +1,39 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Portable.Hosting;
+using Portable.Local.Queues;
+
+namespace Portable.Local;
+
+/// <summary>
+/// <see cref="INotifier"/> for the local host: a publish is committed, in one transaction, to the subscription queue of
+/// every <see cref="TriggerKind.Topic"/> function of the topic, which then get the queues' retries and dead-lettering.
+/// </summary>
+internal sealed partial class LocalNotifier(FunctionCatalog catalog, LocalQueueStore queues, ILogger<LocalNotifier> log) : INotifier
+{
+    public Task PublishAsync(Notification notification, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(notification);
+        cancellationToken.ThrowIfCancellationRequested();
+        var subscriptions = catalog.SubscribersOf(notification.Topic).Select(QueueDispatcher.QueueOf).ToList();
+        if (subscriptions.Count == 0)
+        {
+            LogNoSubscribers(log, notification.Topic);
+            return Task.CompletedTask;
+        }
+
+        var body = JsonSerializer.SerializeToUtf8Bytes(notification, LocalJsonContext.Default.Notification);
+        if (!queues.EnqueueFanOut("topic:" + notification.Topic, subscriptions, body, notification.DeduplicationId))
+        {
+            LogDuplicate(log, notification.Topic, notification.DeduplicationId!);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    [LoggerMessage(1, LogLevel.Debug, "Notification on {Topic} has no subscriber in this app; it is dropped, as a topic without subscriptions would")]
+    private static partial void LogNoSubscribers(ILogger logger, string topic);
+
+    [LoggerMessage(2, LogLevel.Information, "Notification on {Topic} with deduplication id {DeduplicationId} was already published; not delivered again")]
+    private static partial void LogDuplicate(ILogger logger, string topic, string deduplicationId);
+}

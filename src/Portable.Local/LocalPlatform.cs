@@ -1,0 +1,28 @@
+using Portable.Hosting;
+
+namespace Portable.Local;
+
+/// <summary>The local platform: runs a Portable app on this machine with no cloud account. Chosen when no cloud environment is detected.</summary>
+public sealed class LocalPlatform : IPortablePlatform
+{
+    private LocalPlatform()
+    {
+    }
+
+    /// <summary>The one instance, registered by the build's generated platform list.</summary>
+    public static LocalPlatform Instance { get; } = new();
+
+    /// <inheritdoc />
+    public string Name => "local";
+
+    /// <inheritdoc />
+    /// <remarks>Always true: the local host is the fallback when no cloud is detected.</remarks>
+    public bool IsDetected(Func<string, string?> environment) => true;
+
+    /// <inheritdoc />
+    public Task RunAsync(PortableApp app, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        return LocalHost.RunAsync(app, cancellationToken);
+    }
+}

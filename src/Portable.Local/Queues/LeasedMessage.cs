@@ -1,0 +1,4 @@
+namespace Portable.Local.Queues;
+
+/// <summary>A message taken from a queue, invisible to others until <see cref="VisibleUntil"/>.</summary>
+internal sealed record LeasedMessage(string Id, string Queue, byte[] Body, int Attempt, string Lease, DateTimeOffset VisibleUntil);
