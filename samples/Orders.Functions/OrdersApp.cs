@@ -14,6 +14,7 @@ public static class OrdersApp
         builder.AddJson(OrdersJson.Default);
         builder.Resources
             .AddRepository<Order>("orders")
+            .AddRepository<AuditEntry>("audits")
             .AddQueue<OrderPlaced>("order-placed")
             .AddTopic(SendConfirmation.Topic);
         builder.Functions

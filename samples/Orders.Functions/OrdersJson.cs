@@ -10,4 +10,5 @@ namespace Orders;
 [JsonSerializable(typeof(PlaceOrderRequest))]
 [JsonSerializable(typeof(OrderPlaced))]
 [JsonSerializable(typeof(OrderConfirmed))]
+[JsonSerializable(typeof(AuditEntry))]
 public sealed partial class OrdersJson : JsonSerializerContext;
