@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Runs the whole test suite on a fresh machine: restore, build (warnings are errors), every test project.
+# Ends with one line "N passed, N failed" (skipped tests count as failed) and exits non-zero unless all passed.
+set -uo pipefail
+cd "$(dirname "$0")"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+results="artifacts/test-results"
+rm -rf "$results"
+mkdir -p "$results"
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "restore"
+dotnet restore Portable.sln || { echo "0 passed, 1 failed"; exit 1; }
+step "build (Release, warnings as errors)"
+dotnet build Portable.sln -c Release --no-restore || { echo "0 passed, 1 failed"; exit 1; }
+
+step "start the emulators (Azurite, DynamoDB Local, fauxqs)"
+trap 'bash tests/emulators/stop.sh' EXIT
+bash tests/emulators/start.sh || { echo "0 passed, 1 failed"; exit 1; }
+# shellcheck disable=SC1091
+source tests/emulators/.env
+
+status=0
+for project in tests/*/*.csproj; do
+  name=$(basename "$project" .csproj)
+  step "test $name"
+  dotnet test "$project" -c Release --no-build \
+    --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" \
+    --results-directory "$results" || status=1
+done
+
+passed=0; failed=0; skipped=0; found=0
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  found=$((found + 1))
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
+  get() { echo "$counters" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p"; }
+  passed=$((passed + $(get passed)))
+  failed=$((failed + $(get failed) + $(get error) + $(get timeout) + $(get aborted)))
+  skipped=$((skipped + $(get notExecuted)))
+done
+
+projects=$(ls tests/*/*.csproj | wc -l)
+if [ "$found" -lt "$projects" ]; then
+  echo "Only $found of $projects test projects wrote results."
+  failed=$((failed + projects - found))
+fi
+if [ "$skipped" -gt 0 ]; then echo "$skipped skipped test(s) are counted as failed."; fi
+failed=$((failed + skipped))
+if [ "$passed" -eq 0 ]; then status=1; fi
+if [ "$failed" -gt 0 ]; then status=1; fi
+
+echo
+echo "$passed passed, $failed failed"
+exit $status
