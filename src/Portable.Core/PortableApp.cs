@@ -41,7 +41,8 @@ public sealed class PortableApp
     }
 
     /// <summary>
-    /// Runs the app until the platform stops it. With <c>--describe</c> it prints the catalog as JSON and returns.
+    /// Runs the app until the platform stops it. With <c>--describe</c> it prints the catalog as JSON and returns; with
+    /// <c>--write-deployment DIR</c> each adapter in the build that implements <see cref="IDeploymentWriter"/> writes its deployment files.
     /// Otherwise it runs on the platform named by <c>--platform</c> or <c>PORTABLE_PLATFORM</c>, or else the one the environment
     /// points at (<c>AWS_LAMBDA_RUNTIME_API</c>, <c>FUNCTIONS_CUSTOMHANDLER_PORT</c>, <c>K_SERVICE</c> / <c>FUNCTION_TARGET</c>), or else locally.
     /// </summary>
@@ -56,7 +57,27 @@ public sealed class PortableApp
             return Task.CompletedTask;
         }
 
+        var write = Args.ToList().IndexOf("--write-deployment");
+        if (write >= 0)
+        {
+            if (write + 1 >= Args.Count) throw new PortableConfigurationException("--write-deployment needs a folder: --write-deployment out/aws");
+            return WriteDeploymentAsync(Args[write + 1], cancellationToken);
+        }
+
         var platform = PortablePlatforms.Select(Args, Environment.GetEnvironmentVariable);
         return platform.RunAsync(this, cancellationToken);
+    }
+
+    private async Task WriteDeploymentAsync(string folder, CancellationToken cancellationToken)
+    {
+        var writers = PortablePlatforms.Registered.OfType<IDeploymentWriter>().ToList();
+        if (writers.Count == 0)
+        {
+            await Console.Out.WriteLineAsync($"No platform in this build ({string.Join(", ", PortablePlatforms.Registered.Select(p => p.Name))}) writes deployment files.").ConfigureAwait(false);
+            return;
+        }
+
+        Directory.CreateDirectory(folder);
+        foreach (var writer in writers) await writer.WriteDeploymentAsync(this, folder, cancellationToken).ConfigureAwait(false);
     }
 }
