@@ -120,9 +120,9 @@ public sealed class FunctionsBuilder
         }
 
         if (trigger.Kind == TriggerKind.Http && _registrations.FirstOrDefault(r => r.Trigger.Kind == TriggerKind.Http
-                && r.Trigger.Method == trigger.Method && string.Equals(r.Trigger.Route, trigger.Route, StringComparison.OrdinalIgnoreCase)) is { } clash)
+                && r.Trigger.Method == trigger.Method && RouteTemplate.Parse(r.Trigger.Route!).Shape == RouteTemplate.Parse(trigger.Route!).Shape) is { } clash)
         {
-            throw new PortableConfigurationException($"'{trigger.Method} {trigger.Route}' is mapped twice: to {clash.Name} and to {name}.");
+            throw new PortableConfigurationException($"'{trigger.Method} {trigger.Route}' is mapped twice (as '{clash.Trigger.Route}' too): to {clash.Name} and to {name}. Only the first could ever be reached.");
         }
 
         _services.TryAddScoped<TFunction>();

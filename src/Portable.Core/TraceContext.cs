@@ -48,7 +48,7 @@ public sealed record TraceContext
         context = null;
         if (traceParent is null || traceParent.Length < 55) return false;
         var parts = traceParent.Trim().Split('-');
-        if (parts.Length < 4 || parts[0].Length != 2 || parts[0] == "ff") return false;
+        if (parts.Length < 4 || !IsHex(parts[0], 2) || parts[0] == "ff") return false;
         if (parts[0] == "00" && parts.Length != 4) return false;
         if (!IsHex(parts[1], 32) || !IsHex(parts[2], 16) || !IsHex(parts[3], 2)) return false;
         if (parts[1].All(c => c == '0') || parts[2].All(c => c == '0')) return false;
@@ -73,6 +73,8 @@ public sealed record TraceContext
     {
         if (!IsHex(traceId, 32)) throw new ArgumentException("A trace id is 32 lower-case hex digits.", nameof(traceId));
         if (!IsHex(parentId, 16)) throw new ArgumentException("A parent id is 16 lower-case hex digits.", nameof(parentId));
+        if (traceId.All(c => c == '0')) throw new ArgumentException("A trace id cannot be all zeros.", nameof(traceId));
+        if (parentId.All(c => c == '0')) throw new ArgumentException("A parent id cannot be all zeros.", nameof(parentId));
         return new TraceContext(traceId, parentId, sampled ? "01" : "00", null);
     }
 

@@ -50,7 +50,7 @@ public sealed record CloudEvent
 
     /// <summary>Extension attributes, by their lower-case names.</summary>
     [JsonExtensionData]
-    public IDictionary<string, JsonElement>? Extensions { get; init; }
+    public IDictionary<string, JsonElement>? Extensions { get; set; }
 
     /// <summary>Reads <see cref="Data"/> as a typed value.</summary>
     /// <typeparam name="T">The payload type.</typeparam>

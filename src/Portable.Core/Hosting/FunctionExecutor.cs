@@ -59,8 +59,7 @@ public sealed partial class FunctionExecutor
         }
         catch (InvocationInputException e)
         {
-            var problem = HttpResponseData.Problem(400, "Bad Request", e.Input.Message, e.Input.Errors);
-            return AddInvocationId(problem, e.InvocationId);
+            return HttpResponseData.Problem(400, "Bad Request", e.Input.Message, e.Input.Errors, e.InvocationId);
         }
     }
 
@@ -202,12 +201,6 @@ public sealed partial class FunctionExecutor
         if (fireIn <= TimeSpan.Zero) source.Cancel();
         else source.CancelAfter(fireIn);
         return source;
-    }
-
-    private static HttpResponseData AddInvocationId(HttpResponseData response, string invocationId)
-    {
-        response.Headers["X-Portable-Invocation-Id"] = invocationId;
-        return response;
     }
 
     [LoggerMessage(1, LogLevel.Debug, "{FunctionName} completed in {ElapsedMs:0.0} ms (invocation {InvocationId})")]

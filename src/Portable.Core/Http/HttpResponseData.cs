@@ -58,11 +58,13 @@ public sealed class HttpResponseData
     /// <param name="detail">What went wrong this time.</param>
     /// <param name="errors">Field errors by JSON path, if any.</param>
     /// <returns>The response.</returns>
-    public static HttpResponseData Problem(int statusCode, string title, string? detail = null, IReadOnlyDictionary<string, string[]>? errors = null)
+    /// <param name="invocationId">The invocation, to find it in the logs; also sent as <c>X-Portable-Invocation-Id</c>.</param>
+    public static HttpResponseData Problem(int statusCode, string title, string? detail = null, IReadOnlyDictionary<string, string[]>? errors = null, string? invocationId = null)
     {
-        var problem = new ProblemDetails(title, statusCode, detail, errors is { Count: > 0 } ? errors : null);
+        var problem = new ProblemDetails(title, statusCode, detail, errors is { Count: > 0 } ? errors : null) { InvocationId = invocationId };
         var response = new HttpResponseData(statusCode) { Body = JsonSerializer.SerializeToUtf8Bytes(problem, CoreJsonContext.Default.ProblemDetails) };
         response.Headers["Content-Type"] = "application/problem+json";
+        if (invocationId is not null) response.Headers["X-Portable-Invocation-Id"] = invocationId;
         return response;
     }
 

@@ -10,12 +10,14 @@ public readonly record struct PageRequest
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(pageSize, 1000);
-        PageSize = pageSize;
+        _pageSize = pageSize;
         ContinuationToken = continuationToken;
     }
 
-    /// <summary>At most this many items.</summary>
-    public int PageSize { get; }
+    private readonly int _pageSize;
+
+    /// <summary>At most this many items; 100 for <c>default</c> or <c>new PageRequest()</c>.</summary>
+    public int PageSize => _pageSize == 0 ? 100 : _pageSize;
 
     /// <summary>The previous page's token, or null for the first page.</summary>
     public string? ContinuationToken { get; }

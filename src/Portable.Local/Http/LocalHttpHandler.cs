@@ -156,10 +156,8 @@ internal sealed partial class LocalHttpHandler(
 
     private static HttpResponseData Failed(string invocationId, string functionName)
     {
-        var response = HttpResponseData.Problem(500, "Internal Server Error",
-            $"Function '{functionName}' failed. The log has the details under invocation {invocationId}.");
-        response.Headers["X-Portable-Invocation-Id"] = invocationId;
-        return response;
+        return HttpResponseData.Problem(500, "Internal Server Error",
+            $"Function '{functionName}' failed. The log has the details under invocation {invocationId}.", invocationId: invocationId);
     }
 
     private static HttpResponseData Json(int status, string json)
