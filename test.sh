@@ -23,7 +23,7 @@ bash tests/emulators/start.sh || { echo "0 passed, 1 failed"; exit 1; }
 source tests/emulators/.env
 
 status=0
-for project in tests/*/*.csproj; do
+for project in tests/*/*.Tests.csproj; do
   name=$(basename "$project" .csproj)
   step "test $name"
   dotnet test "$project" -c Release --no-build \
@@ -42,7 +42,7 @@ for trx in "$results"/*.trx; do
   skipped=$((skipped + $(get notExecuted)))
 done
 
-projects=$(ls tests/*/*.csproj | wc -l)
+projects=$(ls tests/*/*.Tests.csproj | wc -l)
 if [ "$found" -lt "$projects" ]; then
   echo "Only $found of $projects test projects wrote results."
   failed=$((failed + projects - found))
