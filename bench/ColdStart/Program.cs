@@ -1,0 +1,97 @@
+// Measures the time from process start to the first 200 answer, for several commands in one run,
+// interleaved round by round so that machine noise falls on all of them alike, and prints medians
+// and the ratio of each to the first (the baseline).
+//
+// usage: ColdStart <rounds> <path-and-query> <name>=<command> [<name>=<command> ...]
+// A command is an executable path, or "dotnet <dll>". PORT and PORTABLE_DATA_DIR are set per start.
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+if (args.Length < 3)
+{
+    Console.Error.WriteLine("usage: ColdStart <rounds> <path-and-query> <name>=<command> [<name>=<command> ...]");
+    return 2;
+}
+
+var rounds = int.Parse(args[0], CultureInfo.InvariantCulture);
+var path = args[1];
+var targets = args.Skip(2).Select(a => (Name: a[..a.IndexOf('=', StringComparison.Ordinal)], Command: a[(a.IndexOf('=', StringComparison.Ordinal) + 1)..])).ToList();
+var samples = targets.ToDictionary(t => t.Name, _ => new List<double>());
+using var client = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.Zero, ConnectTimeout = TimeSpan.FromSeconds(1) });
+
+for (var round = 0; round <= rounds; round++)
+{
+    foreach (var (name, command) in targets)
+    {
+        var ms = await MeasureAsync(command);
+        if (round > 0) samples[name].Add(ms); // round 0 warms the disk cache and is not counted
+    }
+}
+
+var baseline = Median(samples[targets[0].Name]);
+Console.WriteLine($"{"target",-24} {"median ms",10} {"min ms",8} {"max ms",8} {"ratio",7}");
+foreach (var (name, _) in targets)
+{
+    var list = samples[name];
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"{name,-24} {Median(list),10:0.0} {list.Min(),8:0.0} {list.Max(),8:0.0} {Median(list) / baseline,7:0.00}"));
+}
+
+return 0;
+
+async Task<double> MeasureAsync(string command)
+{
+    var port = FreePort();
+    var parts = command.Split(' ', 2);
+    var info = new ProcessStartInfo(parts[0]) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+    if (parts.Length > 1) info.ArgumentList.Add(parts[1]);
+    info.Environment["PORT"] = port.ToString(CultureInfo.InvariantCulture);
+    info.Environment["PORTABLE_DATA_DIR"] = Path.Combine(Path.GetTempPath(), "coldstart-" + Guid.NewGuid().ToString("N"));
+    info.Environment["Logging__LogLevel__Default"] = "Warning";
+    var url = $"http://127.0.0.1:{port}{path}";
+    var clock = Stopwatch.StartNew();
+    using var process = Process.Start(info)!;
+    process.OutputDataReceived += (_, _) => { };
+    process.ErrorDataReceived += (_, _) => { };
+    process.BeginOutputReadLine();
+    process.BeginErrorReadLine();
+    try
+    {
+        while (clock.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            try
+            {
+                using var response = await client.GetAsync(url);
+                if (response.StatusCode == HttpStatusCode.OK) return clock.Elapsed.TotalMilliseconds;
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            await Task.Delay(1);
+        }
+
+        throw new TimeoutException($"{command} did not answer {url} within 30 s");
+    }
+    finally
+    {
+        process.Kill(entireProcessTree: true);
+        await process.WaitForExitAsync();
+        if (Directory.Exists(info.Environment["PORTABLE_DATA_DIR"])) Directory.Delete(info.Environment["PORTABLE_DATA_DIR"]!, recursive: true);
+    }
+}
+
+static double Median(List<double> values)
+{
+    var sorted = values.Order().ToList();
+    return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+}
+
+static int FreePort()
+{
+    using var listener = new TcpListener(IPAddress.Loopback, 0);
+    listener.Start();
+    return ((IPEndPoint)listener.LocalEndpoint).Port;
+}
