@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Orders;
+using Microsoft.Extensions.DependencyInjection;
 using Portable.Azure.Deployment;
 
 namespace Portable.Azure.Tests;
@@ -144,7 +144,7 @@ public sealed class DeploymentTests : IDisposable
     {
         var builder = PortableApp.CreateBuilder([]);
         builder.AddJson(TestJson.Default);
-        builder.Services.AddSingletonForTests(new Probe());
+        builder.Services.AddSingleton(new Probe());
         builder.Functions.MapEvent<OnBlobCreated>("Microsoft.Storage.BlobCreated", name: "OnBlob");
         var options = new AzureOptions();
         options.BlobTriggers["OnBlob"] = "uploads/{name}";
@@ -178,11 +178,4 @@ public sealed class DeploymentTests : IDisposable
 
     [Fact]
     public void CronWithSixFields_IsRefused() => Assert.Throws<PortableConfigurationException>(() => Ncrontab.FromCron("0 */5 * * * *"));
-}
-
-internal static class ServiceCollectionTestExtensions
-{
-    public static void AddSingletonForTests<T>(this Microsoft.Extensions.DependencyInjection.IServiceCollection services, T instance)
-        where T : class
-        => Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton(services, instance);
 }

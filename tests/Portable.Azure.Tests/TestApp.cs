@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Serialization;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Portable.Azure.Tests;
 
@@ -95,7 +96,7 @@ public static class TestApp
     public static Action<PortableAppBuilder> Configure(Probe probe) => builder =>
     {
         builder.AddJson(TestJson.Default);
-        builder.Services.AddSingletonProbe(probe);
+        builder.Services.AddSingleton(probe);
         builder.Functions
             .MapHttp<EchoRequest>("POST /order", name: "order")
             .MapHttp<EchoRequest>("GET /HttpTrigger", name: "HttpTrigger")
@@ -107,7 +108,4 @@ public static class TestApp
             .MapEvent<OnBlobCreated>("Microsoft.Storage.BlobCreated", name: "OnEvent")
             .MapTopic<OnNotice, Notification>("notices", name: "OnNotice");
     };
-
-    private static void AddSingletonProbe(this Microsoft.Extensions.DependencyInjection.IServiceCollection services, Probe probe)
-        => Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton(services, probe);
 }
