@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Start-to-first-answer: start the executable with FUNCTIONS_CUSTOMHANDLER_PORT set, poll GET /api/hello?name=Ada until it
-answers 200 'Hello, Ada', stop it. Runs the variants interleaved, N rounds, and prints medians and ratios."""
+answers 200 'Hello, Ada', stop it. Each process runs in its own folder (a crowded working directory slows a host that
+watches its content root, which would not be a fair comparison). Runs the variants interleaved, N rounds, and prints medians and ratios."""
 import os, socket, statistics, subprocess, sys, time
 
 def free_port():
@@ -11,7 +12,7 @@ def first_answer(cmd, timeout=20.0):
     env = dict(os.environ, FUNCTIONS_CUSTOMHANDLER_PORT=str(port), DOTNET_TieredPGO="1")
     request = f"GET /api/hello?name=Ada HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode()
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(cmd, env=env, cwd=os.path.dirname(cmd[0]), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         while time.perf_counter() - start < timeout:
             try:

@@ -283,6 +283,3 @@ public sealed class PayloadVectorTests : IAsyncLifetime
         Assert.Equal(400, result.StatusCode);
     }
 }
-
-[System.Text.Json.Serialization.JsonSerializable(typeof(string))]
-public sealed partial class TestJsonStrings : System.Text.Json.Serialization.JsonSerializerContext;

@@ -16,6 +16,9 @@ public sealed record Echo(string Text);
 [JsonSerializable(typeof(Echo))]
 public sealed partial class TestJson : JsonSerializerContext;
 
+[JsonSerializable(typeof(string))]
+public sealed partial class TestJsonStrings : JsonSerializerContext;
+
 /// <summary>What one invocation saw.</summary>
 public sealed record Seen(string Function, string InvocationId, string Platform, int DeliveryAttempt, IReadOnlyDictionary<string, object?> Properties, object? Input);
 
