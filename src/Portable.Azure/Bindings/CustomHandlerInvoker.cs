@@ -1,0 +1,249 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Portable.Hosting;
+
+namespace Portable.Azure.Bindings;
+
+/// <summary>
+/// Runs one custom-handler invocation (<c>POST /{FunctionName}</c> with <c>{"Data":…,"Metadata":…}</c>) through the
+/// <see cref="FunctionExecutor"/>, and answers the document the Functions host expects. A failed invocation answers 500, so the
+/// host's retries and poison queue apply; an HTTP function's failure is its <c>res</c> output (500 problem) instead. A queue
+/// message that cannot be read goes to the poison queue at once when one is configured. Used by the Kestrel handler and by
+/// Portable.Testing's Azure driver.
+/// </summary>
+internal sealed partial class CustomHandlerInvoker(
+    FunctionCatalog catalog,
+    FunctionExecutor executor,
+    AzureOptions options,
+    TimeProvider time,
+    ILogger<CustomHandlerInvoker> log,
+    IPoisonQueue? poison = null)
+{
+    private readonly HttpRouter _router = new(catalog);
+
+    public FunctionCatalog Catalog => catalog;
+
+    public async Task<HandlerResponse> InvokeAsync(string functionName, ReadOnlyMemory<byte> payload, HandlerCall call, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        var function = catalog.Find(functionName);
+        if (function is null)
+        {
+            LogUnknownFunction(log, functionName);
+            return InvocationResult.Failure(404, $"No function named '{functionName}'. This app has: {string.Join(", ", catalog.Functions.Select(f => f.Name))}.");
+        }
+
+        var invocationId = string.IsNullOrEmpty(call.InvocationId) ? Guid.NewGuid().ToString() : call.InvocationId;
+        JsonDocument document;
+        try
+        {
+            var span = payload.Span;
+            if (span.StartsWith("\uFEFF"u8)) span = span[3..];
+            document = JsonDocument.Parse(span.ToArray());
+        }
+        catch (JsonException e)
+        {
+            LogBadPayload(log, function.Name, invocationId, e.Message);
+            return InvocationResult.Failure(400, $"The invocation payload is not JSON: {e.Message}");
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            PayloadReader.TryGetProperty(root, "Data", out var data);
+            PayloadReader.TryGetProperty(root, "Metadata", out var metadata);
+            if (data.ValueKind != JsonValueKind.Object)
+            {
+                LogBadPayload(log, function.Name, invocationId, "no Data object");
+                return InvocationResult.Failure(400, "The invocation payload has no Data object; the host sends {\"Data\":{…},\"Metadata\":{…}}.");
+            }
+
+            var properties = new Dictionary<string, object?>(StringComparer.Ordinal);
+            if (function.Trigger.Kind == TriggerKind.Schedule && PayloadReader.TryFindTrigger(data, BindingNames.Timer, out var timer)
+                && PayloadReader.GetString(timer, "IsPastDue") is { } pastDue)
+            {
+                properties[BindingNames.TimerIsPastDueProperty] = pastDue == "true";
+            }
+
+            var info = CreateInfo(invocationId, call, metadata, properties);
+            return function.Trigger.Kind switch
+            {
+                TriggerKind.Http => await InvokeHttpAsync(function, data, info, cancellationToken).ConfigureAwait(false),
+                TriggerKind.Queue => await InvokeQueueAsync(function, data, metadata, info, cancellationToken).ConfigureAwait(false),
+                TriggerKind.Schedule => await RunAsync(function, info, () =>
+                {
+                    var scheduled = new ScheduledEvent(function.Name, ReadTimerTime(metadata), function.Trigger.Cron!);
+                    return executor.InvokeScheduleAsync(function, scheduled, info, cancellationToken);
+                }).ConfigureAwait(false),
+                TriggerKind.Topic => await RunAsync(function, info, () =>
+                {
+                    var cloudEvent = PayloadReader.ReadEvent(PayloadReader.FindTrigger(data, BindingNames.Event));
+                    return executor.InvokeNotificationAsync(function, PayloadReader.ReadNotification(function.Trigger.Name!, cloudEvent), info, cancellationToken);
+                }).ConfigureAwait(false),
+                _ => await InvokeEventAsync(function, data, metadata, info, invocationId, cancellationToken).ConfigureAwait(false),
+            };
+        }
+    }
+
+    private static InvocationInfo CreateInfo(string invocationId, HandlerCall call, JsonElement metadata, Dictionary<string, object?> properties)
+    {
+        var attempt = 1;
+        if (metadata.ValueKind == JsonValueKind.Object)
+        {
+            properties[BindingNames.MetadataProperty] = metadata.Clone();
+            if (PayloadReader.TryGetProperty(metadata, "RetryContext", out var retry) && retry.ValueKind == JsonValueKind.Object)
+            {
+                var retryCount = PayloadReader.GetInt(retry, "RetryCount") ?? 0;
+                properties[BindingNames.RetryContextProperty] = retry.Clone();
+                properties[BindingNames.RetryCountProperty] = retryCount;
+                properties[BindingNames.MaxRetryCountProperty] = PayloadReader.GetInt(retry, "MaxRetryCount");
+                attempt = retryCount + 1;
+            }
+
+            if (PayloadReader.GetInt(metadata, "DequeueCount") is { } dequeueCount)
+            {
+                properties[BindingNames.QueueDequeueCountProperty] = dequeueCount;
+                attempt = Math.Max(attempt, dequeueCount);
+            }
+
+            if (PayloadReader.GetString(metadata, "Id") is { } messageId) properties[BindingNames.QueueMessageIdProperty] = messageId;
+            if (PayloadReader.GetDate(metadata, "InsertionTime") is { } inserted) properties[BindingNames.QueueInsertionTimeProperty] = inserted;
+            if (PayloadReader.GetString(metadata, "PopReceipt") is { } popReceipt) properties[BindingNames.QueuePopReceiptProperty] = popReceipt;
+        }
+
+        return new InvocationInfo
+        {
+            InvocationId = invocationId,
+            Trace = TraceContext.ParseOrNew(call.TraceParent, call.TraceState),
+            DeliveryAttempt = Math.Max(1, attempt),
+            Properties = properties,
+        };
+    }
+
+    private DateTimeOffset ReadTimerTime(JsonElement metadata)
+        => PayloadReader.TryGetProperty(metadata, "sys", out var sys) && PayloadReader.GetDate(sys, "UtcNow") is { } now ? now : time.GetUtcNow();
+
+    private async Task<HandlerResponse> InvokeHttpAsync(FunctionDefinition function, JsonElement data, InvocationInfo info, CancellationToken cancellationToken)
+    {
+        HttpRequestData request;
+        try
+        {
+            request = PayloadReader.ReadHttpRequest(PayloadReader.FindTrigger(data, BindingNames.HttpRequest), options.NormalizedRoutePrefix);
+        }
+        catch (InvalidInputException e)
+        {
+            LogBadPayload(log, function.Name, info.InvocationId!, e.Message);
+            return InvocationResult.Success([e.Message], HttpResponseData.Problem(400, "Bad Request", e.Message, e.Errors, info.InvocationId));
+        }
+
+        var match = _router.Match(request.Method, request.Path);
+        if (match.Status == RouteMatchStatus.Found && match.Function == function)
+        {
+            foreach (var (name, value) in match.RouteValues!) request.RouteValues[name] = value;
+        }
+
+        try
+        {
+            var response = await executor.InvokeHttpAsync(function, request, info, cancellationToken).ConfigureAwait(false);
+            return InvocationResult.Success([], response);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            var problem = HttpResponseData.Problem(500, "Internal Server Error",
+                $"Function '{function.Name}' failed. The log has the details under invocation {info.InvocationId}.", invocationId: info.InvocationId);
+            return InvocationResult.Success([$"{function.Name} failed (invocation {info.InvocationId}): {e.GetType().Name}"], problem);
+        }
+    }
+
+    private async Task<HandlerResponse> InvokeQueueAsync(FunctionDefinition function, JsonElement data, JsonElement metadata, InvocationInfo info, CancellationToken cancellationToken)
+    {
+        byte[] message;
+        try
+        {
+            message = PayloadReader.ReadMessage(PayloadReader.FindTrigger(data, BindingNames.QueueMessage));
+        }
+        catch (InvalidInputException e)
+        {
+            LogBadPayload(log, function.Name, info.InvocationId!, e.Message);
+            return InvocationResult.Failure(400, e.Message);
+        }
+
+        try
+        {
+            await executor.InvokeMessageAsync(function, message, info, cancellationToken).ConfigureAwait(false);
+            return InvocationResult.Success([]);
+        }
+        catch (InvalidInputException e) when (poison is not null)
+        {
+            await poison.SendAsync(function.Trigger.Name!, message, cancellationToken).ConfigureAwait(false);
+            var line = $"The message {PayloadReader.GetString(metadata, "Id")} cannot be read and went to {function.Trigger.Name}-poison without retries: {e.Message}";
+            LogPoisoned(log, function.Name, info.InvocationId!, function.Trigger.Name + "-poison");
+            return InvocationResult.Success([line]);
+        }
+        catch (InvalidInputException e)
+        {
+            return InvocationResult.Failure(500, $"{function.Name} refused the message (invocation {info.InvocationId}): {e.Message}");
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return InvocationResult.Failure(500, $"{function.Name} failed (invocation {info.InvocationId}): {e.GetType().Name}: {e.Message}");
+        }
+    }
+
+    private async Task<HandlerResponse> InvokeEventAsync(FunctionDefinition function, JsonElement data, JsonElement metadata, InvocationInfo info, string invocationId, CancellationToken cancellationToken)
+    {
+        CloudEvent cloudEvent;
+        try
+        {
+            cloudEvent = data.TryGetProperty(BindingNames.Blob, out var blob) || LooksLikeBlob(metadata)
+                ? PayloadReader.ReadBlob(blob.ValueKind == JsonValueKind.Undefined ? PayloadReader.FindTrigger(data, BindingNames.Blob) : blob, metadata, invocationId)
+                : PayloadReader.ReadEvent(PayloadReader.FindTrigger(data, BindingNames.Event));
+        }
+        catch (InvalidInputException e)
+        {
+            LogBadPayload(log, function.Name, invocationId, e.Message);
+            return InvocationResult.Failure(400, e.Message);
+        }
+
+        var wanted = function.Trigger.EventType!;
+        if (wanted != "*" && !string.Equals(wanted, cloudEvent.Type, StringComparison.Ordinal))
+        {
+            LogSkipped(log, function.Name, cloudEvent.Type, wanted);
+            return InvocationResult.Success([$"{function.Name} takes {wanted} events; {cloudEvent.Type} event {cloudEvent.Id} was skipped."]);
+        }
+
+        return await RunAsync(function, info, () => executor.InvokeEventAsync(function, cloudEvent, info, cancellationToken)).ConfigureAwait(false);
+    }
+
+    private static bool LooksLikeBlob(JsonElement metadata)
+        => PayloadReader.TryGetProperty(metadata, "BlobTrigger", out _) || (PayloadReader.TryGetProperty(metadata, "Uri", out _) && PayloadReader.TryGetProperty(metadata, "Properties", out _));
+
+    private static async Task<HandlerResponse> RunAsync(FunctionDefinition function, InvocationInfo info, Func<Task> call)
+    {
+        try
+        {
+            await call().ConfigureAwait(false);
+            return InvocationResult.Success([]);
+        }
+        catch (InvalidInputException e)
+        {
+            return InvocationResult.Failure(400, $"{function.Name} refused its input (invocation {info.InvocationId}): {e.Message}");
+        }
+        catch (Exception e)
+        {
+            return InvocationResult.Failure(500, $"{function.Name} failed (invocation {info.InvocationId}): {e.GetType().Name}: {e.Message}");
+        }
+    }
+
+    [LoggerMessage(1, LogLevel.Warning, "The host invoked {FunctionName}, which this app does not have")]
+    private static partial void LogUnknownFunction(ILogger logger, string functionName);
+
+    [LoggerMessage(2, LogLevel.Warning, "{FunctionName}: the invocation payload was refused (invocation {InvocationId}): {Reason}")]
+    private static partial void LogBadPayload(ILogger logger, string functionName, string invocationId, string reason);
+
+    [LoggerMessage(3, LogLevel.Warning, "{FunctionName}: an unreadable message went to {PoisonQueue} without retries (invocation {InvocationId})")]
+    private static partial void LogPoisoned(ILogger logger, string functionName, string invocationId, string poisonQueue);
+
+    [LoggerMessage(4, LogLevel.Information, "{FunctionName} skipped a {EventType} event; it takes {Wanted}")]
+    private static partial void LogSkipped(ILogger logger, string functionName, string eventType, string wanted);
+}

@@ -1,0 +1,59 @@
+using System.Text.Json;
+using Azure.Storage.Queues;
+using Portable.Hosting;
+
+namespace Portable.Azure.Data;
+
+/// <summary>
+/// <see cref="IQueue{T}"/> on Storage Queues: the message is the JSON document, base64-encoded as the Functions queue trigger
+/// expects; a delay is the message's initial visibility timeout. Storage Queues have no deduplication, so a deduplication id
+/// is not enforced (consumers must be idempotent, as with any at-least-once queue).
+/// </summary>
+internal sealed class StorageQueue<T> : IQueue<T>
+{
+    private readonly QueueDefinition<T> _definition;
+    private readonly QueueClient _queue;
+    private readonly Lazy<Task> _created;
+
+    public StorageQueue(FunctionCatalog catalog, AzureStorageClients clients)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(clients);
+        _definition = catalog.GetQueue<T>();
+        _queue = clients.Queues.GetQueueClient(_definition.Name);
+        _created = new Lazy<Task>(() => _queue.CreateIfNotExistsAsync());
+    }
+
+    public async Task SendAsync(T message, SendOptions? options, CancellationToken cancellationToken)
+    {
+        var delay = Validate(options);
+        await _created.Value.ConfigureAwait(false);
+        var body = BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(message, _definition.TypeInfo));
+        await _queue.SendMessageAsync(body, delay, timeToLive: null, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task SendBatchAsync(IEnumerable<T> messages, SendOptions? options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        var list = messages.ToList();
+        var delay = Validate(options);
+        if (list.Count == 0) return;
+        await _created.Value.ConfigureAwait(false);
+        // Storage Queues take one message a request: send them concurrently, a few at a time.
+        await Parallel.ForEachAsync(list, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (message, token) =>
+        {
+            var body = BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(message, _definition.TypeInfo));
+            await _queue.SendMessageAsync(body, delay, timeToLive: null, token).ConfigureAwait(false);
+        }).ConfigureAwait(false);
+    }
+
+    private static TimeSpan? Validate(SendOptions? options)
+    {
+        if (options?.Delay is { } delay && (delay < TimeSpan.Zero || delay > TimeSpan.FromMinutes(15)))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), delay, "A message delay is from zero to 15 minutes, as on every platform Portable supports.");
+        }
+
+        return options?.Delay is { } d && d > TimeSpan.Zero ? d : null;
+    }
+}

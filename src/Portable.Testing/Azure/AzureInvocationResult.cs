@@ -1,0 +1,30 @@
+using System.Text.Json;
+
+namespace Portable.Testing;
+
+/// <summary>What the Azure custom handler answered to one invocation.</summary>
+/// <param name="StatusCode">The handler's HTTP status; 2xx means the invocation succeeded.</param>
+/// <param name="Outputs">The <c>Outputs</c> object: output binding name to value, such as <c>res</c> for an HTTP function.</param>
+/// <param name="Logs">The <c>Logs</c> lines.</param>
+/// <param name="ReturnValue">The <c>ReturnValue</c> (JSON null when there is none).</param>
+/// <param name="Json">The whole answer as JSON text.</param>
+public sealed record AzureInvocationResult(int StatusCode, JsonElement Outputs, IReadOnlyList<string> Logs, JsonElement ReturnValue, string Json)
+{
+    /// <summary>Whether the handler answered 2xx, so the host counts the invocation as succeeded.</summary>
+    public bool Succeeded => StatusCode is >= 200 and < 300;
+
+    internal static AzureInvocationResult Parse(int statusCode, byte[] body)
+    {
+        using var document = JsonDocument.Parse(body);
+        var root = document.RootElement;
+        var logs = root.TryGetProperty("Logs", out var lines) && lines.ValueKind == JsonValueKind.Array
+            ? lines.EnumerateArray().Select(l => l.GetString() ?? "").ToList()
+            : [];
+        return new AzureInvocationResult(
+            statusCode,
+            root.GetProperty("Outputs").Clone(),
+            logs,
+            root.GetProperty("ReturnValue").Clone(),
+            System.Text.Encoding.UTF8.GetString(body));
+    }
+}
