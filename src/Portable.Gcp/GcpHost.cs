@@ -4,8 +4,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Portable.Gcp.Auth;
+using Portable.Gcp.Firestore;
 using Portable.Gcp.Http;
 using Portable.Gcp.Logging;
+using Portable.Gcp.PubSub;
 using Portable.Hosting;
 
 namespace Portable.Gcp;
@@ -66,6 +69,13 @@ internal static class GcpHost
         services.TryAddSingleton(app.TimeProvider);
         services.TryAddSingleton(settings);
         services.TryAddSingleton(sp => new FunctionExecutor("gcp", sp, app.TimeProvider));
+        services.TryAddSingleton(_ => new GoogleApiHttp(new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = TimeSpan.FromSeconds(60) }));
+        services.TryAddSingleton(sp => new GoogleAccessTokenSource(sp.GetRequiredService<GoogleApiHttp>().Client, settings, app.TimeProvider));
+        services.TryAddSingleton(sp => new GoogleApiClient(sp.GetRequiredService<GoogleApiHttp>().Client, sp.GetRequiredService<GoogleAccessTokenSource>(), settings));
+        services.TryAddSingleton<PubSubPublisher>();
+        services.TryAddSingleton(typeof(IRepository<>), typeof(FirestoreRepository<>));
+        services.TryAddSingleton(typeof(IQueue<>), typeof(PubSubQueue<>));
+        services.TryAddSingleton<INotifier, PubSubNotifier>();
     }
 
     internal static FunctionDefinition SelectFunction(FunctionCatalog catalog, GcpSettings settings)

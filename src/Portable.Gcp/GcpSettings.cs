@@ -23,6 +23,21 @@ internal sealed class GcpSettings
 
     public long MaxRequestBodyBytes { get; init; } = 32 * 1024 * 1024;
 
+    /// <summary><c>FIRESTORE_EMULATOR_HOST</c> (host:port): Firestore over plain HTTP, without credentials.</summary>
+    public string? FirestoreEmulatorHost { get; init; }
+
+    /// <summary><c>PUBSUB_EMULATOR_HOST</c> (host:port): Pub/Sub over plain HTTP, without credentials.</summary>
+    public string? PubSubEmulatorHost { get; init; }
+
+    /// <summary>The Firestore database id (<c>FIRESTORE_DATABASE</c>); <c>(default)</c> unless set.</summary>
+    public string FirestoreDatabase { get; init; } = "(default)";
+
+    /// <summary>The metadata server (<c>GCE_METADATA_HOST</c>), <c>metadata.google.internal</c> unless set.</summary>
+    public string MetadataHost { get; init; } = "metadata.google.internal";
+
+    /// <summary>A credentials file (<c>GOOGLE_APPLICATION_CREDENTIALS</c>): a service account key or an authorized user.</summary>
+    public string? CredentialsFile { get; init; }
+
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
     public static GcpSettings Read(IReadOnlyList<string> args, Func<string, string?> environment)
@@ -51,6 +66,11 @@ internal sealed class GcpSettings
             SignatureType = signature,
             BindAllAddresses = !string.IsNullOrEmpty(environment("K_SERVICE")) || !string.IsNullOrEmpty(environment("DOTNET_RUNNING_IN_CONTAINER")),
             ProjectId = NullIfEmpty(environment("GOOGLE_CLOUD_PROJECT") ?? environment("GCP_PROJECT") ?? environment("GCLOUD_PROJECT")),
+            FirestoreEmulatorHost = NullIfEmpty(environment("FIRESTORE_EMULATOR_HOST")),
+            PubSubEmulatorHost = NullIfEmpty(environment("PUBSUB_EMULATOR_HOST")),
+            FirestoreDatabase = NullIfEmpty(environment("FIRESTORE_DATABASE")) ?? "(default)",
+            MetadataHost = NullIfEmpty(environment("GCE_METADATA_HOST")) ?? "metadata.google.internal",
+            CredentialsFile = NullIfEmpty(environment("GOOGLE_APPLICATION_CREDENTIALS")),
         };
     }
 
