@@ -23,7 +23,8 @@ def first_200(command):
     for name in ("K_SERVICE", "DOTNET_RUNNING_IN_CONTAINER", "PORTABLE_PLATFORM"):
         env.pop(name, None)
     start = time.perf_counter()
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd="/tmp")
+    # Run from the app's own folder, as the container's WORKDIR /app would.
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=os.path.dirname(command[-1]))
     try:
         while time.perf_counter() - start < 30:
             try:
