@@ -159,8 +159,9 @@ internal sealed class FakeGoogleApis : IAsyncDisposable
         bool more;
         lock (_gate)
         {
-            var all = _documents.Where(d => d.Key.StartsWith(collection + "/", StringComparison.Ordinal) && string.CompareOrdinal(d.Key, collection + "/" + after) > 0 && (after.Length > 0 || true))
-                .Where(d => after.Length == 0 || string.CompareOrdinal(d.Key[(collection.Length + 1)..], after) > 0)
+            // Documents of the collection after the page token's id, in name order.
+            var all = _documents
+                .Where(d => d.Key.StartsWith(collection + "/", StringComparison.Ordinal) && string.CompareOrdinal(d.Key[(collection.Length + 1)..], after) > 0)
                 .OrderBy(d => d.Key, StringComparer.Ordinal).ToList();
             page = all.Take(size).ToList();
             more = all.Count > size;
