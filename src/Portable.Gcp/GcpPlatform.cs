@@ -1,0 +1,44 @@
+using Portable.Gcp.Deployment;
+using Portable.Hosting;
+
+namespace Portable.Gcp;
+
+/// <summary>
+/// The Google Cloud platform: runs a Portable app as a Cloud Run function (the Functions Framework contract: an HTTP server on
+/// <c>PORT</c> serving the function <c>FUNCTION_TARGET</c> names). Detected when <c>K_SERVICE</c> or <c>FUNCTION_TARGET</c> is set.
+/// </summary>
+public sealed class GcpPlatform : IPortablePlatform, IDeploymentWriter
+{
+    private GcpPlatform()
+    {
+    }
+
+    /// <summary>The one instance, registered by the build's generated platform list.</summary>
+    public static GcpPlatform Instance { get; } = new();
+
+    /// <inheritdoc />
+    public string Name => "gcp";
+
+    /// <inheritdoc />
+    public bool IsDetected(Func<string, string?> environment)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        return !string.IsNullOrEmpty(environment("K_SERVICE")) || !string.IsNullOrEmpty(environment("FUNCTION_TARGET"));
+    }
+
+    /// <inheritdoc />
+    public Task RunAsync(PortableApp app, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        return GcpHost.RunAsync(app, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Writes a <c>Dockerfile</c> for the published app and <c>gcp-deploy.md</c> with one <c>gcloud</c> command per function.</remarks>
+    public Task WriteDeploymentAsync(PortableApp app, string outputDirectory, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        ArgumentException.ThrowIfNullOrEmpty(outputDirectory);
+        return ContainerRecipeWriter.WriteAsync(app, outputDirectory, cancellationToken);
+    }
+}

@@ -1,0 +1,89 @@
+using System.Globalization;
+
+namespace Portable.Gcp;
+
+/// <summary>
+/// How the GCP host runs, read from the variables Cloud Run functions sets (and the Functions Framework's command-line options):
+/// <c>PORT</c>, <c>FUNCTION_TARGET</c> / <c>--target</c>, <c>FUNCTION_SIGNATURE_TYPE</c> / <c>--signature-type</c>,
+/// <c>K_SERVICE</c> or <c>DOTNET_RUNNING_IN_CONTAINER</c> for the bind address, and the project id.
+/// </summary>
+internal sealed class GcpSettings
+{
+    public static readonly string[] SignatureTypes = ["http", "event", "cloudevent", "typed"];
+
+    public int Port { get; init; } = 8080;
+
+    public string? Target { get; init; }
+
+    public string? SignatureType { get; init; }
+
+    public bool BindAllAddresses { get; init; }
+
+    public string? ProjectId { get; init; }
+
+    public long MaxRequestBodyBytes { get; init; } = 32 * 1024 * 1024;
+
+    /// <summary><c>FIRESTORE_EMULATOR_HOST</c> (host:port): Firestore over plain HTTP, without credentials.</summary>
+    public string? FirestoreEmulatorHost { get; init; }
+
+    /// <summary><c>PUBSUB_EMULATOR_HOST</c> (host:port): Pub/Sub over plain HTTP, without credentials.</summary>
+    public string? PubSubEmulatorHost { get; init; }
+
+    /// <summary>The Firestore database id (<c>FIRESTORE_DATABASE</c>); <c>(default)</c> unless set.</summary>
+    public string FirestoreDatabase { get; init; } = "(default)";
+
+    /// <summary>The metadata server (<c>GCE_METADATA_HOST</c>), <c>metadata.google.internal</c> unless set.</summary>
+    public string MetadataHost { get; init; } = "metadata.google.internal";
+
+    /// <summary>A credentials file (<c>GOOGLE_APPLICATION_CREDENTIALS</c>): a service account key or an authorized user.</summary>
+    public string? CredentialsFile { get; init; }
+
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    public static GcpSettings Read(IReadOnlyList<string> args, Func<string, string?> environment)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(environment);
+        var portText = Option(args, "--port") ?? environment("PORT");
+        var port = 8080;
+        if (!string.IsNullOrWhiteSpace(portText)
+            && (!int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out port) || port > 65535))
+        {
+            throw new PortableConfigurationException($"PORT is '{portText}', which is not a port number (0 to 65535).");
+        }
+
+        var signature = (Option(args, "--signature-type") ?? environment("FUNCTION_SIGNATURE_TYPE"))?.Trim().ToLowerInvariant();
+        if (string.IsNullOrEmpty(signature)) signature = null;
+        if (signature is not null && !SignatureTypes.Contains(signature))
+        {
+            throw new PortableConfigurationException($"FUNCTION_SIGNATURE_TYPE is '{signature}'. Use {string.Join(", ", SignatureTypes)}.");
+        }
+
+        return new GcpSettings
+        {
+            Port = port,
+            Target = NullIfEmpty(Option(args, "--target") ?? environment("FUNCTION_TARGET")),
+            SignatureType = signature,
+            BindAllAddresses = !string.IsNullOrEmpty(environment("K_SERVICE")) || !string.IsNullOrEmpty(environment("DOTNET_RUNNING_IN_CONTAINER")),
+            ProjectId = NullIfEmpty(environment("GOOGLE_CLOUD_PROJECT") ?? environment("GCP_PROJECT") ?? environment("GCLOUD_PROJECT")),
+            FirestoreEmulatorHost = NullIfEmpty(environment("FIRESTORE_EMULATOR_HOST")),
+            PubSubEmulatorHost = NullIfEmpty(environment("PUBSUB_EMULATOR_HOST")),
+            FirestoreDatabase = NullIfEmpty(environment("FIRESTORE_DATABASE")) ?? "(default)",
+            MetadataHost = NullIfEmpty(environment("GCE_METADATA_HOST")) ?? "metadata.google.internal",
+            CredentialsFile = NullIfEmpty(environment("GOOGLE_APPLICATION_CREDENTIALS")),
+        };
+    }
+
+    private static string? Option(IReadOnlyList<string> args, string name)
+    {
+        for (var i = 0; i < args.Count; i++)
+        {
+            if (args[i] == name && i + 1 < args.Count) return args[i + 1];
+            if (args[i].StartsWith(name + "=", StringComparison.Ordinal)) return args[i][(name.Length + 1)..];
+        }
+
+        return null;
+    }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}

@@ -1,0 +1,192 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Portable.Gcp.Events;
+using Portable.Gcp.PubSub;
+using Portable.Hosting;
+
+namespace Portable.Gcp.Http;
+
+/// <summary>
+/// The Functions Framework contract for the one function <c>FUNCTION_TARGET</c> names: every request (but <c>/robots.txt</c> and
+/// <c>/favicon.ico</c>, which answer 404) reaches it. An HTTP function gets the method and path unchanged; an event function a
+/// CloudEvent (binary or structured, or converted from a legacy event or a push envelope); a queue or topic function the Pub/Sub
+/// message; a scheduled function the Cloud Scheduler occurrence. An unreadable event answers 400, a failure 500 with
+/// <c>X-Google-Status: crash</c>.
+/// </summary>
+internal sealed partial class GcpFunctionHandler
+{
+    private readonly FunctionExecutor _executor;
+    private readonly ILogger _log;
+    private readonly TimeProvider _time;
+    private readonly RouteTemplate? _route;
+    private readonly bool _legacyShape;
+
+    public GcpFunctionHandler(FunctionDefinition function, string? signatureType, FunctionExecutor executor, ILogger log, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(function);
+        ArgumentNullException.ThrowIfNull(executor);
+        ArgumentNullException.ThrowIfNull(log);
+        CheckSignature(function, signatureType);
+        Function = function;
+        _executor = executor;
+        _log = log;
+        _time = time ?? TimeProvider.System;
+        _route = function.Trigger.Kind == TriggerKind.Http ? RouteTemplate.Parse(function.Trigger.Route!) : null;
+        _legacyShape = signatureType == "event";
+    }
+
+    public FunctionDefinition Function { get; }
+
+    public async Task<HttpResponseData> HandleAsync(HttpRequestData request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Path is "/robots.txt" or "/favicon.ico") return new HttpResponseData(404);
+
+        var trace = GcpTrace.FromHeaders(request.Headers);
+        using var scope = _log.BeginScope(new TraceScope(trace));
+        var info = new InvocationInfo { InvocationId = Guid.NewGuid().ToString("N"), Trace = trace };
+        try
+        {
+            return Function.Trigger.Kind switch
+            {
+                TriggerKind.Http => await InvokeHttpAsync(request, info, cancellationToken).ConfigureAwait(false),
+                TriggerKind.Event => await InvokeEventAsync(request, info, cancellationToken).ConfigureAwait(false),
+                TriggerKind.Queue or TriggerKind.Topic => await InvokeMessageAsync(request, info, cancellationToken).ConfigureAwait(false),
+                _ => await InvokeScheduleAsync(request, info, cancellationToken).ConfigureAwait(false),
+            };
+        }
+        catch (InvalidInputException e)
+        {
+            LogRefused(_log, Function.Name, request.Method, request.Path, e.Message);
+            return HttpResponseData.Problem(400, "Bad Request", e.Message, e.Errors, info.InvocationId);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // The executor has logged the failure with its invocation id.
+            var response = HttpResponseData.Problem(500, "Internal Server Error",
+                $"Function '{Function.Name}' failed. The log has the details under invocation {info.InvocationId}.", invocationId: info.InvocationId);
+            response.Headers["X-Google-Status"] = "crash";
+            return response;
+        }
+    }
+
+    private async Task<HttpResponseData> InvokeHttpAsync(HttpRequestData request, InvocationInfo info, CancellationToken cancellationToken)
+    {
+        if (_route!.TryMatch(request.Path, out var values))
+        {
+            foreach (var (name, value) in values) request.RouteValues[name] = value;
+        }
+        else if (_route.Parameters.Any())
+        {
+            return HttpResponseData.NotFound($"Function '{Function.Name}' serves {_route.Text}; {request.Path} does not match it, so its parameters are unknown.");
+        }
+
+        return await _executor.InvokeHttpAsync(Function, request, info, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<HttpResponseData> InvokeEventAsync(HttpRequestData request, InvocationInfo info, CancellationToken cancellationToken)
+    {
+        var incoming = GcpEventReader.Read(request);
+        if (incoming.Mode == "push" && incoming.CloudEvent.Source == PubSubEvents.UnknownTopicSource) LogUnknownTopic(_log, request.Path);
+        var properties = new Dictionary<string, object?>(StringComparer.Ordinal);
+        if (incoming.Legacy is not null) properties[GcpFunctionContextExtensions.LegacyEventProperty] = incoming.Legacy;
+        else if (_legacyShape) properties[GcpFunctionContextExtensions.LegacyEventProperty] = CloudEventToLegacyConverter.Convert(incoming.CloudEvent);
+        await _executor.InvokeEventAsync(Function, incoming.CloudEvent, info with { InvocationId = incoming.CloudEvent.Id, Properties = properties }, cancellationToken).ConfigureAwait(false);
+        return new HttpResponseData(200);
+    }
+
+    private async Task<HttpResponseData> InvokeMessageAsync(HttpRequestData request, InvocationInfo info, CancellationToken cancellationToken)
+    {
+        var message = PubSubEvents.ToMessage(GcpEventReader.Read(request).CloudEvent);
+        info = info with { InvocationId = message.MessageId ?? info.InvocationId, DeliveryAttempt = message.DeliveryAttempt, Properties = Properties(message) };
+        if (Function.Trigger.Kind == TriggerKind.Queue)
+        {
+            await _executor.InvokeMessageAsync(Function, message.Data, info, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            var attributes = new Dictionary<string, string>(message.Attributes, StringComparer.Ordinal);
+            attributes.Remove(PubSubAttributes.Subject, out var subject);
+            attributes.Remove(PubSubAttributes.DeduplicationId, out var deduplicationId);
+            var notification = new Notification(Function.Trigger.Name!, Encoding.UTF8.GetString(message.Data.Span))
+            {
+                Subject = subject,
+                DeduplicationId = deduplicationId,
+                Attributes = attributes,
+            };
+            await _executor.InvokeNotificationAsync(Function, notification, info, cancellationToken).ConfigureAwait(false);
+        }
+
+        return new HttpResponseData(204);
+    }
+
+    private async Task<HttpResponseData> InvokeScheduleAsync(HttpRequestData request, InvocationInfo info, CancellationToken cancellationToken)
+    {
+        DateTimeOffset? scheduled = null;
+        if (request.Headers["X-CloudScheduler-ScheduleTime"] is { Length: > 0 } header)
+        {
+            scheduled = DateTimeOffset.TryParse(header, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t)
+                ? t
+                : throw new InvalidInputException("X-CloudScheduler-ScheduleTime", $"'{header}' is not an RFC 3339 time.");
+        }
+        else if (GcpEventReader.IsBinaryCloudEvent(request) || GcpEventReader.IsStructuredCloudEvent(request) || LooksLikeJsonEvent(request))
+        {
+            // Cloud Scheduler publishing to a Pub/Sub topic, delivered by push or as a messagePublished CloudEvent.
+            var incoming = GcpEventReader.Read(request);
+            scheduled = incoming.CloudEvent.Type == EventMapping.MessagePublished ? PubSubEvents.ToMessage(incoming.CloudEvent).PublishTime : incoming.CloudEvent.Time;
+        }
+
+        var occurrence = new ScheduledEvent(Function.Name, scheduled ?? _time.GetUtcNow(), Function.Trigger.Cron!);
+        var jobName = request.Headers["X-CloudScheduler-JobName"];
+        if (jobName is not null) info = info with { Properties = new Dictionary<string, object?>(StringComparer.Ordinal) { ["gcp.scheduler.jobName"] = jobName } };
+        await _executor.InvokeScheduleAsync(Function, occurrence, info, cancellationToken).ConfigureAwait(false);
+        return new HttpResponseData(204);
+    }
+
+    private static bool LooksLikeJsonEvent(HttpRequestData request)
+    {
+        if (request.Body.IsEmpty || request.ContentType?.Contains("json", StringComparison.OrdinalIgnoreCase) != true) return false;
+        try
+        {
+            using var document = GcpEventReader.ParseBody(request.Body);
+            return PubSubEvents.IsPushEnvelope(document.RootElement);
+        }
+        catch (InvalidInputException)
+        {
+            return false;
+        }
+    }
+
+    private static Dictionary<string, object?> Properties(PubSubMessage message) => new(StringComparer.Ordinal)
+    {
+        [GcpFunctionContextExtensions.MessageIdProperty] = message.MessageId,
+        [GcpFunctionContextExtensions.PublishTimeProperty] = message.PublishTime,
+        [GcpFunctionContextExtensions.AttributesProperty] = message.Attributes,
+        [GcpFunctionContextExtensions.SubscriptionProperty] = message.Subscription,
+    };
+
+    private static void CheckSignature(FunctionDefinition function, string? signatureType)
+    {
+        if (signatureType is null) return;
+        var kind = function.Trigger.Kind;
+        var fits = signatureType switch
+        {
+            "http" => kind == TriggerKind.Http,
+            "typed" => kind == TriggerKind.Http && function.InputType is not null,
+            _ => kind != TriggerKind.Http,
+        };
+        if (!fits)
+        {
+            throw new PortableConfigurationException(
+                $"FUNCTION_SIGNATURE_TYPE is '{signatureType}', but function '{function.Name}' is a {function.Trigger}. " +
+                "Use http (or typed for a typed function) for HTTP functions, cloudevent or event for the others, or leave the variable unset.");
+        }
+    }
+
+    [LoggerMessage(1, LogLevel.Warning, "{FunctionName} refused {Method} {Path}: {Reason}")]
+    private static partial void LogRefused(ILogger logger, string functionName, string method, string path, string reason);
+
+    [LoggerMessage(2, LogLevel.Warning, "A Pub/Sub push arrived on {Path}, which does not name its topic (/projects/PROJECT/topics/TOPIC); the event source says unknown-topic!")]
+    private static partial void LogUnknownTopic(ILogger logger, string path);
+}

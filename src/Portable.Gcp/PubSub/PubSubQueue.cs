@@ -1,0 +1,33 @@
+using System.Text.Json;
+using Portable.Hosting;
+
+namespace Portable.Gcp.PubSub;
+
+/// <summary>
+/// <see cref="IQueue{T}"/> on Pub/Sub: the queue is a topic of the same name, and its push subscription delivers to the queue
+/// function. A deduplication id travels as the <c>portable-deduplication-id</c> attribute. Pub/Sub has no delayed delivery, so a
+/// delay is refused rather than ignored.
+/// </summary>
+internal sealed class PubSubQueue<T>(FunctionCatalog catalog, PubSubPublisher publisher) : IQueue<T>
+{
+    private readonly QueueDefinition<T> _definition = catalog.GetQueue<T>();
+
+    public Task SendAsync(T message, SendOptions? options, CancellationToken cancellationToken)
+        => SendBatchAsync([message], options, cancellationToken);
+
+    public async Task SendBatchAsync(IEnumerable<T> messages, SendOptions? options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        if (options?.Delay is { } delay && delay > TimeSpan.Zero)
+        {
+            throw new NotSupportedException(
+                $"Queue '{_definition.Name}' is a Pub/Sub topic, and Pub/Sub has no delayed delivery; send without a delay, or schedule the work with Cloud Scheduler or Cloud Tasks.");
+        }
+
+        var attributes = options?.DeduplicationId is { } id
+            ? new Dictionary<string, string>(StringComparer.Ordinal) { [PubSubAttributes.DeduplicationId] = id }
+            : new Dictionary<string, string>(StringComparer.Ordinal);
+        var batch = messages.Select(m => (JsonSerializer.SerializeToUtf8Bytes(m, _definition.TypeInfo), (IReadOnlyDictionary<string, string>)attributes)).ToList();
+        if (batch.Count > 0) await publisher.PublishAsync(_definition.Name, batch, cancellationToken).ConfigureAwait(false);
+    }
+}
