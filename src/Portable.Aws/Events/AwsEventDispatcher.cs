@@ -83,7 +83,17 @@ internal sealed class AwsEventDispatcher(FunctionCatalog catalog, FunctionExecut
 
     private async Task<byte[]> InvokeHttpAsync(HttpEvent http, HttpEventKind kind, InvocationInfo info, CancellationToken cancellationToken)
     {
-        var request = HttpEvents.ToRequest(http, kind);
+        HttpRequestData request;
+        try
+        {
+            request = HttpEvents.ToRequest(http, kind);
+        }
+        catch (InvalidInputException e)
+        {
+            var problem = HttpResponseData.Problem(400, "Bad Request", e.Message, invocationId: info.InvocationId);
+            return JsonSerializer.SerializeToUtf8Bytes(HttpEvents.ToResult(problem, kind), AwsJsonContext.Default.HttpResult);
+        }
+
         var match = _router.Match(request.Method, request.Path);
         HttpResponseData response;
         if (match.Status == RouteMatchStatus.NotFound)
@@ -185,7 +195,7 @@ internal sealed class AwsEventDispatcher(FunctionCatalog catalog, FunctionExecut
             Id = id is null ? fallbackId : sequencer is null ? id : id + "-" + sequencer,
             Source = bucket is null ? "aws:s3" : "arn:aws:s3:::" + bucket,
             Type = "aws.s3." + name,
-            Subject = key,
+            Subject = key is null ? null : Uri.UnescapeDataString(key.Replace('+', ' ')),
             Time = record.TryGetProperty("eventTime", out var t) && t.TryGetDateTimeOffset(out var time) ? time : null,
             DataContentType = "application/json",
             Data = record,

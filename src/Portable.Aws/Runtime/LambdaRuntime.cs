@@ -26,17 +26,15 @@ internal sealed partial class LambdaRuntime(LambdaRuntimeClient client, AwsEvent
     {
         while (!cancellationToken.IsCancellationRequested)
         {
-            LambdaInvocation invocation;
             try
             {
-                invocation = await client.GetNextAsync(cancellationToken).ConfigureAwait(false);
+                var invocation = await client.GetNextAsync(cancellationToken).ConfigureAwait(false);
+                await HandleAsync(invocation, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 return;
             }
-
-            await HandleAsync(invocation, cancellationToken).ConfigureAwait(false);
         }
     }
 
