@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Text;
 using Amazon;
 using Amazon.Runtime;
@@ -35,7 +34,8 @@ internal sealed class SnsClient(HttpClient http, Func<string, string?> environme
         request.Headers.TryAddWithoutValidation("X-Amz-Date", SigV4.AmzDate(now));
         var token = credentials.UseToken ? credentials.Token : null;
         if (token is not null) request.Headers.TryAddWithoutValidation("X-Amz-Security-Token", token);
-        request.Headers.Authorization = AuthenticationHeaderValue.Parse(
+        request.Headers.TryAddWithoutValidation(
+            "Authorization",
             SigV4.Authorization("POST", endpoint, "", ContentType, body, now, Region, "sns", credentials.AccessKey, credentials.SecretKey, token));
         using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
