@@ -47,7 +47,7 @@ internal static class SamDeployment
             }
         }
 
-        await File.WriteAllTextAsync(Path.Combine(directory, "template.yaml"), SamTemplate.Build(catalog, zipName), Encoding.UTF8, cancellationToken).ConfigureAwait(false);
+        await File.WriteAllTextAsync(Path.Combine(directory, "template.yaml"), SamTemplate.Build(catalog, zipName), new UTF8Encoding(false), cancellationToken).ConfigureAwait(false);
         await Console.Out.WriteLineAsync($"Portable.Aws wrote bootstrap, {zipName} and template.yaml to {directory} ({(aot ? "Native AOT" : "JIT")}). Deploy with: sam deploy --guided --template-file {Path.Combine(directory, "template.yaml")}").ConfigureAwait(false);
     }
 }
