@@ -1,0 +1,56 @@
+using Amazon.DynamoDBv2;
+using Amazon.SQS;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Portable.Aws.Data;
+using Portable.Aws.Events;
+using Portable.Aws.Logging;
+using Portable.Hosting;
+
+namespace Portable.Aws;
+
+/// <summary>
+/// Builds the services a Lambda process runs with: the app's own registrations, JSON-line logging, the executor, the event
+/// dispatcher, and the DynamoDB, SQS and SNS ports. AWS clients are singletons created on first use, from the standard
+/// AWS configuration (region, credential chain, <c>AWS_ENDPOINT_URL_*</c>), so a function that uses none starts without them.
+/// </summary>
+internal static class AwsHost
+{
+    public static ServiceProvider BuildServices(PortableApp app, TextWriter logOutput, Func<string, string?> environment, Action<IServiceCollection>? configure = null)
+    {
+        var services = new ServiceCollection();
+        foreach (var descriptor in app.Services) services.Add(descriptor);
+        services.TryAddSingleton(app);
+        services.TryAddSingleton(app.Catalog);
+        services.TryAddSingleton(app.TimeProvider);
+        services.TryAddSingleton<ILoggerFactory>(new JsonLineLoggerFactory(logOutput, JsonLineLoggerFactory.LevelFrom(environment("AWS_LAMBDA_LOG_LEVEL")), app.TimeProvider));
+        services.TryAdd(ServiceDescriptor.Singleton(typeof(ILogger<>), typeof(Logger<>)));
+        services.TryAddSingleton(sp => new FunctionExecutor("aws", sp, app.TimeProvider));
+        services.TryAddSingleton<AwsEventDispatcher>();
+        AddPorts(services, environment);
+        configure?.Invoke(services);
+        return services.BuildServiceProvider();
+    }
+
+    public static void AddPorts(IServiceCollection services, Func<string, string?> environment)
+    {
+        services.TryAddSingleton(new AwsResourceNames(environment));
+        services.TryAddSingleton<IAmazonDynamoDB>(_ => new AmazonDynamoDBClient());
+        services.TryAddSingleton<IAmazonSQS>(_ => new AmazonSQSClient());
+        services.TryAddSingleton(_ => new SnsClient(new HttpClient(), environment));
+        services.TryAddSingleton(typeof(IRepository<>), typeof(DynamoDbRepository<>));
+        services.TryAddSingleton(typeof(IQueue<>), typeof(SqsQueue<>));
+        services.TryAddSingleton<INotifier, SnsNotifier>();
+    }
+
+    /// <summary>The function <c>_HANDLER</c> names; the only function when it is unset and there is one.</summary>
+    /// <exception cref="PortableConfigurationException">The name is unknown, or missing with several functions.</exception>
+    public static FunctionDefinition ResolveHandler(FunctionCatalog catalog, string? handler)
+    {
+        if (!string.IsNullOrWhiteSpace(handler)) return catalog.Get(handler.Trim());
+        if (catalog.Functions.Count == 1) return catalog.Functions[0];
+        throw new PortableConfigurationException(
+            $"_HANDLER is not set, and this app has {catalog.Functions.Count} functions. Set the function's Handler to one of: {string.Join(", ", catalog.Functions.Select(f => f.Name))}.");
+    }
+}

@@ -1,0 +1,53 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+
+namespace Portable.Aws.Data;
+
+/// <summary>
+/// <see cref="INotifier"/> on SNS: <c>Publish</c> with the subject (at most 100 characters) and string message attributes.
+/// The topic ARN comes from <c>PORTABLE_TOPIC_{NAME}</c>, else from <c>CreateTopic</c> (which returns the existing topic).
+/// On a FIFO topic the deduplication id is sent as <c>MessageDeduplicationId</c>; standard topics have no deduplication.
+/// </summary>
+internal sealed class SnsNotifier(SnsClient sns, AwsResourceNames names) : INotifier
+{
+    private readonly ConcurrentDictionary<string, string> _arns = new(StringComparer.Ordinal);
+
+    public async Task PublishAsync(Notification notification, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(notification);
+        var arn = await TopicArnAsync(notification.Topic, cancellationToken).ConfigureAwait(false);
+        var parameters = new List<KeyValuePair<string, string>> { new("TopicArn", arn), new("Message", notification.Body) };
+        if (!string.IsNullOrWhiteSpace(notification.Subject))
+        {
+            var subject = notification.Subject.ReplaceLineEndings(" ");
+            parameters.Add(new("Subject", subject.Length > 100 ? subject[..100] : subject));
+        }
+
+        var n = 0;
+        foreach (var (name, value) in notification.Attributes)
+        {
+            n++;
+            var prefix = "MessageAttributes.entry." + n.ToString(CultureInfo.InvariantCulture);
+            parameters.Add(new(prefix + ".Name", name));
+            parameters.Add(new(prefix + ".Value.DataType", "String"));
+            parameters.Add(new(prefix + ".Value.StringValue", value));
+        }
+
+        if (arn.EndsWith(".fifo", StringComparison.Ordinal))
+        {
+            parameters.Add(new("MessageGroupId", notification.Topic));
+            if (notification.DeduplicationId is { } id) parameters.Add(new("MessageDeduplicationId", id));
+        }
+
+        await sns.CallAsync("Publish", parameters, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<string> TopicArnAsync(string topic, CancellationToken cancellationToken)
+    {
+        if (names.TopicArn(topic) is { } configured) return configured;
+        if (_arns.TryGetValue(topic, out var known)) return known;
+        var xml = await sns.CallAsync("CreateTopic", [new("Name", topic)], cancellationToken).ConfigureAwait(false);
+        var arn = SnsClient.Element(xml, "TopicArn") ?? throw new HttpRequestException($"SNS CreateTopic for '{topic}' answered without a TopicArn: {xml}");
+        return _arns.GetOrAdd(topic, arn);
+    }
+}

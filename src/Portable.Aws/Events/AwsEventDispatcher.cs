@@ -1,0 +1,251 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Portable.Aws.Runtime;
+using Portable.Hosting;
+
+namespace Portable.Aws.Events;
+
+/// <summary>
+/// Maps one Lambda event onto the function's trigger and runs it through <see cref="FunctionExecutor"/>: HTTP events are
+/// routed with <see cref="HttpRouter"/> and answered in their source's shape, SQS batches answer <c>batchItemFailures</c>,
+/// SNS, EventBridge and S3 events reach topic, schedule and event functions, and any other JSON is a direct invocation.
+/// </summary>
+internal sealed class AwsEventDispatcher(FunctionCatalog catalog, FunctionExecutor executor)
+{
+    /// <summary>Names of the <see cref="FunctionContext.Properties"/> the adapter sets.</summary>
+    public const string RequestIdProperty = "aws.requestId";
+
+    /// <summary>The invoked function's ARN.</summary>
+    public const string FunctionArnProperty = "aws.functionArn";
+
+    /// <summary>The mobile SDK client context, as JSON text.</summary>
+    public const string ClientContextProperty = "aws.clientContext";
+
+    /// <summary>The Cognito identity, as JSON text.</summary>
+    public const string CognitoIdentityProperty = "aws.cognitoIdentity";
+
+    /// <summary>The X-Ray trace header.</summary>
+    public const string TraceHeaderProperty = "aws.traceHeader";
+
+    private readonly HttpRouter _router = new(catalog);
+
+    public FunctionCatalog Catalog => catalog;
+
+    /// <summary>Handles one event for a function.</summary>
+    /// <returns>The response payload; empty for functions that return nothing.</returns>
+    /// <exception cref="InvalidInputException">The event cannot be read.</exception>
+    public async Task<byte[]> DispatchAsync(FunctionDefinition function, LambdaInvocation invocation, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(function);
+        ArgumentNullException.ThrowIfNull(invocation);
+        var payload = invocation.Payload.Span.StartsWith("\uFEFF"u8) ? invocation.Payload[3..] : invocation.Payload;
+        JsonElement root;
+        try
+        {
+            using var document = JsonDocument.Parse(payload);
+            root = document.RootElement.Clone();
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidInputException($"The event is not JSON: {e.Message}", e);
+        }
+
+        var info = Info(invocation);
+        switch (function.Trigger.Kind)
+        {
+            case TriggerKind.Http when HttpEvents.TryRead(root, out var http, out var kind):
+                return await InvokeHttpAsync(http!, kind, info, cancellationToken).ConfigureAwait(false);
+            case TriggerKind.Queue or TriggerKind.Topic when IsRecords(root, "aws:sqs"):
+                return await InvokeSqsAsync(function, root, info, cancellationToken).ConfigureAwait(false);
+            case TriggerKind.Topic when IsRecords(root, "aws:sns"):
+                await InvokeSnsAsync(function, root, info, cancellationToken).ConfigureAwait(false);
+                return [];
+            case TriggerKind.Schedule when IsEventBridge(root, out var detailType) && detailType == "Scheduled Event":
+                var time = root.TryGetProperty("time", out var t) && t.TryGetDateTimeOffset(out var at) ? at : DateTimeOffset.UtcNow;
+                await executor.InvokeScheduleAsync(function, new ScheduledEvent(function.Name, time, function.Trigger.Cron!), info, cancellationToken).ConfigureAwait(false);
+                return [];
+            case TriggerKind.Event when IsRecords(root, "aws:s3"):
+                var index = 0;
+                foreach (var record in root.GetProperty("Records").EnumerateArray())
+                {
+                    await executor.InvokeEventAsync(function, FromS3(record, $"{invocation.RequestId}-{index++}"), info, cancellationToken).ConfigureAwait(false);
+                }
+
+                return [];
+            case TriggerKind.Event when IsEventBridge(root, out var type):
+                await executor.InvokeEventAsync(function, FromEventBridge(root, type!, invocation.RequestId), info, cancellationToken).ConfigureAwait(false);
+                return [];
+            default:
+                return await executor.InvokeJsonAsync(function, payload, info, cancellationToken).ConfigureAwait(false) ?? [];
+        }
+    }
+
+    private async Task<byte[]> InvokeHttpAsync(HttpEvent http, HttpEventKind kind, InvocationInfo info, CancellationToken cancellationToken)
+    {
+        HttpRequestData request;
+        try
+        {
+            request = HttpEvents.ToRequest(http, kind);
+        }
+        catch (InvalidInputException e)
+        {
+            var problem = HttpResponseData.Problem(400, "Bad Request", e.Message, invocationId: info.InvocationId);
+            return JsonSerializer.SerializeToUtf8Bytes(HttpEvents.ToResult(problem, kind), AwsJsonContext.Default.HttpResult);
+        }
+
+        var match = _router.Match(request.Method, request.Path);
+        HttpResponseData response;
+        if (match.Status == RouteMatchStatus.NotFound)
+        {
+            response = HttpResponseData.NotFound($"No function is mapped to {request.Method} {request.Path}.");
+        }
+        else if (match.Status == RouteMatchStatus.MethodNotAllowed)
+        {
+            response = HttpResponseData.Problem(405, "Method Not Allowed", $"{request.Path} is mapped, but not for {request.Method}.");
+        }
+        else
+        {
+            foreach (var (name, value) in match.RouteValues!) request.RouteValues[name] = value;
+            response = await executor.InvokeHttpAsync(match.Function!, request, info, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (request.Method == "HEAD") response.Body = ReadOnlyMemory<byte>.Empty;
+        return JsonSerializer.SerializeToUtf8Bytes(HttpEvents.ToResult(response, kind), AwsJsonContext.Default.HttpResult);
+    }
+
+    private async Task<byte[]> InvokeSqsAsync(FunctionDefinition function, JsonElement root, InvocationInfo info, CancellationToken cancellationToken)
+    {
+        var batch = root.Deserialize(AwsJsonContext.Default.SqsEvent)!;
+        var failures = new List<BatchItemFailure>();
+        foreach (var record in batch.Records ?? [])
+        {
+            if (string.IsNullOrEmpty(record.MessageId)) throw new InvalidInputException("An SQS record has no messageId.");
+            var attempt = record.Attributes?.GetValueOrDefault("ApproximateReceiveCount") is { } count
+                && int.TryParse(count, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : 1;
+            var trace = XRayTrace.ToTraceContext(record.Attributes?.GetValueOrDefault("AWSTraceHeader")) ?? info.Trace;
+            var messageInfo = info with { InvocationId = record.MessageId, DeliveryAttempt = attempt, Trace = trace };
+            try
+            {
+                if (function.Trigger.Kind == TriggerKind.Topic)
+                {
+                    await executor.InvokeNotificationAsync(function, FromSqsBody(function, record.Body ?? ""), messageInfo, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await executor.InvokeMessageAsync(function, Encoding.UTF8.GetBytes(record.Body ?? ""), messageInfo, cancellationToken).ConfigureAwait(false);
+                }
+            }
+#pragma warning disable CA1031 // Every failure of one message becomes a batch item failure; the executor has logged it.
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+                failures.Add(new BatchItemFailure(record.MessageId));
+            }
+        }
+
+        return JsonSerializer.SerializeToUtf8Bytes(new BatchResponse(failures), AwsJsonContext.Default.BatchResponse);
+    }
+
+    private async Task InvokeSnsAsync(FunctionDefinition function, JsonElement root, InvocationInfo info, CancellationToken cancellationToken)
+    {
+        var sns = root.Deserialize(AwsJsonContext.Default.SnsEvent)!;
+        foreach (var record in sns.Records ?? [])
+        {
+            var message = record.Sns ?? throw new InvalidInputException("An SNS record has no Sns field.");
+            await executor.InvokeNotificationAsync(function, ToNotification(function, message), info with { InvocationId = message.MessageId ?? info.InvocationId }, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>A message from an SQS queue subscribed to an SNS topic: the SNS envelope, or the raw body when raw delivery is on.</summary>
+    private static Notification FromSqsBody(FunctionDefinition function, string body)
+    {
+        if (body.TrimStart().StartsWith('{'))
+        {
+            try
+            {
+                var envelope = JsonSerializer.Deserialize(body, AwsJsonContext.Default.SnsMessage);
+                if (envelope is { Type: "Notification", Message: not null }) return ToNotification(function, envelope);
+            }
+            catch (JsonException)
+            {
+                // Not an SNS envelope: the raw message.
+            }
+        }
+
+        return new Notification(function.Trigger.Name!, body);
+    }
+
+    private static Notification ToNotification(FunctionDefinition function, SnsMessage message) => new(function.Trigger.Name!, message.Message ?? "")
+    {
+        Subject = message.Subject,
+        Attributes = (message.MessageAttributes ?? []).Where(a => a.Value?.Value is not null).ToDictionary(a => a.Key, a => a.Value.Value!, StringComparer.Ordinal),
+    };
+
+    private static CloudEvent FromS3(JsonElement record, string fallbackId)
+    {
+        var name = Text(record, "eventName") ?? "Unknown";
+        var s3 = record.TryGetProperty("s3", out var s) ? s : default;
+        var bucket = s3.ValueKind == JsonValueKind.Object && s3.TryGetProperty("bucket", out var b) ? Text(b, "name") : null;
+        var key = s3.ValueKind == JsonValueKind.Object && s3.TryGetProperty("object", out var o) ? Text(o, "key") : null;
+        var id = record.TryGetProperty("responseElements", out var r) && r.ValueKind == JsonValueKind.Object ? Text(r, "x-amz-request-id") : null;
+        var sequencer = s3.ValueKind == JsonValueKind.Object && s3.TryGetProperty("object", out var o2) ? Text(o2, "sequencer") : null;
+        return new CloudEvent
+        {
+            Id = id is null ? fallbackId : sequencer is null ? id : id + "-" + sequencer,
+            Source = bucket is null ? "aws:s3" : "arn:aws:s3:::" + bucket,
+            Type = "aws.s3." + name,
+            Subject = key is null ? null : Uri.UnescapeDataString(key.Replace('+', ' ')),
+            Time = record.TryGetProperty("eventTime", out var t) && t.TryGetDateTimeOffset(out var time) ? time : null,
+            DataContentType = "application/json",
+            Data = record,
+        };
+    }
+
+    private static CloudEvent FromEventBridge(JsonElement root, string detailType, string fallbackId) => new()
+    {
+        Id = Text(root, "id") ?? fallbackId,
+        Source = Text(root, "source") ?? "aws.events",
+        Type = detailType,
+        Subject = root.TryGetProperty("resources", out var r) && r.ValueKind == JsonValueKind.Array && r.GetArrayLength() > 0 && r[0].ValueKind == JsonValueKind.String ? r[0].GetString() : null,
+        Time = root.TryGetProperty("time", out var t) && t.TryGetDateTimeOffset(out var time) ? time : null,
+        DataContentType = "application/json",
+        Data = root.TryGetProperty("detail", out var d) ? d : null,
+    };
+
+    private static bool IsRecords(JsonElement root, string source)
+    {
+        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("Records", out var records) || records.ValueKind != JsonValueKind.Array || records.GetArrayLength() == 0) return false;
+        var first = records[0];
+        if (first.ValueKind != JsonValueKind.Object) return false;
+        return (Text(first, "eventSource") ?? Text(first, "EventSource")) == source;
+    }
+
+    private static bool IsEventBridge(JsonElement root, out string? detailType)
+    {
+        detailType = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("source", out _) ? Text(root, "detail-type") : null;
+        return detailType is not null;
+    }
+
+    private static string? Text(JsonElement element, string name)
+        => element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    private static InvocationInfo Info(LambdaInvocation invocation)
+    {
+        var properties = new Dictionary<string, object?>(StringComparer.Ordinal)
+        {
+            [RequestIdProperty] = invocation.RequestId,
+        };
+        if (invocation.FunctionArn is not null) properties[FunctionArnProperty] = invocation.FunctionArn;
+        if (invocation.ClientContext is not null) properties[ClientContextProperty] = invocation.ClientContext;
+        if (invocation.CognitoIdentity is not null) properties[CognitoIdentityProperty] = invocation.CognitoIdentity;
+        if (invocation.TraceHeader is not null) properties[TraceHeaderProperty] = invocation.TraceHeader;
+        return new InvocationInfo
+        {
+            InvocationId = invocation.RequestId,
+            Deadline = invocation.Deadline,
+            Trace = XRayTrace.ToTraceContext(invocation.TraceHeader),
+            Properties = properties,
+        };
+    }
+}

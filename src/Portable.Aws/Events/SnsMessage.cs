@@ -1,0 +1,17 @@
+namespace Portable.Aws.Events;
+
+/// <summary>An SNS notification, as in an SNS event's <c>Sns</c> field and in the body SNS delivers to an SQS subscription.</summary>
+internal sealed record SnsMessage
+{
+    public string? Type { get; init; }
+
+    public string? MessageId { get; init; }
+
+    public string? TopicArn { get; init; }
+
+    public string? Subject { get; init; }
+
+    public string? Message { get; init; }
+
+    public Dictionary<string, SnsAttribute>? MessageAttributes { get; init; }
+}

@@ -1,0 +1,97 @@
+using Microsoft.Extensions.Logging;
+using Portable.Aws.Events;
+using Portable.Aws.Logging;
+using Portable.Hosting;
+
+namespace Portable.Aws.Runtime;
+
+/// <summary>
+/// The custom-runtime loop: get the next event, run the <c>_HANDLER</c> function on it, post the response or the error, and
+/// go on. An event that cannot be read, a handler that throws and a response the Runtime API refuses (413 over 6 MB) each
+/// end that invocation with an error; the loop keeps polling.
+/// </summary>
+internal sealed partial class LambdaRuntime(LambdaRuntimeClient client, AwsEventDispatcher dispatcher, FunctionDefinition function, ILogger log)
+{
+    /// <summary>The error type header of a handler exception.</summary>
+    public const string UnhandledError = "Unhandled";
+
+    /// <summary>The error type header of an event that cannot be read.</summary>
+    public const string InvalidEventError = "Runtime.InvalidEvent";
+
+    /// <summary>The error type header of a response the Runtime API refused.</summary>
+    public const string ResponseRefusedError = "Runtime.ResponseRefused";
+
+    /// <summary>Polls until <paramref name="cancellationToken"/> is signalled or the Runtime API fails.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                var invocation = await client.GetNextAsync(cancellationToken).ConfigureAwait(false);
+                await HandleAsync(invocation, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Runs one invocation and posts its outcome.</summary>
+    public async Task HandleAsync(LambdaInvocation invocation, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(invocation);
+        Environment.SetEnvironmentVariable("_X_AMZN_TRACE_ID", invocation.TraceHeader);
+        LambdaLogScope.RequestId = invocation.RequestId;
+        try
+        {
+            byte[] response;
+            try
+            {
+                response = await dispatcher.DispatchAsync(function, invocation, cancellationToken).ConfigureAwait(false);
+            }
+            catch (InvalidInputException e)
+            {
+                LogInvalidEvent(log, invocation.RequestId, function.Name, e.Message);
+                await PostErrorAsync(invocation.RequestId, ErrorPayload.From(e), InvalidEventError, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                await PostErrorAsync(invocation.RequestId, ErrorPayload.From(e), UnhandledError, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            var (status, body) = await client.PostResponseAsync(invocation.RequestId, response, cancellationToken).ConfigureAwait(false);
+            if (status != 202)
+            {
+                LogResponseRefused(log, invocation.RequestId, status, response.Length, body);
+                var error = new ErrorPayload(
+                    $"The Runtime API refused the response of {response.Length} bytes with {status}{(status == 413 ? " (over the 6 MB limit)" : "")}: {body}",
+                    status == 413 ? "ResponseTooLarge" : "ResponseRefused",
+                    []);
+                await PostErrorAsync(invocation.RequestId, error, ResponseRefusedError, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            LambdaLogScope.RequestId = null;
+        }
+    }
+
+    private async Task PostErrorAsync(string requestId, ErrorPayload error, string errorType, CancellationToken cancellationToken)
+    {
+        var (status, body) = await client.PostErrorAsync(requestId, error, errorType, cancellationToken).ConfigureAwait(false);
+        if (status != 202) LogErrorRefused(log, requestId, status, body);
+    }
+
+    [LoggerMessage(1, LogLevel.Warning, "Invocation {RequestId}: the event for {FunctionName} cannot be read: {Reason}")]
+    private static partial void LogInvalidEvent(ILogger logger, string requestId, string functionName, string reason);
+
+    [LoggerMessage(2, LogLevel.Error, "Invocation {RequestId}: the Runtime API answered {Status} to the response of {Bytes} bytes: {Body}; posting an error instead")]
+    private static partial void LogResponseRefused(ILogger logger, string requestId, int status, int bytes, string body);
+
+    [LoggerMessage(3, LogLevel.Error, "Invocation {RequestId}: the Runtime API answered {Status} to the error: {Body}")]
+    private static partial void LogErrorRefused(ILogger logger, string requestId, int status, string body);
+}

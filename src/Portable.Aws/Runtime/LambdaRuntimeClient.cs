@@ -1,0 +1,91 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text.Json;
+
+namespace Portable.Aws.Runtime;
+
+/// <summary>
+/// The Lambda Runtime API, version 2018-06-01: <c>GET /runtime/invocation/next</c> (never with a timeout: the process is
+/// frozen between events), <c>POST /runtime/invocation/{id}/response</c>, <c>…/error</c> and <c>/runtime/init/error</c>.
+/// </summary>
+internal sealed class LambdaRuntimeClient(HttpClient http) : IDisposable
+{
+    /// <summary>The header that classifies an error posted to the Runtime API.</summary>
+    public const string ErrorTypeHeader = "Lambda-Runtime-Function-Error-Type";
+
+    /// <summary>A client for <c>AWS_LAMBDA_RUNTIME_API</c> (<c>host:port</c>).</summary>
+    public static LambdaRuntimeClient Create(string runtimeApi)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(runtimeApi);
+        var handler = new SocketsHttpHandler { UseProxy = false, PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan, AutomaticDecompression = System.Net.DecompressionMethods.None };
+        var client = new HttpClient(handler)
+        {
+            BaseAddress = new Uri($"http://{runtimeApi}/2018-06-01/", UriKind.Absolute),
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
+        return new LambdaRuntimeClient(client);
+    }
+
+    /// <summary>Waits for the next event.</summary>
+    public async Task<LambdaInvocation> GetNextAsync(CancellationToken cancellationToken)
+    {
+        using var response = await http.GetAsync("runtime/invocation/next", HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new HttpRequestException($"GET /runtime/invocation/next answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false)}");
+        }
+
+        var headers = response.Headers;
+        var payload = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        var deadline = Header(headers, "Lambda-Runtime-Deadline-Ms") is { } ms && long.TryParse(ms, NumberStyles.None, CultureInfo.InvariantCulture, out var unixMs)
+            ? DateTimeOffset.FromUnixTimeMilliseconds(unixMs)
+            : (DateTimeOffset?)null;
+        return new LambdaInvocation
+        {
+            RequestId = Header(headers, "Lambda-Runtime-Aws-Request-Id")
+                ?? throw new HttpRequestException("GET /runtime/invocation/next answered without Lambda-Runtime-Aws-Request-Id."),
+            Payload = payload,
+            Deadline = deadline,
+            FunctionArn = Header(headers, "Lambda-Runtime-Invoked-Function-Arn"),
+            TraceHeader = Header(headers, "Lambda-Runtime-Trace-Id"),
+            ClientContext = Header(headers, "Lambda-Runtime-Client-Context"),
+            CognitoIdentity = Header(headers, "Lambda-Runtime-Cognito-Identity"),
+        };
+    }
+
+    /// <summary>Posts a response; returns the status code and body the Runtime API answered (202 when accepted).</summary>
+    public async Task<(int Status, string Body)> PostResponseAsync(string requestId, byte[] payload, CancellationToken cancellationToken)
+    {
+        using var content = new ByteArrayContent(payload);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        return await PostAsync($"runtime/invocation/{Uri.EscapeDataString(requestId)}/response", content, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Posts an invocation error.</summary>
+    public Task<(int Status, string Body)> PostErrorAsync(string requestId, ErrorPayload error, string errorType, CancellationToken cancellationToken)
+        => PostErrorToAsync($"runtime/invocation/{Uri.EscapeDataString(requestId)}/error", error, errorType, cancellationToken);
+
+    /// <summary>Posts an initialization error.</summary>
+    public Task<(int Status, string Body)> PostInitErrorAsync(ErrorPayload error, string errorType, CancellationToken cancellationToken)
+        => PostErrorToAsync("runtime/init/error", error, errorType, cancellationToken);
+
+    public void Dispose() => http.Dispose();
+
+    private async Task<(int Status, string Body)> PostErrorToAsync(string path, ErrorPayload error, string errorType, CancellationToken cancellationToken)
+    {
+        using var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(error, AwsJsonContext.Default.ErrorPayload));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        content.Headers.Add(ErrorTypeHeader, errorType);
+        return await PostAsync(path, content, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<(int Status, string Body)> PostAsync(string path, HttpContent content, CancellationToken cancellationToken)
+    {
+        using var response = await http.PostAsync(path, content, cancellationToken).ConfigureAwait(false);
+        var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        return ((int)response.StatusCode, body);
+    }
+
+    private static string? Header(HttpResponseHeaders headers, string name)
+        => headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
+}

@@ -1,0 +1,61 @@
+using System.Diagnostics;
+
+namespace Portable.Aws.Tests.Fixtures;
+
+/// <summary>Publishes the Orders sample for AWS once (Native AOT, as a cloud publish is by default) for the tests that run the real <c>bootstrap</c>.</summary>
+public sealed class PublishedBootstrap : IAsyncLifetime
+{
+    public string Output { get; } = Path.Combine(Path.GetTempPath(), "portable-aws-" + Guid.NewGuid().ToString("N"));
+
+    public string Log { get; private set; } = "";
+
+    public int ExitCode { get; private set; }
+
+    public string Bootstrap => Path.Combine(Output, "bootstrap");
+
+    public static string RepoRoot
+    {
+        get
+        {
+            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "Portable.sln"))) return dir.FullName;
+            }
+
+            throw new InvalidOperationException("Portable.sln not found above " + AppContext.BaseDirectory);
+        }
+    }
+
+    public async Task InitializeAsync()
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = RepoRoot };
+        foreach (var arg in new[] { "publish", "samples/Orders", "-c", "Release", "-r", "linux-x64", "-p:PortableTarget=aws", "-o", Output, "-nologo" }) info.ArgumentList.Add(arg);
+        using var publish = Process.Start(info)!;
+        var stdout = publish.StandardOutput.ReadToEndAsync();
+        var stderr = publish.StandardError.ReadToEndAsync();
+        await publish.WaitForExitAsync();
+        Log = await stdout + await stderr;
+        ExitCode = publish.ExitCode;
+    }
+
+    public Task DisposeAsync()
+    {
+        if (Directory.Exists(Output)) Directory.Delete(Output, recursive: true);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Starts the published bootstrap as Lambda would: <c>AWS_LAMBDA_RUNTIME_API</c>, <c>_HANDLER</c>, and the emulators' AWS settings.</summary>
+    public Process Start(string runtimeApi, string handler, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var info = new ProcessStartInfo(Bootstrap) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = Output };
+        info.Environment["AWS_LAMBDA_RUNTIME_API"] = runtimeApi;
+        info.Environment["_HANDLER"] = handler;
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) info.Environment[name] = value;
+        var process = Process.Start(info)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+}
