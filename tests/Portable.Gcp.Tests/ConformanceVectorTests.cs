@@ -1,5 +1,5 @@
+using Portable.Testing;
 using Portable.Gcp.Tests.Fixtures;
-using Portable.Testing.Gcp;
 
 namespace Portable.Gcp.Tests;
 

@@ -1,8 +1,8 @@
+using Portable.Testing;
 using System.Text;
 using System.Text.Json;
 using Portable.Gcp.Events;
 using Portable.Gcp.Tests.Fixtures;
-using Portable.Testing.Gcp;
 
 namespace Portable.Gcp.Tests;
 

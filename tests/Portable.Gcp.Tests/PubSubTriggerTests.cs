@@ -1,6 +1,6 @@
+using Portable.Testing;
 using System.Text;
 using Portable.Gcp.Tests.Fixtures;
-using Portable.Testing.Gcp;
 
 namespace Portable.Gcp.Tests;
 

@@ -28,16 +28,24 @@ public sealed class TemplateTests(TemplateFixture fixture)
         Assert.Matches(new Regex(@"Passed!\s+-\s+Failed:\s+0, Passed:\s+[1-9]"), test);
     }
 
-    [Fact]
-    public async Task NewProject_PublishesNativeAot_WithoutTrimOrAotWarnings()
+    [Theory]
+    [InlineData("aws", new[] { "bootstrap", "BillingAws.zip", "template.yaml" })]
+    [InlineData("gcp", new[] { "BillingGcp", "Dockerfile", "gcp-deploy.md" })]
+    [InlineData("azure", new[] { "BillingAzure", "host.json", "RegisterCustomer/function.json", "local.settings.json" })]
+    public async Task NewProject_PublishesEachCloudsArtefact_AsNativeAotWithoutWarnings(string target, string[] artefacts)
     {
-        var project = await fixture.CreateAsync("BillingAot");
-        var output = Path.Combine(project, "out");
-        var publish = await TemplateFixture.RunAsync(project, "dotnet", "publish", "-c", "Release", "-r", "linux-x64", "-p:PublishAot=true", "-o", output, "-nologo");
+        var name = "Billing" + char.ToUpperInvariant(target[0]) + target[1..];
+        var project = await fixture.CreateAsync(name);
+        var output = Path.Combine(project, "out", target);
+        var publish = await TemplateFixture.RunAsync(project, "dotnet", "publish", "-c", "Release", "-r", "linux-x64", $"-p:PortableTarget={target}", "-o", output, "-nologo");
 
         Assert.DoesNotMatch(new Regex(@"\bIL[23]\d{3}\b"), publish);
-        Assert.True(File.Exists(Path.Combine(output, "BillingAot")), "no native executable");
-        var describe = await TemplateFixture.RunAsync(project, Path.Combine(output, "BillingAot"), "--describe");
-        Assert.Contains("\"name\": \"RegisterCustomer\"", describe, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(output, name + ".dll")), "The cloud publish is not Native AOT.");
+        foreach (var artefact in artefacts)
+        {
+            Assert.True(File.Exists(Path.Combine(output, artefact)), $"{target} publish has no {artefact}");
+        }
+
+        Assert.DoesNotContain(Directory.GetFiles(output), f => Path.GetFileName(f).StartsWith("Portable.Local", StringComparison.Ordinal));
     }
 }

@@ -7,9 +7,13 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 cd "$here"
 
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+# Reinstall only when the lock file's content changed since the last install (not its time stamp, which a
+# checkout renews).
+lock_hash=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ ! -f node_modules/.portable-lock-hash ] || [ "$(cat node_modules/.portable-lock-hash)" != "$lock_hash" ]; then
   echo "Installing emulators (npm ci)..."
   npm ci --no-audit --no-fund --loglevel=error
+  echo "$lock_hash" > node_modules/.portable-lock-hash
 fi
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 using Portable.Gcp.Http;
 using Portable.Hosting;
 
-namespace Portable.Testing.Gcp;
+namespace Portable.Testing;
 
 /// <summary>
 /// Hands real Cloud Run functions payloads to one function of a <see cref="PortableTestHost"/> through the GCP adapter's own request

@@ -1,4 +1,4 @@
-namespace Portable.Testing.Gcp;
+namespace Portable.Testing;
 
 /// <summary>Drives a <see cref="PortableTestHost"/>'s functions through the GCP adapter.</summary>
 public static class GcpTestHostExtensions
