@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Portable.Azure.Bindings;
 using Portable.Hosting;
+using Portable.Hosting.AspNetCore;
 
 namespace Portable.Azure.Handler;
 
@@ -36,14 +37,14 @@ internal sealed partial class CustomHandlerEndpoint(
             {
                 if (prefix.Length > 0 || !IsInvocation(context, path))
                 {
-                    await WriteAsync(context, await ForwardedAsync(context, PayloadReader.StripPrefix(path, prefix)).ConfigureAwait(false)).ConfigureAwait(false);
+                    await HttpResponseWriter.WriteAsync(context, await ForwardedAsync(context, PayloadReader.StripPrefix(path, prefix)).ConfigureAwait(false)).ConfigureAwait(false);
                     return;
                 }
             }
 
             if (!HttpMethods.IsPost(context.Request.Method) || path.IndexOf('/', 1) > 0)
             {
-                await WriteAsync(context, HttpResponseData.NotFound(
+                await HttpResponseWriter.WriteAsync(context, HttpResponseData.NotFound(
                     $"The custom handler answers GET /, POST /{{FunctionName}} and forwarded requests under /{prefix}/; not {context.Request.Method} {path}.")).ConfigureAwait(false);
                 return;
             }
@@ -59,14 +60,14 @@ internal sealed partial class CustomHandlerEndpoint(
         catch (BodyTooLargeException)
         {
             LogTooLarge(log, context.Request.Method, path, options.MaxRequestBodyBytes);
-            await WriteAsync(context, HttpResponseData.Problem(413, "Content Too Large", $"The request body is over the limit of {options.MaxRequestBodyBytes} bytes ({AzureOptions.SectionName}:MaxRequestBodyBytes).")).ConfigureAwait(false);
+            await HttpResponseWriter.WriteAsync(context, HttpResponseData.Problem(413, "Content Too Large", $"The request body is over the limit of {options.MaxRequestBodyBytes} bytes ({AzureOptions.SectionName}:MaxRequestBodyBytes).")).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
         }
         catch (BadHttpRequestException e)
         {
-            await WriteAsync(context, HttpResponseData.Problem(e.StatusCode, "Bad Request", e.Message)).ConfigureAwait(false);
+            await HttpResponseWriter.WriteAsync(context, HttpResponseData.Problem(e.StatusCode, "Bad Request", e.Message)).ConfigureAwait(false);
         }
     }
 
@@ -125,23 +126,6 @@ internal sealed partial class CustomHandlerEndpoint(
         }
 
         return buffer.ToArray();
-    }
-
-    private static async Task WriteAsync(HttpContext context, HttpResponseData response)
-    {
-        if (context.Response.HasStarted) return;
-        context.Response.StatusCode = response.StatusCode;
-        foreach (var (name, values) in response.Headers)
-        {
-            if (name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)) continue;
-            context.Response.Headers.Append(name, values.ToArray());
-        }
-
-        context.Response.ContentLength = response.Body.Length;
-        if (!HttpMethods.IsHead(context.Request.Method) && response.Body.Length > 0)
-        {
-            await context.Response.Body.WriteAsync(response.Body, context.RequestAborted).ConfigureAwait(false);
-        }
     }
 
     [LoggerMessage(1, LogLevel.Warning, "{Method} {Path} refused: the body is over the limit of {Limit} bytes")]

@@ -1,3 +1,4 @@
+using Portable.Hosting.AspNetCore;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -26,7 +27,7 @@ internal sealed partial class GcpHttpEndpoint(GcpFunctionHandler handler, GcpSet
             response = HttpResponseData.Problem(e.StatusCode, "Bad Request", e.Message);
         }
 
-        await WriteAsync(context, response).ConfigureAwait(false);
+        await HttpResponseWriter.WriteAsync(context, response).ConfigureAwait(false);
     }
 
     private async Task<HttpRequestData?> ReadAsync(HttpContext context)
@@ -54,23 +55,6 @@ internal sealed partial class GcpHttpEndpoint(GcpFunctionHandler handler, GcpSet
         }
 
         return request;
-    }
-
-    private static async Task WriteAsync(HttpContext context, HttpResponseData response)
-    {
-        if (context.Response.HasStarted) return;
-        context.Response.StatusCode = response.StatusCode;
-        foreach (var (name, values) in response.Headers)
-        {
-            if (name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)) continue;
-            context.Response.Headers.Append(name, values.ToArray());
-        }
-
-        context.Response.ContentLength = response.Body.Length;
-        if (!HttpMethods.IsHead(context.Request.Method) && response.Body.Length > 0)
-        {
-            await context.Response.Body.WriteAsync(response.Body, context.RequestAborted).ConfigureAwait(false);
-        }
     }
 
     [LoggerMessage(1, LogLevel.Warning, "A malformed request was refused: {Reason}")]

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Portable.Hosting;
+using Portable.Hosting.AspNetCore;
 using Portable.Local.Queues;
 
 namespace Portable.Local.Http;
@@ -45,7 +46,7 @@ internal sealed partial class LocalHttpHandler(
             response = HttpResponseData.Problem(e.StatusCode, "Bad Request", e.Message);
         }
 
-        await WriteAsync(context, response).ConfigureAwait(false);
+        await HttpResponseWriter.WriteAsync(context, response).ConfigureAwait(false);
     }
 
     private async Task<HttpResponseData> HandleFunctionAsync(HttpContext context, string path)
@@ -177,23 +178,6 @@ internal sealed partial class LocalHttpHandler(
         catch (JsonException)
         {
             return false;
-        }
-    }
-
-    private static async Task WriteAsync(HttpContext context, HttpResponseData response)
-    {
-        if (context.Response.HasStarted) return;
-        context.Response.StatusCode = response.StatusCode;
-        foreach (var (name, values) in response.Headers)
-        {
-            if (name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)) continue;
-            context.Response.Headers.Append(name, values.ToArray());
-        }
-
-        context.Response.ContentLength = response.Body.Length;
-        if (!HttpMethods.IsHead(context.Request.Method) && response.Body.Length > 0)
-        {
-            await context.Response.Body.WriteAsync(response.Body, context.RequestAborted).ConfigureAwait(false);
         }
     }
 
