@@ -50,7 +50,7 @@ public sealed class TemplateFixture : IAsyncLifetime
     {
         var folder = Path.Combine(Root, "projects");
         Directory.CreateDirectory(folder);
-        await RunAsync(folder, "dotnet", ["new", "portable-fn", "-n", name, "--feed", Feed, "--portableVersion", Version, "--debug:custom-hive", Hive, .. options]);
+        await RunAsync(folder, "dotnet", ["new", "portable-fn", "-n", name, "--feed", Feed, "--portable-version", Version, "--debug:custom-hive", Hive, .. options]);
         return Path.Combine(folder, name);
     }
 
