@@ -45,10 +45,12 @@ async Task<double> MeasureAsync(string command)
 {
     var port = FreePort();
     var parts = command.Split(' ', 2);
-    var info = new ProcessStartInfo(parts[0]) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-    if (parts.Length > 1) info.ArgumentList.Add(parts[1]);
+    var program = parts.Length > 1 ? parts[0] : Path.GetFullPath(parts[0]);
+    var target = Path.GetFullPath(parts.Length > 1 ? parts[1] : parts[0]);
+    var info = new ProcessStartInfo(program) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+    if (parts.Length > 1) info.ArgumentList.Add(target);
     // Each process starts in its own folder: a host that watches its content root pays for a crowded one, which is not what is measured here.
-    info.WorkingDirectory = Path.GetDirectoryName(Path.GetFullPath(parts.Length > 1 ? parts[1] : parts[0]))!;
+    info.WorkingDirectory = Path.GetDirectoryName(target)!;
     info.Environment["PORT"] = port.ToString(CultureInfo.InvariantCulture);
     info.Environment["PORTABLE_DATA_DIR"] = Path.Combine(Path.GetTempPath(), "coldstart-" + Guid.NewGuid().ToString("N"));
     info.Environment["Logging__LogLevel__Default"] = "Warning";
