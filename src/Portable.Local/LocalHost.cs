@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Portable.Hosting;
+using Portable.Hosting.AspNetCore;
 using Portable.Local.Http;
 using Portable.Local.Queues;
 using Portable.Local.Scheduling;
@@ -24,12 +25,7 @@ internal static partial class LocalHost
 {
     public static WebApplication Build(PortableApp app, Action<WebApplicationBuilder>? configureWeb = null, Action<LocalOptions>? configureOptions = null)
     {
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { Args = [.. app.Args] });
-        builder.Configuration
-            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true, reloadOnChange: false)
-            .AddEnvironmentVariables()
-            .AddCommandLine([.. app.Args.Where(a => a != "--describe")]);
-        builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
+        var builder = FunctionHostBuilder.Create(app);
         builder.Logging.AddSimpleConsole(o =>
         {
             o.SingleLine = true;

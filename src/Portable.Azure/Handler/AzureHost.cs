@@ -10,6 +10,7 @@ using Microsoft.Extensions.Logging;
 using Portable.Azure.Bindings;
 using Portable.Azure.Data;
 using Portable.Hosting;
+using Portable.Hosting.AspNetCore;
 
 namespace Portable.Azure.Handler;
 
@@ -22,12 +23,7 @@ internal static partial class AzureHost
 {
     public static WebApplication Build(PortableApp app, Action<WebApplicationBuilder>? configureWeb = null, Action<AzureOptions>? configureOptions = null)
     {
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { Args = [.. app.Args] });
-        builder.Configuration
-            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true, reloadOnChange: false)
-            .AddEnvironmentVariables()
-            .AddCommandLine([.. app.Args.Where(a => a != "--describe")]);
-        builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
+        var builder = FunctionHostBuilder.Create(app);
         builder.Logging.AddSimpleConsole(o =>
         {
             o.SingleLine = true;

@@ -83,16 +83,7 @@ internal sealed partial class CustomHandlerEndpoint(
         if (match.Status == RouteMatchStatus.MethodNotAllowed)
             return HttpResponseData.Problem(405, "Method Not Allowed", $"{path} is mapped, but not for {context.Request.Method}.");
 
-        var request = new HttpRequestData(context.Request.Method, path) { Body = await ReadBodyAsync(context).ConfigureAwait(false) };
-        foreach (var header in context.Request.Headers)
-        {
-            foreach (var value in header.Value) request.Headers.Add(header.Key, value ?? "");
-        }
-
-        foreach (var query in context.Request.Query)
-        {
-            foreach (var value in query.Value) request.Query.Add(query.Key, value ?? "");
-        }
+        var request = HttpRequestReader.ToRequestData(context, path, await ReadBodyAsync(context).ConfigureAwait(false));
 
         foreach (var (name, value) in match.RouteValues!) request.RouteValues[name] = value;
         var invocationId = context.Request.Headers[InvocationIdHeader].FirstOrDefault() is { Length: > 0 } id ? id : Guid.NewGuid().ToString();
@@ -113,20 +104,7 @@ internal sealed partial class CustomHandlerEndpoint(
     }
 
     private async Task<ReadOnlyMemory<byte>> ReadBodyAsync(HttpContext context)
-    {
-        var limit = options.MaxRequestBodyBytes;
-        if (context.Request.ContentLength > limit) throw new BodyTooLargeException();
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await context.Request.Body.ReadAsync(chunk, context.RequestAborted).ConfigureAwait(false)) > 0)
-        {
-            if (buffer.Length + read > limit) throw new BodyTooLargeException();
-            buffer.Write(chunk, 0, read);
-        }
-
-        return buffer.ToArray();
-    }
+        => await HttpRequestReader.ReadBodyAsync(context, options.MaxRequestBodyBytes).ConfigureAwait(false) ?? throw new BodyTooLargeException();
 
     [LoggerMessage(1, LogLevel.Warning, "{Method} {Path} refused: the body is over the limit of {Limit} bytes")]
     private static partial void LogTooLarge(ILogger logger, string method, string path, long limit);

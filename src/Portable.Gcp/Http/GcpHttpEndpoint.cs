@@ -33,28 +33,8 @@ internal sealed partial class GcpHttpEndpoint(GcpFunctionHandler handler, GcpSet
     private async Task<HttpRequestData?> ReadAsync(HttpContext context)
     {
         var path = context.Request.Path.HasValue ? context.Request.Path.Value! : "/";
-        if (context.Request.ContentLength > settings.MaxRequestBodyBytes) return null;
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await context.Request.Body.ReadAsync(chunk, context.RequestAborted).ConfigureAwait(false)) > 0)
-        {
-            if (buffer.Length + read > settings.MaxRequestBodyBytes) return null;
-            buffer.Write(chunk, 0, read);
-        }
-
-        var request = new HttpRequestData(context.Request.Method, path) { Body = buffer.ToArray() };
-        foreach (var header in context.Request.Headers)
-        {
-            foreach (var value in header.Value) request.Headers.Add(header.Key, value ?? "");
-        }
-
-        foreach (var query in context.Request.Query)
-        {
-            foreach (var value in query.Value) request.Query.Add(query.Key, value ?? "");
-        }
-
-        return request;
+        var body = await HttpRequestReader.ReadBodyAsync(context, settings.MaxRequestBodyBytes).ConfigureAwait(false);
+        return body is null ? null : HttpRequestReader.ToRequestData(context, path, body);
     }
 
     [LoggerMessage(1, LogLevel.Warning, "A malformed request was refused: {Reason}")]

@@ -57,16 +57,7 @@ internal sealed partial class LocalHttpHandler(
         if (match.Status == RouteMatchStatus.MethodNotAllowed)
             return HttpResponseData.Problem(405, "Method Not Allowed", $"{path} is mapped, but not for {context.Request.Method}.");
 
-        var request = new HttpRequestData(context.Request.Method, path) { Body = await ReadBodyAsync(context).ConfigureAwait(false) };
-        foreach (var header in context.Request.Headers)
-        {
-            foreach (var value in header.Value) request.Headers.Add(header.Key, value ?? "");
-        }
-
-        foreach (var query in context.Request.Query)
-        {
-            foreach (var value in query.Value) request.Query.Add(query.Key, value ?? "");
-        }
+        var request = HttpRequestReader.ToRequestData(context, path, await ReadBodyAsync(context).ConfigureAwait(false));
 
         foreach (var (name, value) in match.RouteValues!) request.RouteValues[name] = value;
         var info = new InvocationInfo
@@ -140,20 +131,7 @@ internal sealed partial class LocalHttpHandler(
     }
 
     private async Task<ReadOnlyMemory<byte>> ReadBodyAsync(HttpContext context)
-    {
-        var limit = options.MaxRequestBodyBytes;
-        if (context.Request.ContentLength > limit) throw new BodyTooLargeException();
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await context.Request.Body.ReadAsync(chunk, context.RequestAborted).ConfigureAwait(false)) > 0)
-        {
-            if (buffer.Length + read > limit) throw new BodyTooLargeException();
-            buffer.Write(chunk, 0, read);
-        }
-
-        return buffer.ToArray();
-    }
+        => await HttpRequestReader.ReadBodyAsync(context, options.MaxRequestBodyBytes).ConfigureAwait(false) ?? throw new BodyTooLargeException();
 
     private static HttpResponseData Failed(string invocationId, string functionName)
     {
