@@ -1,5 +1,3 @@
-using Amazon.DynamoDBv2;
-using Amazon.SQS;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -12,8 +10,8 @@ namespace Portable.Aws;
 
 /// <summary>
 /// Builds the services a Lambda process runs with: the app's own registrations, JSON-line logging, the executor, the event
-/// dispatcher, and the DynamoDB, SQS and SNS ports. AWS clients are singletons created on first use, from the standard
-/// AWS configuration (region, credential chain, <c>AWS_ENDPOINT_URL_*</c>), so a function that uses none starts without them.
+/// dispatcher, and the DynamoDB, SQS and SNS ports. The AWS connection (HTTP client, region, credential chain,
+/// <c>AWS_ENDPOINT_URL_*</c>) is a singleton created on first use, so a function that uses no port starts without it.
 /// </summary>
 internal static class AwsHost
 {
@@ -28,17 +26,15 @@ internal static class AwsHost
         services.TryAdd(ServiceDescriptor.Singleton(typeof(ILogger<>), typeof(Logger<>)));
         services.TryAddSingleton(sp => new FunctionExecutor("aws", sp, app.TimeProvider));
         services.TryAddSingleton<AwsEventDispatcher>();
-        AddPorts(services, environment);
+        AddPorts(services, environment, app.TimeProvider);
         configure?.Invoke(services);
         return services.BuildServiceProvider();
     }
 
-    public static void AddPorts(IServiceCollection services, Func<string, string?> environment)
+    public static void AddPorts(IServiceCollection services, Func<string, string?> environment, TimeProvider time)
     {
         services.TryAddSingleton(new AwsResourceNames(environment));
-        services.TryAddSingleton<IAmazonDynamoDB>(_ => new AmazonDynamoDBClient());
-        services.TryAddSingleton<IAmazonSQS>(_ => new AmazonSQSClient());
-        services.TryAddSingleton(_ => new SnsClient(new HttpClient(), environment));
+        services.TryAddSingleton(_ => new AwsConnection(environment, time));
         services.TryAddSingleton(typeof(IRepository<>), typeof(DynamoDbRepository<>));
         services.TryAddSingleton(typeof(IQueue<>), typeof(SqsQueue<>));
         services.TryAddSingleton<INotifier, SnsNotifier>();

@@ -15,13 +15,13 @@ public sealed class DynamoDbRepositoryTests : IAsyncLifetime
     {
         var app = AwsEmulators.App(b => b.AddJson(TestJson.Default).Resources.AddRepository<Doc>(_name));
         _services = AwsEmulators.Services(app);
-        await AwsEmulators.CreateTableAsync(_services.GetRequiredService<IAmazonDynamoDB>(), _name);
+        await AwsEmulators.CreateTableAsync(AwsEmulators.Dynamo, _name);
         _docs = _services.GetRequiredService<IRepository<Doc>>();
     }
 
     public async Task DisposeAsync()
     {
-        await _services.GetRequiredService<IAmazonDynamoDB>().DeleteTableAsync(_name);
+        await AwsEmulators.Dynamo.DeleteTableAsync(_name);
         await _services.DisposeAsync();
     }
 

@@ -30,9 +30,9 @@ public sealed class OrdersFlowTests : IAsyncLifetime
         AwsEmulators.Require();
         var app = AwsEmulators.App(OrdersApp.Configure);
         _services = AwsEmulators.Services(app, _environment);
-        var dynamo = _services.GetRequiredService<IAmazonDynamoDB>();
-        _sqs = _services.GetRequiredService<IAmazonSQS>();
-        var sns = _services.GetRequiredService<SnsClient>();
+        var dynamo = AwsEmulators.Dynamo;
+        _sqs = AwsEmulators.Sqs;
+        var sns = _services.GetRequiredService<AwsConnection>().Sns;
 
         _environment["PORTABLE_TABLE_ORDERS"] = "orders-" + _suffix;
         _environment["PORTABLE_TABLE_AUDITS"] = "audits-" + _suffix;
@@ -64,7 +64,7 @@ public sealed class OrdersFlowTests : IAsyncLifetime
         Assert.Equal(OrderStatus.Placed, view.Status);
         Assert.Equal(42.5m, view.Total);
 
-        var item = await _services.GetRequiredService<IAmazonDynamoDB>().GetItemAsync("orders-" + _suffix, new()
+        var item = await AwsEmulators.Dynamo.GetItemAsync("orders-" + _suffix, new()
         {
             ["pk"] = new() { S = "orders" },
             ["id"] = new() { S = view.OrderId },

@@ -93,7 +93,7 @@ public sealed class PublishedBootstrapTests(PublishedBootstrap published) : ICla
         var environment = new Dictionary<string, string> { ["PORTABLE_TABLE_ORDERS"] = table };
         await using (var services = AwsEmulators.Services(AwsEmulators.App(OrdersApp.Configure), environment))
         {
-            await AwsEmulators.CreateTableAsync(services.GetRequiredService<Amazon.DynamoDBv2.IAmazonDynamoDB>(), table);
+            await AwsEmulators.CreateTableAsync(AwsEmulators.Dynamo, table);
             var orders = services.GetRequiredService<IRepository<Order>>();
             foreach (var id in new[] { "o-1", "o-3" })
             {

@@ -23,7 +23,7 @@ public sealed class SqsAndSnsTests : IAsyncLifetime
             b.Resources.AddQueue<Job>(_queue);
         });
         _services = AwsEmulators.Services(app);
-        _sqs = _services.GetRequiredService<IAmazonSQS>();
+        _sqs = AwsEmulators.Sqs;
         _url = await AwsEmulators.CreateQueueAsync(_sqs, _queue);
     }
 
@@ -98,7 +98,7 @@ public sealed class SqsAndSnsTests : IAsyncLifetime
     public async Task Publish_ReachesAnSqsSubscription_AndThatMessageReachesATopicFunction()
     {
         var topic = AwsEmulators.Unique("alerts");
-        var sns = _services.GetRequiredService<SnsClient>();
+        var sns = _services.GetRequiredService<AwsConnection>().Sns;
         var topicArn = SnsClient.Element(await sns.CallAsync("CreateTopic", [new("Name", topic)], default), "TopicArn")!;
         var subscriber = await AwsEmulators.CreateQueueAsync(_sqs, topic + "-sub");
         await sns.CallAsync("Subscribe", [new("TopicArn", topicArn), new("Protocol", "sqs"), new("Endpoint", await AwsEmulators.QueueArnAsync(_sqs, subscriber))], default);

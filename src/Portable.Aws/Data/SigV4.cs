@@ -4,29 +4,34 @@ using System.Text;
 
 namespace Portable.Aws.Data;
 
-/// <summary>AWS Signature Version 4 for a request whose signed headers are <c>content-type</c>, <c>host</c>, <c>x-amz-date</c> and, with temporary credentials, <c>x-amz-security-token</c>.</summary>
+/// <summary>
+/// AWS Signature Version 4. The signed headers are <c>content-type</c>, <c>host</c>, <c>x-amz-date</c>, any extra headers
+/// given (such as <c>x-amz-target</c>) and, with temporary credentials, <c>x-amz-security-token</c>.
+/// </summary>
 internal static class SigV4
 {
     /// <summary>The <c>Authorization</c> header value.</summary>
     public static string Authorization(
         string method, Uri uri, string canonicalQuery, string contentType, ReadOnlySpan<byte> body,
-        DateTimeOffset now, string region, string service, string accessKey, string secretKey, string? sessionToken)
+        DateTimeOffset now, string region, string service, string accessKey, string secretKey, string? sessionToken,
+        IReadOnlyList<KeyValuePair<string, string>>? extraHeaders = null)
     {
         var amzDate = AmzDate(now);
         var date = amzDate[..8];
-        var headers = new StringBuilder()
-            .Append("content-type:").Append(contentType.Trim()).Append('\n')
-            .Append("host:").Append(uri.IsDefaultPort ? uri.Host : uri.Authority).Append('\n')
-            .Append("x-amz-date:").Append(amzDate).Append('\n');
-        var signed = "content-type;host;x-amz-date";
-        if (sessionToken is not null)
+        var headers = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
-            headers.Append("x-amz-security-token:").Append(sessionToken).Append('\n');
-            signed += ";x-amz-security-token";
-        }
+            ["content-type"] = contentType.Trim(),
+            ["host"] = uri.IsDefaultPort ? uri.Host : uri.Authority,
+            ["x-amz-date"] = amzDate,
+        };
+        if (sessionToken is not null) headers["x-amz-security-token"] = sessionToken;
+        foreach (var (name, value) in extraHeaders ?? []) headers[name.ToLowerInvariant()] = value.Trim();
 
+        var canonicalHeaders = new StringBuilder();
+        foreach (var (name, value) in headers) canonicalHeaders.Append(name).Append(':').Append(value).Append('\n');
+        var signed = string.Join(';', headers.Keys);
         var path = string.IsNullOrEmpty(uri.AbsolutePath) ? "/" : uri.AbsolutePath;
-        var canonical = $"{method}\n{path}\n{canonicalQuery}\n{headers}\n{signed}\n{Hex(SHA256.HashData(body))}";
+        var canonical = $"{method}\n{path}\n{canonicalQuery}\n{canonicalHeaders}\n{signed}\n{Hex(SHA256.HashData(body))}";
         var scope = $"{date}/{region}/{service}/aws4_request";
         var toSign = $"AWS4-HMAC-SHA256\n{amzDate}\n{scope}\n{Hex(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)))}";
         var key = Hmac(Encoding.UTF8.GetBytes("AWS4" + secretKey), date);

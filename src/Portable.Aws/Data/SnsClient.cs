@@ -1,47 +1,39 @@
 using System.Text;
-using Amazon;
-using Amazon.Runtime;
-using Amazon.Runtime.Credentials;
 
 namespace Portable.Aws.Data;
 
 /// <summary>
 /// The two SNS query-protocol actions Portable needs (<c>Publish</c>, and <c>CreateTopic</c> to find a topic's ARN when none is
-/// configured), as form-encoded POSTs signed with SigV4, since no SNS package can be used. Credentials come from the AWS SDK's
-/// default chain, the region from <c>AWS_REGION</c> and the endpoint from <c>AWS_ENDPOINT_URL_SNS</c> or <c>AWS_ENDPOINT_URL</c>.
+/// configured), as form-encoded POSTs signed with SigV4 (API version 2010-03-31), with the connection's credentials, region
+/// and endpoint (<c>AWS_ENDPOINT_URL_SNS</c> or <c>AWS_ENDPOINT_URL</c>).
 /// </summary>
-internal sealed class SnsClient(HttpClient http, Func<string, string?> environment)
+internal sealed class SnsClient(AwsConnection connection)
 {
     private const string ContentType = "application/x-www-form-urlencoded; charset=utf-8";
-    private AWSCredentials? _credentials;
-
-    public string Region => environment("AWS_REGION") ?? environment("AWS_DEFAULT_REGION") ?? FallbackRegionFactory.GetRegionEndpoint()?.SystemName ?? "us-east-1";
-
-    public Uri Endpoint => new(environment("AWS_ENDPOINT_URL_SNS") ?? environment("AWS_ENDPOINT_URL") ?? $"https://sns.{Region}.amazonaws.com/", UriKind.Absolute);
+    private Uri? _endpoint;
 
     /// <summary>Calls an action and returns the XML answer.</summary>
-    /// <exception cref="HttpRequestException">SNS refused the call; the message carries its error.</exception>
+    /// <exception cref="AwsServiceException">SNS refused the call; the message carries its error.</exception>
     public async Task<string> CallAsync(string action, IEnumerable<KeyValuePair<string, string>> parameters, CancellationToken cancellationToken)
     {
         var form = new StringBuilder("Action=").Append(action).Append("&Version=2010-03-31");
         foreach (var (name, value) in parameters) form.Append('&').Append(Uri.EscapeDataString(name)).Append('=').Append(Uri.EscapeDataString(value));
         var body = Encoding.UTF8.GetBytes(form.ToString());
-        var endpoint = Endpoint;
-        var credentials = await (_credentials ??= DefaultAWSCredentialsIdentityResolver.GetCredentials()).GetCredentialsAsync().ConfigureAwait(false);
-        var now = DateTimeOffset.UtcNow;
+        var endpoint = _endpoint ??= connection.Endpoint("sns", "SNS");
+        var credentials = await connection.Credentials.GetAsync(cancellationToken).ConfigureAwait(false);
+        var now = connection.Time.GetUtcNow();
         using var request = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new ByteArrayContent(body) };
         request.Content.Headers.TryAddWithoutValidation("Content-Type", ContentType);
         request.Headers.TryAddWithoutValidation("X-Amz-Date", SigV4.AmzDate(now));
-        var token = credentials.UseToken ? credentials.Token : null;
-        if (token is not null) request.Headers.TryAddWithoutValidation("X-Amz-Security-Token", token);
+        if (credentials.SessionToken is { } token) request.Headers.TryAddWithoutValidation("X-Amz-Security-Token", token);
         request.Headers.TryAddWithoutValidation(
             "Authorization",
-            SigV4.Authorization("POST", endpoint, "", ContentType, body, now, Region, "sns", credentials.AccessKey, credentials.SecretKey, token));
-        using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            SigV4.Authorization("POST", endpoint, "", ContentType, body, now, connection.Region, "sns", credentials.AccessKeyId, credentials.SecretAccessKey, credentials.SessionToken));
+        using var response = await connection.Http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
-            throw new HttpRequestException($"SNS {action} answered {(int)response.StatusCode}: {Element(text, "Code")}: {Element(text, "Message") ?? text}", null, response.StatusCode);
+            throw new AwsServiceException("SNS", action, response.StatusCode, Element(text, "Code") ?? response.StatusCode.ToString(), Element(text, "Message") ?? text, Element(text, "RequestId"));
         }
 
         return text;

@@ -8,8 +8,10 @@ namespace Portable.Aws.Data;
 /// The topic ARN comes from <c>PORTABLE_TOPIC_{NAME}</c>, else from <c>CreateTopic</c> (which returns the existing topic).
 /// On a FIFO topic the deduplication id is sent as <c>MessageDeduplicationId</c>; standard topics have no deduplication.
 /// </summary>
-internal sealed class SnsNotifier(SnsClient sns, AwsResourceNames names) : INotifier
+internal sealed class SnsNotifier(AwsConnection aws, AwsResourceNames names) : INotifier
 {
+    private SnsClient Sns => aws.Sns;
+
     private readonly ConcurrentDictionary<string, string> _arns = new(StringComparer.Ordinal);
 
     public async Task PublishAsync(Notification notification, CancellationToken cancellationToken)
@@ -39,15 +41,15 @@ internal sealed class SnsNotifier(SnsClient sns, AwsResourceNames names) : INoti
             if (notification.DeduplicationId is { } id) parameters.Add(new("MessageDeduplicationId", id));
         }
 
-        await sns.CallAsync("Publish", parameters, cancellationToken).ConfigureAwait(false);
+        await Sns.CallAsync("Publish", parameters, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<string> TopicArnAsync(string topic, CancellationToken cancellationToken)
     {
         if (names.TopicArn(topic) is { } configured) return configured;
         if (_arns.TryGetValue(topic, out var known)) return known;
-        var xml = await sns.CallAsync("CreateTopic", [new("Name", topic)], cancellationToken).ConfigureAwait(false);
-        var arn = SnsClient.Element(xml, "TopicArn") ?? throw new HttpRequestException($"SNS CreateTopic for '{topic}' answered without a TopicArn: {xml}");
+        var xml = await Sns.CallAsync("CreateTopic", [new("Name", topic)], cancellationToken).ConfigureAwait(false);
+        var arn = SnsClient.Element(xml, "TopicArn") ?? throw new AwsServiceException($"SNS CreateTopic for '{topic}' answered without a TopicArn: {xml}");
         return _arns.GetOrAdd(topic, arn);
     }
 }

@@ -1,63 +1,81 @@
 using System.Globalization;
 using System.Text.Json;
-using Amazon.SQS;
-using Amazon.SQS.Model;
 using Portable.Hosting;
 
 namespace Portable.Aws.Data;
 
 /// <summary>
-/// <see cref="IQueue{T}"/> on SQS: one <c>SendMessage</c>, or <c>SendMessageBatch</c> in groups of ten; a delay becomes
-/// <c>DelaySeconds</c>. On a FIFO queue (<c>.fifo</c>) the deduplication id becomes <c>MessageDeduplicationId</c> and every
-/// message goes to one message group, keeping order; standard queues have no deduplication, so the id is not sent.
+/// <see cref="IQueue{T}"/> on SQS (JSON protocol): one <c>SendMessage</c>, or <c>SendMessageBatch</c> in groups of ten; a delay
+/// becomes <c>DelaySeconds</c>. On a FIFO queue (<c>.fifo</c>) the deduplication id becomes <c>MessageDeduplicationId</c> and
+/// every message goes to one message group, keeping order; standard queues have no deduplication, so the id is not sent.
 /// </summary>
-internal sealed class SqsQueue<T>(FunctionCatalog catalog, IAmazonSQS sqs, AwsResourceNames names) : IQueue<T>
+internal sealed class SqsQueue<T>(FunctionCatalog catalog, AwsConnection aws, AwsResourceNames names) : IQueue<T>
 {
     private readonly QueueDefinition<T> _definition = catalog.GetQueue<T>();
     private Task<string>? _url;
 
     public async Task SendAsync(T message, SendOptions? options, CancellationToken cancellationToken)
     {
+        var body = JsonSerializer.Serialize(message, _definition.TypeInfo);
+        var delay = Delay(options);
         var url = await UrlAsync(cancellationToken).ConfigureAwait(false);
-        var request = new SendMessageRequest { QueueUrl = url, MessageBody = JsonSerializer.Serialize(message, _definition.TypeInfo) };
-        if (IsFifo(url))
+        using var _ = await aws.Sqs.CallAsync("SendMessage", json =>
         {
-            request.MessageGroupId = _definition.Name;
-            request.MessageDeduplicationId = options?.DeduplicationId;
-        }
-        else if (Delay(options) is { } delay)
-        {
-            request.DelaySeconds = delay;
-        }
-
-        await sqs.SendMessageAsync(request, cancellationToken).ConfigureAwait(false);
+            json.WriteStartObject();
+            json.WriteString("QueueUrl", url);
+            WriteEntry(json, url, body, delay, options?.DeduplicationId);
+            json.WriteEndObject();
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task SendBatchAsync(IEnumerable<T> messages, SendOptions? options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(messages);
         var bodies = messages.Select(m => JsonSerializer.Serialize(m, _definition.TypeInfo)).ToList();
+        var delay = Delay(options);
         if (bodies.Count == 0) return;
         var url = await UrlAsync(cancellationToken).ConfigureAwait(false);
-        var delay = Delay(options);
         foreach (var chunk in bodies.Chunk(10))
         {
-            var entries = chunk.Select((body, i) => new SendMessageBatchRequestEntry
+            using var response = await aws.Sqs.CallAsync("SendMessageBatch", json =>
             {
-                Id = i.ToString(CultureInfo.InvariantCulture),
-                MessageBody = body,
-                DelaySeconds = IsFifo(url) ? null : delay,
-                MessageGroupId = IsFifo(url) ? _definition.Name : null,
-                MessageDeduplicationId = IsFifo(url) && options?.DeduplicationId is { } id ? $"{id}-{i}" : null,
-            }).ToList();
-            var response = await sqs.SendMessageBatchAsync(new SendMessageBatchRequest { QueueUrl = url, Entries = entries }, cancellationToken).ConfigureAwait(false);
-            if (response.Failed is { Count: > 0 } failed)
+                json.WriteStartObject();
+                json.WriteString("QueueUrl", url);
+                json.WriteStartArray("Entries");
+                for (var i = 0; i < chunk.Length; i++)
+                {
+                    json.WriteStartObject();
+                    json.WriteString("Id", i.ToString(CultureInfo.InvariantCulture));
+                    WriteEntry(json, url, chunk[i], delay, options?.DeduplicationId is { } id ? $"{id}-{i}" : null);
+                    json.WriteEndObject();
+                }
+
+                json.WriteEndArray();
+                json.WriteEndObject();
+            }, cancellationToken).ConfigureAwait(false);
+            if (response.RootElement.TryGetProperty("Failed", out var failed) && failed.GetArrayLength() > 0)
             {
-                throw new InvalidOperationException(
-                    $"SQS refused {failed.Count} of {entries.Count} messages sent to '{_definition.Name}': {string.Join("; ", failed.Select(f => $"{f.Code}: {f.Message}"))}");
+                var reasons = failed.EnumerateArray().Select(f => $"{Text(f, "Code")}: {Text(f, "Message")}");
+                throw new AwsServiceException($"SQS refused {failed.GetArrayLength()} of {chunk.Length} messages sent to '{_definition.Name}': {string.Join("; ", reasons)}");
             }
         }
     }
+
+    private void WriteEntry(Utf8JsonWriter json, string url, string body, int? delay, string? deduplicationId)
+    {
+        json.WriteString("MessageBody", body);
+        if (IsFifo(url))
+        {
+            json.WriteString("MessageGroupId", _definition.Name);
+            if (deduplicationId is not null) json.WriteString("MessageDeduplicationId", deduplicationId);
+        }
+        else if (delay is { } seconds)
+        {
+            json.WriteNumber("DelaySeconds", seconds);
+        }
+    }
+
+    private static string? Text(JsonElement element, string name) => element.TryGetProperty(name, out var value) ? value.ToString() : null;
 
     private static bool IsFifo(string url) => url.EndsWith(".fifo", StringComparison.Ordinal);
 
@@ -82,7 +100,13 @@ internal sealed class SqsQueue<T>(FunctionCatalog catalog, IAmazonSQS sqs, AwsRe
     {
         try
         {
-            return (await sqs.GetQueueUrlAsync(new GetQueueUrlRequest { QueueName = _definition.Name }, cancellationToken).ConfigureAwait(false)).QueueUrl;
+            using var response = await aws.Sqs.CallAsync("GetQueueUrl", json =>
+            {
+                json.WriteStartObject();
+                json.WriteString("QueueName", _definition.Name);
+                json.WriteEndObject();
+            }, cancellationToken).ConfigureAwait(false);
+            return response.RootElement.GetProperty("QueueUrl").GetString()!;
         }
         catch
         {

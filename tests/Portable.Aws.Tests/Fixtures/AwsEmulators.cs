@@ -26,6 +26,15 @@ internal static class AwsEmulators
         }
     }
 
+    private static readonly Lazy<IAmazonDynamoDB> DynamoClient = new(() => { Require(); return new AmazonDynamoDBClient(); });
+    private static readonly Lazy<IAmazonSQS> SqsClient = new(() => { Require(); return new AmazonSQSClient(); });
+
+    /// <summary>The AWS SDK's DynamoDB client on DynamoDB Local (from AWS_ENDPOINT_URL_DYNAMODB): the tests' own view of the data, independent of the adapter.</summary>
+    public static IAmazonDynamoDB Dynamo => DynamoClient.Value;
+
+    /// <summary>The AWS SDK's SQS client on fauxqs (from AWS_ENDPOINT_URL_SQS).</summary>
+    public static IAmazonSQS Sqs => SqsClient.Value;
+
     public static string Unique(string prefix) => prefix + "-" + Guid.NewGuid().ToString("N")[..10];
 
     /// <summary>The AWS adapter's services for an app, on the emulators; <paramref name="overrides"/> win over the process environment.</summary>

@@ -1,0 +1,104 @@
+using System.Net;
+using System.Text.Json;
+
+namespace Portable.Aws.Data;
+
+/// <summary>
+/// A client for an AWS service that speaks the JSON 1.0 protocol (DynamoDB, SQS): <c>POST /</c> with
+/// <c>X-Amz-Target: {prefix}.{Action}</c> and a JSON body, signed with SigV4. Throttling, 5xx answers and network failures
+/// are retried twice with a jittered backoff; any other refusal becomes an <see cref="AwsServiceException"/>.
+/// The request bodies are written with <see cref="Utf8JsonWriter"/> and answers read with <see cref="JsonDocument"/>, so no
+/// AWS model types are needed (which keeps the Native AOT image small).
+/// </summary>
+internal sealed class AwsJsonClient(AwsConnection connection, string displayName, string signingName, string targetPrefix, string endpointKey)
+{
+    private const string ContentType = "application/x-amz-json-1.0";
+    private const int Attempts = 3;
+    private static readonly JsonWriterOptions WriterOptions = new() { Indented = false };
+    private Uri? _endpoint;
+
+    public static AwsJsonClient DynamoDb(AwsConnection connection) => new(connection, "DynamoDB", "dynamodb", "DynamoDB_20120810", "DYNAMODB");
+
+    public static AwsJsonClient Sqs(AwsConnection connection) => new(connection, "SQS", "sqs", "AmazonSQS", "SQS");
+
+    /// <summary>Calls an action with the body <paramref name="write"/> produces and returns the answer.</summary>
+    /// <exception cref="AwsServiceException">The service refused the call.</exception>
+    public async Task<JsonDocument> CallAsync(string action, Action<Utf8JsonWriter> write, CancellationToken cancellationToken)
+    {
+        var body = Write(write);
+        var endpoint = _endpoint ??= connection.Endpoint(signingName, endpointKey);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await SendAsync(endpoint, action, body, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (attempt < Attempts && IsTransient(e, cancellationToken))
+            {
+                var backoff = TimeSpan.FromMilliseconds((50 << attempt) * (0.5 + Random.Shared.NextDouble()));
+                await Task.Delay(backoff, connection.Time, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<JsonDocument> SendAsync(Uri endpoint, string action, byte[] body, CancellationToken cancellationToken)
+    {
+        var credentials = await connection.Credentials.GetAsync(cancellationToken).ConfigureAwait(false);
+        var now = connection.Time.GetUtcNow();
+        var target = targetPrefix + "." + action;
+        using var request = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.TryAddWithoutValidation("Content-Type", ContentType);
+        request.Headers.TryAddWithoutValidation("X-Amz-Date", SigV4.AmzDate(now));
+        request.Headers.TryAddWithoutValidation("X-Amz-Target", target);
+        if (credentials.SessionToken is { } token) request.Headers.TryAddWithoutValidation("X-Amz-Security-Token", token);
+        request.Headers.TryAddWithoutValidation("Authorization", SigV4.Authorization(
+            "POST", endpoint, "", ContentType, body, now, connection.Region, signingName,
+            credentials.AccessKeyId, credentials.SecretAccessKey, credentials.SessionToken, [new("x-amz-target", target)]));
+
+        using var response = await connection.Http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        if (response.IsSuccessStatusCode) return JsonDocument.Parse(bytes.Length == 0 ? "{}"u8.ToArray() : bytes);
+        throw Refusal(action, response, bytes);
+    }
+
+    private AwsServiceException Refusal(string action, HttpResponseMessage response, byte[] bytes)
+    {
+        string? code = null, message = null;
+        try
+        {
+            using var error = JsonDocument.Parse(bytes);
+            foreach (var property in error.RootElement.EnumerateObject())
+            {
+                if (property.Value.ValueKind != JsonValueKind.String) continue;
+                if (property.NameEquals("__type")) code = property.Value.GetString();
+                else if (property.Name.Equals("message", StringComparison.OrdinalIgnoreCase)) message = property.Value.GetString();
+            }
+        }
+        catch (JsonException)
+        {
+            message = System.Text.Encoding.UTF8.GetString(bytes);
+        }
+
+        // "com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException" → "ConditionalCheckFailedException"
+        code = code?[(code.LastIndexOf('#') + 1)..];
+        if (string.IsNullOrEmpty(code) && response.Headers.TryGetValues("x-amzn-query-error", out var query)) code = query.First().Split(';')[0];
+        var requestId = response.Headers.TryGetValues("x-amzn-RequestId", out var ids) ? ids.First() : null;
+        return new AwsServiceException(displayName, action, response.StatusCode, string.IsNullOrEmpty(code) ? response.StatusCode.ToString() : code, message, requestId);
+    }
+
+    private static bool IsTransient(Exception e, CancellationToken cancellationToken) => e switch
+    {
+        AwsServiceException refused => (int)refused.StatusCode >= 500 || refused.StatusCode == HttpStatusCode.TooManyRequests
+            || refused.ErrorCode is { } code && (code.Contains("Throttl", StringComparison.Ordinal) || code is "ProvisionedThroughputExceededException" or "RequestLimitExceeded"),
+        HttpRequestException => true,
+        TaskCanceledException => !cancellationToken.IsCancellationRequested, // HttpClient's own timeout
+        _ => false,
+    };
+
+    private static byte[] Write(Action<Utf8JsonWriter> write)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, WriterOptions)) write(json);
+        return buffer.ToArray();
+    }
+}
