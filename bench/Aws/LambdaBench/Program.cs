@@ -2,6 +2,8 @@
 // Cold start: from Process.Start to the first response POSTed to the Runtime API (an HTTP API v2 GET /hello?name=Ada).
 // Warm: invocations a second over WARM events handed out back to back to one process.
 // Candidates are measured interleaved (run 1 of each, run 2 of each, ...) so they share the machine's state.
+// Each process gets its own Runtime API path prefix (AWS_LAMBDA_RUNTIME_API=127.0.0.1:PORT/pN) and its own event channel, so a
+// killed process's outstanding GET next can never take the event meant for the next process.
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -18,7 +20,7 @@ var warmCount = int.Parse(args[1], CultureInfo.InvariantCulture);
 var candidates = args.Skip(2).Select(a => a.Split('=', 2)).Select(p => (Name: p[0], Path: p[1])).ToList();
 const string Event = """{"version":"2.0","routeKey":"$default","rawPath":"/hello","rawQueryString":"name=Ada","headers":{"host":"x"},"requestContext":{"http":{"method":"GET","path":"/hello","protocol":"HTTP/1.1","sourceIp":"192.0.2.1","userAgent":"bench"},"requestId":"r","routeKey":"$default","stage":"$default"},"isBase64Encoded":false}""";
 
-var pending = Channel.CreateUnbounded<string>();
+var pending = new System.Collections.Concurrent.ConcurrentDictionary<string, Channel<string>>();
 var answered = Channel.CreateUnbounded<(string Id, long At)>();
 var next = 0;
 var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
@@ -31,7 +33,8 @@ web.Run(async context =>
     if (path.EndsWith("/invocation/next", StringComparison.Ordinal))
     {
         string id;
-        try { id = await pending.Reader.ReadAsync(context.RequestAborted); } catch (OperationCanceledException) { return; }
+        var events = pending.GetOrAdd(path.Split('/')[1], _ => Channel.CreateUnbounded<string>());
+        try { id = await events.Reader.ReadAsync(context.RequestAborted); } catch (OperationCanceledException) { return; }
         context.Response.Headers["Lambda-Runtime-Aws-Request-Id"] = id;
         context.Response.Headers["Lambda-Runtime-Deadline-Ms"] = DateTimeOffset.UtcNow.AddMinutes(1).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
         await context.Response.WriteAsync(Event);
@@ -47,10 +50,13 @@ web.Run(async context =>
 await web.StartAsync();
 var api = new Uri(web.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()).Authority;
 
-Process Start(string path)
+var processes = 0;
+(Process Process, ChannelWriter<string> Events) Start(string path)
 {
+    var prefix = "p" + Interlocked.Increment(ref processes).ToString(CultureInfo.InvariantCulture);
+    var events = pending.GetOrAdd(prefix, _ => Channel.CreateUnbounded<string>());
     var info = new ProcessStartInfo(path) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-    info.Environment["AWS_LAMBDA_RUNTIME_API"] = api;
+    info.Environment["AWS_LAMBDA_RUNTIME_API"] = api + "/" + prefix;
     info.Environment["_HANDLER"] = "Hello";
     info.Environment["AWS_LAMBDA_LOG_LEVEL"] = "WARN";
     var p = Process.Start(info)!;
@@ -58,7 +64,7 @@ Process Start(string path)
     p.ErrorDataReceived += (_, _) => { };
     p.BeginOutputReadLine();
     p.BeginErrorReadLine();
-    return p;
+    return (p, events.Writer);
 }
 
 async Task<long> AnswerAsync(string id)
@@ -69,52 +75,64 @@ async Task<long> AnswerAsync(string id)
 }
 
 var cold = candidates.ToDictionary(c => c.Name, _ => new List<double>());
+var cpu = candidates.ToDictionary(c => c.Name, _ => new List<double>()); // CPU time (user + system) up to the first answer: steadier than wall time on a busy machine
 for (var run = 0; run < runs + 1; run++)
 {
     foreach (var (name, path) in candidates)
     {
         var id = "cold-" + Interlocked.Increment(ref next).ToString(CultureInfo.InvariantCulture);
-        pending.Writer.TryWrite(id);
         var started = Stopwatch.GetTimestamp();
-        using var process = Start(path);
+        var (process, events) = Start(path);
+        using var owned = process;
+        events.TryWrite(id);
         var at = await AnswerAsync(id);
+        var used = CpuMilliseconds(process.Id);
         process.Kill();
         await process.WaitForExitAsync();
-        if (run > 0) cold[name].Add(Stopwatch.GetElapsedTime(started, at).TotalMilliseconds); // run 0 warms the disk cache
+        if (run > 0) // run 0 warms the disk cache
+        {
+            cold[name].Add(Stopwatch.GetElapsedTime(started, at).TotalMilliseconds);
+            cpu[name].Add(used);
+        }
     }
 }
 
 var warm = new Dictionary<string, double>();
 foreach (var (name, path) in candidates)
 {
-    using var process = Start(path);
+    var (process, events) = Start(path);
+    using var owned = process;
     var first = "warmup-" + name;
-    pending.Writer.TryWrite(first);
+    events.TryWrite(first);
     await AnswerAsync(first);
     var ids = Enumerable.Range(0, warmCount).Select(i => $"warm-{name}-{i}").ToList();
     var started = Stopwatch.GetTimestamp();
-    foreach (var id in ids) pending.Writer.TryWrite(id);
+    foreach (var id in ids) events.TryWrite(id);
     foreach (var id in ids) await AnswerAsync(id);
     warm[name] = warmCount / Stopwatch.GetElapsedTime(started).TotalSeconds;
     process.Kill();
     await process.WaitForExitAsync();
 }
 
-Console.WriteLine($"| candidate | cold start median (ms) | min | max | warm invocations/s |");
-Console.WriteLine("| --- | ---: | ---: | ---: | ---: |");
+Console.WriteLine($"| candidate | cold start median (ms) | min | max | CPU to first answer, median (ms) | warm invocations/s |");
+Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: |");
 foreach (var (name, _) in candidates)
 {
     var sorted = cold[name].Order().ToList();
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {sorted[sorted.Count / 2]:0.0} | {sorted[0]:0.0} | {sorted[^1]:0.0} | {warm[name]:0} |"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {sorted[sorted.Count / 2]:0.0} | {sorted[0]:0.0} | {sorted[^1]:0.0} | {Median(cpu, name):0.0} | {warm[name]:0} |"));
 }
 
-double Median(string name) { var s = cold[name].Order().ToList(); return s[s.Count / 2]; }
+// The CPU time of every thread of the process, from /proc/PID/task/*/schedstat (nanoseconds; Process.TotalProcessorTime has 10 ms ticks).
+static double CpuMilliseconds(int pid)
+    => Directory.GetDirectories($"/proc/{pid}/task").Sum(t => long.Parse(File.ReadAllText(Path.Combine(t, "schedstat")).Split(' ')[0], CultureInfo.InvariantCulture)) / 1e6;
+
+static double Median(Dictionary<string, List<double>> values, string name) { var s = values[name].Order().ToList(); return s[s.Count / 2]; }
 foreach (var mode in new[] { "aot", "jit" })
 {
     if (cold.ContainsKey("hello-" + mode) && cold.ContainsKey("bare-" + mode))
     {
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{mode}: cold start ratio hello/bare = {Median("hello-" + mode) / Median("bare-" + mode):0.00}; warm ratio hello/bare = {warm["hello-" + mode] / warm["bare-" + mode]:0.00}"));
+            $"{mode}: cold start ratio hello/bare = {Median(cold, "hello-" + mode) / Median(cold, "bare-" + mode):0.00} (CPU {Median(cpu, "hello-" + mode) / Median(cpu, "bare-" + mode):0.00}); warm ratio hello/bare = {warm["hello-" + mode] / warm["bare-" + mode]:0.00}"));
     }
 }
 
