@@ -1,5 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Security.Cryptography;
 
 namespace Portable;
 
@@ -31,10 +30,18 @@ public sealed record TraceContext
 
     /// <summary>Starts a new trace, for an invocation that arrived without one.</summary>
     /// <returns>A sampled root context with random ids.</returns>
+    /// <remarks>
+    /// The ids come from <see cref="Random.Shared"/>: trace ids must be unique, not secret, and the cryptographic generator
+    /// would load OpenSSL on Linux, which costs a cold start several milliseconds.
+    /// </remarks>
     public static TraceContext NewRoot()
     {
         Span<byte> bytes = stackalloc byte[24];
-        RandomNumberGenerator.Fill(bytes);
+        do
+        {
+            Random.Shared.NextBytes(bytes);
+        }
+        while (bytes[..16].IndexOfAnyExcept((byte)0) < 0 || bytes[16..].IndexOfAnyExcept((byte)0) < 0); // all-zero ids are invalid
         return new TraceContext(Convert.ToHexStringLower(bytes[..16]), Convert.ToHexStringLower(bytes[16..]), "01", null);
     }
 
