@@ -18,7 +18,7 @@ public static class OrdersApp
             .AddQueue<OrderPlaced>("order-placed")
             .AddTopic(SendConfirmation.Topic);
         builder.Functions
-            .MapHttp<PlaceOrder, PlaceOrderRequest, OrderView>("POST /orders", successStatusCode: 201)
+            .MapHttp<PlaceOrder, PlaceOrderRequest, OrderView>("POST /orders", successStatusCode: 201).Sends<OrderPlaced>()
             .MapHttp<GetOrder>("GET /orders/{id}")
             .MapHttp<Hello>("GET /hello")
             .MapQueue<SendConfirmation, OrderPlaced>("order-placed")

@@ -104,8 +104,30 @@ public sealed class FunctionsBuilder
         return Add<TFunction>(name, FunctionTrigger.Event(eventType), typeof(CloudEvent), null, (_, _) => new EventInvoker<TFunction>());
     }
 
+    /// <summary>Declares that the function mapped by the previous Map call sends <typeparamref name="TMessage"/> messages, to the queue declared for that type.</summary>
+    /// <typeparam name="TMessage">The message type; <see cref="ResourcesBuilder.AddQueue{T}(string)"/> declares its queue.</typeparam>
+    /// <returns>This builder.</returns>
+    /// <remarks>
+    /// Adds the queue's name to <see cref="FunctionDefinition.Sends"/> when the app is built, so that deployment files can give
+    /// the function an output binding to it. The function still sends through <see cref="IQueue{T}"/>. Declaring a type twice is harmless.
+    /// </remarks>
+    /// <exception cref="PortableConfigurationException">No function is mapped yet.</exception>
+    public FunctionsBuilder Sends<TMessage>()
+    {
+        if (_registrations.Count == 0)
+        {
+            throw new PortableConfigurationException(
+                $"Sends<{typeof(TMessage).Name}>() declares what the function mapped just before it sends, but no function is mapped yet. " +
+                $"Call it after the Map call: builder.Functions.MapHttp<…>(\"POST /route\").Sends<{typeof(TMessage).Name}>().");
+        }
+
+        var sends = _registrations[^1].Sends;
+        if (!sends.Contains(typeof(TMessage))) sends.Add(typeof(TMessage));
+        return this;
+    }
+
     internal List<FunctionDefinition> Build(JsonSerializerOptions json, TimeProvider time)
-        => _registrations.Select(r => new FunctionDefinition(r.Name, r.Trigger, r.HandlerType, r.Input, r.Output, r.CreateInvoker(json, time))).ToList();
+        => _registrations.Select(r => new FunctionDefinition(r.Name, r.Trigger, r.HandlerType, r.Input, r.Output, r.CreateInvoker(json, time)) { SentTypes = r.Sends }).ToList();
 
     private FunctionsBuilder Add<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TFunction>(
         string? name, FunctionTrigger trigger, Type? input, Type? output, Func<JsonSerializerOptions, TimeProvider, FunctionInvoker> invoker)
@@ -155,5 +177,8 @@ public sealed class FunctionsBuilder
     }
 
     private sealed record Registration(string Name, FunctionTrigger Trigger, Type HandlerType, Type? Input, Type? Output,
-        Func<JsonSerializerOptions, TimeProvider, FunctionInvoker> CreateInvoker);
+        Func<JsonSerializerOptions, TimeProvider, FunctionInvoker> CreateInvoker)
+    {
+        public List<Type> Sends { get; } = [];
+    }
 }

@@ -57,6 +57,13 @@ public sealed class ResourcesBuilder
             if (!queueList.Any(q => q.Name == consumer.Trigger.Name)) queueList.Add(new ResourceDescription(consumer.Trigger.Name!, consumer.InputType?.Name));
         }
 
+        foreach (var function in functions)
+        {
+            function.Sends = function.SentTypes.Select(type => _queues.TryGetValue(type, out var queue) ? queue.Name : throw new PortableConfigurationException(
+                $"{function.Name} declares Sends<{type.Name}>(), but no queue of {type.Name} is declared. " +
+                $"Call builder.Resources.AddQueue<{type.Name}>(\"queue-name\") where the app is built.")).ToList();
+        }
+
         var topics = _topics.Concat(functions.Where(f => f.Trigger.Kind == TriggerKind.Topic).Select(f => f.Trigger.Name!))
             .Distinct(StringComparer.Ordinal).ToList();
         return new FunctionCatalog(

@@ -93,6 +93,8 @@ public sealed class SampleProcessTests
         Assert.Equal("/orders", place.GetProperty("trigger").GetProperty("route").GetString());
         Assert.Equal("PlaceOrderRequest", place.GetProperty("input").GetString());
         Assert.Equal("OrderView", place.GetProperty("output").GetString());
+        Assert.Equal(["order-placed"], place.GetProperty("sends").EnumerateArray().Select(q => q.GetString()));
+        Assert.All(functions.Where(f => f.GetProperty("name").GetString() != "PlaceOrder"), f => Assert.False(f.TryGetProperty("sends", out _)));
         Assert.Contains(catalog.RootElement.GetProperty("queues").EnumerateArray(), q => q.GetProperty("name").GetString() == "order-placed");
     }
 

@@ -22,4 +22,41 @@ public sealed class AzureDriverOrdersTests
         Assert.Equal(OrderStatus.Confirmed, (await host.Repository<Order>().GetAsync("o-driver", default))!.Value.Status);
         Assert.Contains("o-driver", Assert.Single(host.Notifications).Body, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task PlaceOrderPayload_ThroughTheDriver_AnswersTheOrderPlacedAsAQueueOutput_InsteadOfQueueingIt()
+    {
+        await using var host = await PortableTestHost.StartAsync(OrdersApp.Configure);
+        var payload = AzureTestDriver.HttpPayload("POST", "https://orders.azurewebsites.net/api/orders", """{"customerId":"c-7","items":[{"sku":"A","quantity":1,"unitPrice":5}]}""");
+
+        var placed = await host.Azure().InvokeAsync("PlaceOrder", payload, "inv-place");
+
+        Assert.True(placed.Succeeded, placed.Json);
+        var res = placed.Outputs.GetProperty("res");
+        Assert.Equal("201", res.GetProperty("statusCode").GetString());
+        var id = JsonDocument.Parse(res.GetProperty("body").GetString()!).RootElement.GetProperty("orderId").GetString();
+        var message = Assert.Single(placed.QueueMessages("order-placed"));
+        Assert.Equal($$"""{"orderId":"{{id}}"}""", message);
+        Assert.Empty(placed.QueueMessages("somewhere-else"));
+        await host.WaitForIdleAsync();
+        Assert.Empty(host.Notifications); // nothing reached the in-memory queue, so SendConfirmation did not run
+
+        // The host writes the output; its queue trigger then hands the message to SendConfirmation.
+        var confirmed = await host.Azure().InvokeAsync("SendConfirmation", AzureTestDriver.QueuePayload(message));
+        Assert.True(confirmed.Succeeded, confirmed.Json);
+        Assert.Single(host.Notifications);
+        Assert.Equal(OrderStatus.Confirmed, (await host.Repository<Order>().GetAsync(id!, default))!.Value.Status);
+    }
+
+    [Fact]
+    public async Task PlaceOrderThroughTheLocalRoute_StillQueuesInMemory()
+    {
+        await using var host = await PortableTestHost.StartAsync(OrdersApp.Configure);
+
+        var response = await host.CreateClient().PostAsync("/orders", new StringContent("""{"customerId":"c-8","items":[{"sku":"A","quantity":1,"unitPrice":5}]}""", System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
+        await host.WaitForIdleAsync();
+        Assert.Single(host.Notifications); // SendConfirmation ran from the in-memory queue
+    }
 }

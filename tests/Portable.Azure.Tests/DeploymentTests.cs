@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Portable.Azure.Bindings;
 using Portable.Azure.Deployment;
 
 namespace Portable.Azure.Tests;
@@ -34,6 +35,8 @@ public sealed class DeploymentTests : IDisposable
     }
 
     private static JsonElement Binding(JsonElement functionJson, string direction) => functionJson.GetProperty("bindings").EnumerateArray().Single(b => b.GetProperty("direction").GetString() == direction);
+
+    private static List<JsonElement> Bindings(JsonElement functionJson, string type) => functionJson.GetProperty("bindings").EnumerateArray().Where(b => b.GetProperty("type").GetString() == type).ToList();
 
     [Fact]
     public async Task HostJson_IsVersion2_WithTheCustomHandlerExecutable_ForwardingAndBundle4()
@@ -105,7 +108,7 @@ public sealed class DeploymentTests : IDisposable
         var sample = Vectors.Json("copied/Azure__azure-functions-host/sample/CustomHandler/HttpTrigger/function.json");
 
         var trigger = Binding(ours, "in");
-        var output = Binding(ours, "out");
+        var output = Assert.Single(Bindings(ours, "http"));
         Assert.Equal(Binding(sample, "in").GetProperty("name").GetString(), trigger.GetProperty("name").GetString());
         Assert.Equal(Binding(sample, "out").GetProperty("type").GetString(), output.GetProperty("type").GetString());
         Assert.Equal(Binding(sample, "out").GetProperty("name").GetString(), output.GetProperty("name").GetString());
@@ -126,6 +129,80 @@ public sealed class DeploymentTests : IDisposable
         Assert.Equal(sample.EnumerateObject().Select(p => p.Name).Order(), trigger.EnumerateObject().Select(p => p.Name).Order());
         Assert.Equal("order-placed", trigger.GetProperty("queueName").GetString());
         Assert.Equal("AzureWebJobsStorage", trigger.GetProperty("connection").GetString());
+    }
+
+    [Fact]
+    public async Task SendingHttpFunctionJson_HasAQueueOutputToTheSentQueue_WithTheSamplesKeysAndTheConnectionSetting()
+    {
+        await WriteAsync(new AzureOptions { StorageConnection = "OrdersStorage" });
+        var placeOrder = Read("PlaceOrder/function.json");
+        var sample = Vectors.Json("copied/Azure-Samples__functions-custom-handlers/go/QueueTriggerWithOutputs/function.json")
+            .GetProperty("bindings").EnumerateArray().First(b => b.GetProperty("type").GetString() == "queue");
+
+        var output = Assert.Single(Bindings(placeOrder, "queue"));
+        Assert.Equal(sample.EnumerateObject().Select(p => p.Name).Order(), output.EnumerateObject().Select(p => p.Name).Order());
+        Assert.Equal("out", output.GetProperty("direction").GetString());
+        Assert.Equal("outOrderPlaced", output.GetProperty("name").GetString());
+        Assert.Equal("order-placed", output.GetProperty("queueName").GetString());
+        Assert.Equal("OrdersStorage", output.GetProperty("connection").GetString());
+        Assert.Equal(["httpTrigger", "http", "queue"], placeOrder.GetProperty("bindings").EnumerateArray().Select(b => b.GetProperty("type").GetString()));
+    }
+
+    [Fact]
+    public async Task SendingQueueFunctionJson_HasItsQueueTriggerAndAQueueOutput()
+    {
+        var builder = PortableApp.CreateBuilder([]);
+        SendingApp.Configure("items-out", "counters", new Gate(1))(builder);
+        await AzureDeploymentWriter.WriteAsync(builder.Build().Catalog, new AzureOptions(), "App", _folder, CancellationToken.None);
+        var relay = Read("Relay/function.json");
+
+        Assert.Equal("relay-in", Assert.Single(Bindings(relay, "queueTrigger")).GetProperty("queueName").GetString());
+        var output = Assert.Single(Bindings(relay, "queue"));
+        Assert.Equal("outItemsOut", output.GetProperty("name").GetString());
+        Assert.Equal("items-out", output.GetProperty("queueName").GetString());
+        Assert.Equal("AzureWebJobsStorage", output.GetProperty("connection").GetString());
+    }
+
+    [Theory]
+    [InlineData("GetOrder")]
+    [InlineData("Hello")]
+    [InlineData("SendConfirmation")]
+    [InlineData("ExpireUnconfirmed")]
+    [InlineData("AuditConfirmation")]
+    public async Task FunctionThatDeclaresNoSends_HasOnlyItsTriggerBindings(string function)
+    {
+        await WriteAsync();
+        var bindings = Read(Path.Combine(function, "function.json")).GetProperty("bindings").EnumerateArray().ToList();
+
+        Assert.DoesNotContain(bindings, b => b.GetProperty("type").GetString() == "queue");
+        Assert.All(bindings.Where(b => b.GetProperty("direction").GetString() == "out"), b => Assert.Equal("http", b.GetProperty("type").GetString()));
+    }
+
+    [Theory]
+    [InlineData("order-placed", "outOrderPlaced")]
+    [InlineData("orders", "outOrders")]
+    [InlineData("q-1-retry", "outQ1Retry")]
+    [InlineData("Order_Placed.v2", "outOrderPlacedV2")]
+    public void QueueOutputBindingName_IsOutAndTheQueueNamesPartsCapitalized(string queue, string binding)
+    {
+        Assert.Equal(binding, BindingNames.QueueOutput(queue));
+        // The host's rule before 4.1038 (letters and digits, starting with a letter, at most 128), which later hosts also accept.
+        Assert.Matches("^[a-zA-Z][a-zA-Z0-9]{0,127}$", BindingNames.QueueOutput(queue));
+    }
+
+    [Fact]
+    public void TwoSentQueuesWithTheSameBindingName_AreRefusedNamingBoth()
+    {
+        var builder = PortableApp.CreateBuilder([]);
+        builder.AddJson(TestJson.Default);
+        builder.Resources.AddQueue<QueueItem>("order-placed").AddQueue<Counter>("orderplaced");
+        builder.Functions.MapHttp<Upper, Echo, Echo>("POST /upper").Sends<QueueItem>().Sends<Counter>();
+        var function = builder.Build().Catalog.Get("Upper");
+
+        var e = Assert.Throws<PortableConfigurationException>(() => BindingNames.QueueOutputs(function));
+
+        Assert.Contains("'order-placed' and 'orderplaced'", e.Message, StringComparison.Ordinal);
+        Assert.Contains("Rename one of the queues", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -13,7 +13,8 @@ namespace Portable.Azure.Tests;
 /// <summary>
 /// The Orders app as a custom handler on Kestrel, with Table Storage and Storage Queues on Azurite and Event Grid on an in-test
 /// server: forwarded POST /api/orders → Table entity → Storage Queue message → a queue-trigger payload built from that message →
-/// SendConfirmation → the notification captured → order confirmed (and audited from the captured event).
+/// SendConfirmation → the notification captured → order confirmed (and audited from the captured event). Not forwarded (as the host
+/// calls PlaceOrder, since it declares a queue output), POST /PlaceOrder answers the message as that output instead of sending it.
 /// </summary>
 public sealed class OrdersFlowTests : IAsyncLifetime
 {
@@ -79,6 +80,37 @@ public sealed class OrdersFlowTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, audited.StatusCode);
         var audit = await ReadEntityAsync("audits", id);
         Assert.Contains("c-1", audit.GetProperty("Body").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PlaceOrderNotForwarded_AnswersTheOrderPlacedAsAQueueOutput_WhichTheHostWrites_ThenTheFlowGoesOn()
+    {
+        var queue = new QueueClient(Azurite.ConnectionString, "order-placed", new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+        await queue.CreateIfNotExistsAsync();
+        var queuedBefore = (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount;
+
+        var payload = AzureTestDriver.HttpPayload("POST", "https://orders.azurewebsites.net/api/orders", ValidOrder);
+        var invoked = await _handler.InvokeAsync("PlaceOrder", payload, "inv-place-1");
+
+        Assert.Equal(HttpStatusCode.OK, invoked.StatusCode);
+        using var answer = JsonDocument.Parse(await invoked.Content.ReadAsStringAsync());
+        var outputs = answer.RootElement.GetProperty("Outputs");
+        var res = outputs.GetProperty("res");
+        Assert.Equal("201", res.GetProperty("statusCode").GetString());
+        var id = JsonDocument.Parse(res.GetProperty("body").GetString()!).RootElement.GetProperty("orderId").GetString()!;
+        var written = Assert.Single(outputs.GetProperty("outOrderPlaced").EnumerateArray()).GetString()!;
+        Assert.Equal($$"""{"orderId":"{{id}}"}""", written);
+        Assert.Equal(queuedBefore, (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount);
+
+        // Play the host: its queue output writes the message (base64, the queues extension's default encoding).
+        await queue.SendMessageAsync(written);
+        var message = await ReceiveAsync("order-placed", id);
+        var confirmed = await _handler.InvokeAsync("SendConfirmation", AzureTestDriver.QueuePayload(message.Body.ToString(), (int)message.DequeueCount, message.MessageId, message.InsertedOn), "inv-confirm-3");
+
+        Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
+        var order = await _handler.Client.GetFromJsonAsync<JsonElement>($"/api/orders/{id}");
+        Assert.Equal("confirmed", order.GetProperty("status").GetString());
+        Assert.Contains(_eventGrid.Requests, r => r.Body.Contains(id, StringComparison.Ordinal));
     }
 
     [Fact]

@@ -21,7 +21,7 @@ public sealed class RunningHandler : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    public static async Task<RunningHandler> StartAsync(Action<PortableAppBuilder> configure, IDictionary<string, string?>? settings = null)
+    public static async Task<RunningHandler> StartAsync(Action<PortableAppBuilder> configure, IDictionary<string, string?>? settings = null, LogCapture? logs = null)
     {
         var builder = PortableApp.CreateBuilder([]);
         builder.AppName = "azure-tests";
@@ -31,6 +31,11 @@ public sealed class RunningHandler : IAsyncDisposable
         {
             web.Logging.SetMinimumLevel(LogLevel.Warning);
             if (settings is not null) web.Configuration.AddInMemoryCollection(settings);
+            if (logs is not null)
+            {
+                web.Logging.AddProvider(logs);
+                web.Logging.AddFilter<LogCapture>(null, LogLevel.Information);
+            }
         }, o => o.Port = 0);
         await web.StartAsync();
         var address = web.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

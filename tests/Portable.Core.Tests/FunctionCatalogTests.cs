@@ -143,4 +143,23 @@ public sealed class FunctionCatalogTests
 
         Assert.Throws<PortableConfigurationException>(() => app.Catalog.GetQueue<OrderPlaced>());
     }
+
+    [Fact]
+    public void ToJson_ListsTheQueuesAFunctionSends_AndOmitsSendsWhenItDeclaresNone()
+    {
+        var app = TestApp.Build(b =>
+        {
+            b.Resources.AddQueue<Invoice>("invoices");
+            b.Functions
+                .MapHttp<GreetFunction, Greeting, GreetingReply>("POST /greet", 201, "greet").Sends<Invoice>()
+                .MapSchedule<TickHandler>("*/5 * * * *", "tick");
+        });
+
+        using var json = JsonDocument.Parse(app.Catalog.ToJson());
+        var functions = json.RootElement.GetProperty("functions");
+
+        Assert.Equal(["invoices"], functions[0].GetProperty("sends").EnumerateArray().Select(q => q.GetString()));
+        Assert.False(functions[1].TryGetProperty("sends", out _));
+        Assert.Null(app.Catalog.ToDocument().Functions[1].Sends);
+    }
 }

@@ -240,4 +240,55 @@ public sealed class FunctionsBuilderTests
         var error = Assert.Throws<PortableConfigurationException>(() => builder.Functions.MapHttp<NoContentFunction>("GET /orders/{orderId}", "b"));
         Assert.Contains("/orders/{id}", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Sends_AppliesToTheFunctionOfThePreviousMapCall_AsItsQueueNames_InDeclarationOrder()
+    {
+        var app = TestApp.Build(b =>
+        {
+            b.Resources.AddQueue<Invoice>("invoices").AddQueue<Order>("orders-out");
+            b.Functions
+                .MapHttp<GreetFunction, Greeting, GreetingReply>("POST /greet", name: "greet").Sends<Order>().Sends<Invoice>()
+                .MapSchedule<TickHandler>("*/5 * * * *", "tick");
+        });
+
+        Assert.Equal(["orders-out", "invoices"], app.Catalog.Get("greet").Sends);
+        Assert.Empty(app.Catalog.Get("tick").Sends);
+    }
+
+    [Fact]
+    public void Sends_TheSameTypeTwice_IsListedOnce()
+    {
+        var app = TestApp.Build(b =>
+        {
+            b.Resources.AddQueue<Invoice>("invoices");
+            b.Functions.MapHttp<NoContentFunction>("GET /a", "a").Sends<Invoice>().Sends<Invoice>();
+        });
+
+        Assert.Equal(["invoices"], app.Catalog.Get("a").Sends);
+    }
+
+    [Fact]
+    public void Sends_BeforeAnyMapCall_ThrowsSayingToCallItAfterOne()
+    {
+        var builder = TestApp.CreateBuilder();
+
+        var e = Assert.Throws<PortableConfigurationException>(() => builder.Functions.Sends<Invoice>());
+
+        Assert.Contains("Sends<Invoice>()", e.Message, StringComparison.Ordinal);
+        Assert.Contains("no function is mapped yet", e.Message, StringComparison.Ordinal);
+        Assert.Contains("after the Map call", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Sends_ATypeWithoutADeclaredQueue_ThrowsAtBuild_NamingTheFunctionTheTypeAndAddQueue()
+    {
+        var builder = TestApp.CreateBuilder();
+        builder.Functions.MapHttp<NoContentFunction>("GET /a", "alpha").Sends<Invoice>();
+
+        var e = Assert.Throws<PortableConfigurationException>(builder.Build);
+
+        Assert.Contains("alpha declares Sends<Invoice>(), but no queue of Invoice is declared", e.Message, StringComparison.Ordinal);
+        Assert.Contains("builder.Resources.AddQueue<Invoice>(\"queue-name\")", e.Message, StringComparison.Ordinal);
+    }
 }

@@ -8,7 +8,9 @@ namespace Portable.Azure.Bindings;
 /// Runs one custom-handler invocation (<c>POST /{FunctionName}</c> with <c>{"Data":…,"Metadata":…}</c>) through the
 /// <see cref="FunctionExecutor"/>, and answers the document the Functions host expects. A failed invocation answers 500, so the
 /// host's retries and poison queue apply; an HTTP function's failure is its <c>res</c> output (500 problem) instead. A queue
-/// message that cannot be read goes to the poison queue at once when one is configured. Used by the Kestrel handler and by
+/// message that cannot be read goes to the poison queue at once when one is configured. What a function that declares sends
+/// sends to those queues is collected (<see cref="QueueOutputCollector"/>) and answered as queue outputs when the invocation
+/// succeeded, for the host to write; when it failed, the messages are dropped. Used by the Kestrel handler and by
 /// Portable.Testing's Azure driver.
 /// </summary>
 internal sealed partial class CustomHandlerInvoker(
@@ -20,6 +22,8 @@ internal sealed partial class CustomHandlerInvoker(
     IPoisonQueue? poison = null)
 {
     private readonly HttpRouter _router = new(catalog);
+    private readonly Dictionary<FunctionDefinition, IReadOnlyDictionary<string, string>> _queueOutputs =
+        catalog.Functions.Where(f => f.Sends.Count > 0).ToDictionary(f => f, BindingNames.QueueOutputs);
 
     public FunctionCatalog Catalog => catalog;
 
@@ -66,22 +70,32 @@ internal sealed partial class CustomHandlerInvoker(
             }
 
             var info = CreateInfo(invocationId, call, metadata, properties);
-            return function.Trigger.Kind switch
+            var queues = _queueOutputs.TryGetValue(function, out var bindings) ? new QueueOutputCollector(bindings) : null;
+            QueueOutputCollector.Current = queues;
+            try
             {
-                TriggerKind.Http => await InvokeHttpAsync(function, data, info, cancellationToken).ConfigureAwait(false),
-                TriggerKind.Queue => await InvokeQueueAsync(function, data, metadata, info, cancellationToken).ConfigureAwait(false),
-                TriggerKind.Schedule => await RunAsync(function, info, () =>
+                return function.Trigger.Kind switch
                 {
-                    var scheduled = new ScheduledEvent(function.Name, ReadTimerTime(metadata), function.Trigger.Cron!);
-                    return executor.InvokeScheduleAsync(function, scheduled, info, cancellationToken);
-                }).ConfigureAwait(false),
-                TriggerKind.Topic => await RunAsync(function, info, () =>
-                {
-                    var cloudEvent = PayloadReader.ReadEvent(PayloadReader.FindTrigger(data, BindingNames.Event));
-                    return executor.InvokeNotificationAsync(function, PayloadReader.ReadNotification(function.Trigger.Name!, cloudEvent), info, cancellationToken);
-                }).ConfigureAwait(false),
-                _ => await InvokeEventAsync(function, data, metadata, info, invocationId, cancellationToken).ConfigureAwait(false),
-            };
+                    TriggerKind.Http => await InvokeHttpAsync(function, data, info, queues, cancellationToken).ConfigureAwait(false),
+                    TriggerKind.Queue => await InvokeQueueAsync(function, data, metadata, info, queues, cancellationToken).ConfigureAwait(false),
+                    TriggerKind.Schedule => await RunAsync(function, info, queues, () =>
+                    {
+                        var scheduled = new ScheduledEvent(function.Name, ReadTimerTime(metadata), function.Trigger.Cron!);
+                        return executor.InvokeScheduleAsync(function, scheduled, info, cancellationToken);
+                    }).ConfigureAwait(false),
+                    TriggerKind.Topic => await RunAsync(function, info, queues, () =>
+                    {
+                        var cloudEvent = PayloadReader.ReadEvent(PayloadReader.FindTrigger(data, BindingNames.Event));
+                        return executor.InvokeNotificationAsync(function, PayloadReader.ReadNotification(function.Trigger.Name!, cloudEvent), info, cancellationToken);
+                    }).ConfigureAwait(false),
+                    _ => await InvokeEventAsync(function, data, metadata, info, invocationId, queues, cancellationToken).ConfigureAwait(false),
+                };
+            }
+            finally
+            {
+                QueueOutputCollector.Current = null;
+                if (queues?.Close() is > 0 and var dropped) LogOutputsDropped(log, function.Name, invocationId, dropped);
+            }
         }
     }
 
@@ -123,7 +137,7 @@ internal sealed partial class CustomHandlerInvoker(
     private DateTimeOffset ReadTimerTime(JsonElement metadata)
         => PayloadReader.TryGetProperty(metadata, "sys", out var sys) && PayloadReader.GetDate(sys, "UtcNow") is { } now ? now : time.GetUtcNow();
 
-    private async Task<HandlerResponse> InvokeHttpAsync(FunctionDefinition function, JsonElement data, InvocationInfo info, CancellationToken cancellationToken)
+    private async Task<HandlerResponse> InvokeHttpAsync(FunctionDefinition function, JsonElement data, InvocationInfo info, QueueOutputCollector? queues, CancellationToken cancellationToken)
     {
         HttpRequestData request;
         try
@@ -145,7 +159,7 @@ internal sealed partial class CustomHandlerInvoker(
         try
         {
             var response = await executor.InvokeHttpAsync(function, request, info, cancellationToken).ConfigureAwait(false);
-            return InvocationResult.Success([], response);
+            return InvocationResult.Success([], response, queues); // a 4xx the function answered is an answer: its sends are written
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -155,7 +169,7 @@ internal sealed partial class CustomHandlerInvoker(
         }
     }
 
-    private async Task<HandlerResponse> InvokeQueueAsync(FunctionDefinition function, JsonElement data, JsonElement metadata, InvocationInfo info, CancellationToken cancellationToken)
+    private async Task<HandlerResponse> InvokeQueueAsync(FunctionDefinition function, JsonElement data, JsonElement metadata, InvocationInfo info, QueueOutputCollector? queues, CancellationToken cancellationToken)
     {
         byte[] message;
         try
@@ -171,7 +185,7 @@ internal sealed partial class CustomHandlerInvoker(
         try
         {
             await executor.InvokeMessageAsync(function, message, info, cancellationToken).ConfigureAwait(false);
-            return InvocationResult.Success([]);
+            return InvocationResult.Success([], queues: queues);
         }
         catch (InvalidInputException e) when (poison is not null)
         {
@@ -190,7 +204,7 @@ internal sealed partial class CustomHandlerInvoker(
         }
     }
 
-    private async Task<HandlerResponse> InvokeEventAsync(FunctionDefinition function, JsonElement data, JsonElement metadata, InvocationInfo info, string invocationId, CancellationToken cancellationToken)
+    private async Task<HandlerResponse> InvokeEventAsync(FunctionDefinition function, JsonElement data, JsonElement metadata, InvocationInfo info, string invocationId, QueueOutputCollector? queues, CancellationToken cancellationToken)
     {
         CloudEvent cloudEvent;
         try
@@ -212,18 +226,18 @@ internal sealed partial class CustomHandlerInvoker(
             return InvocationResult.Success([$"{function.Name} takes {wanted} events; {cloudEvent.Type} event {cloudEvent.Id} was skipped."]);
         }
 
-        return await RunAsync(function, info, () => executor.InvokeEventAsync(function, cloudEvent, info, cancellationToken)).ConfigureAwait(false);
+        return await RunAsync(function, info, queues, () => executor.InvokeEventAsync(function, cloudEvent, info, cancellationToken)).ConfigureAwait(false);
     }
 
     private static bool LooksLikeBlob(JsonElement metadata)
         => PayloadReader.TryGetProperty(metadata, "BlobTrigger", out _) || (PayloadReader.TryGetProperty(metadata, "Uri", out _) && PayloadReader.TryGetProperty(metadata, "Properties", out _));
 
-    private static async Task<HandlerResponse> RunAsync(FunctionDefinition function, InvocationInfo info, Func<Task> call)
+    private static async Task<HandlerResponse> RunAsync(FunctionDefinition function, InvocationInfo info, QueueOutputCollector? queues, Func<Task> call)
     {
         try
         {
             await call().ConfigureAwait(false);
-            return InvocationResult.Success([]);
+            return InvocationResult.Success([], queues: queues);
         }
         catch (InvalidInputException e)
         {
@@ -246,4 +260,7 @@ internal sealed partial class CustomHandlerInvoker(
 
     [LoggerMessage(4, LogLevel.Information, "{FunctionName} skipped a {EventType} event; it takes {Wanted}")]
     private static partial void LogSkipped(ILogger logger, string functionName, string eventType, string wanted);
+
+    [LoggerMessage(5, LogLevel.Information, "{FunctionName} did not succeed, so the {Count} queue message(s) it sent are dropped, not written (invocation {InvocationId})")]
+    private static partial void LogOutputsDropped(ILogger logger, string functionName, string invocationId, int count);
 }

@@ -3,16 +3,21 @@ using System.Text.Json;
 
 namespace Portable.Azure.Bindings;
 
-/// <summary>Writes the custom-handler response document <c>{"Outputs":{…},"Logs":[…],"ReturnValue":…}</c> with a <see cref="Utf8JsonWriter"/>.</summary>
+/// <summary>
+/// Writes the custom-handler response document <c>{"Outputs":{…},"Logs":[…],"ReturnValue":…}</c> with a <see cref="Utf8JsonWriter"/>.
+/// Queue outputs are written as an array of strings, one message's JSON each: the host adds each item of an array to the queue
+/// as one message, whereas a single string is base64-decoded when it happens to be valid base64 and split when it is a JSON array.
+/// </summary>
 internal static class InvocationResult
 {
-    public static HandlerResponse Success(IReadOnlyList<string> logs, HttpResponseData? http = null)
-        => new(200, Write(logs, http));
+    /// <summary>A succeeded invocation: its log lines, an HTTP function's <c>res</c>, and the messages it sent to its declared queues.</summary>
+    public static HandlerResponse Success(IReadOnlyList<string> logs, HttpResponseData? http = null, QueueOutputCollector? queues = null)
+        => new(200, Write(logs, http, queues?.Take() ?? []));
 
     public static HandlerResponse Failure(int statusCode, string log)
-        => new(statusCode, Write([log], null));
+        => new(statusCode, Write([log], null, []));
 
-    private static byte[] Write(IReadOnlyList<string> logs, HttpResponseData? http)
+    private static byte[] Write(IReadOnlyList<string> logs, HttpResponseData? http, IReadOnlyList<(string Binding, IReadOnlyList<byte[]> Messages)> queues)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer))
@@ -33,6 +38,13 @@ internal static class InvocationResult
 
                 json.WriteEndObject();
                 json.WriteEndObject();
+            }
+
+            foreach (var (binding, messages) in queues)
+            {
+                json.WriteStartArray(binding);
+                foreach (var message in messages) json.WriteStringValue(message);
+                json.WriteEndArray();
             }
 
             json.WriteEndObject();

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Azure.Storage.Queues;
+using Portable.Azure.Bindings;
 using Portable.Hosting;
 
 namespace Portable.Azure.Data;
@@ -7,7 +8,9 @@ namespace Portable.Azure.Data;
 /// <summary>
 /// <see cref="IQueue{T}"/> on Storage Queues: the message is the JSON document, base64-encoded as the Functions queue trigger
 /// expects; a delay is the message's initial visibility timeout. Storage Queues have no deduplication, so a deduplication id
-/// is not enforced (consumers must be idempotent, as with any at-least-once queue).
+/// is not enforced (consumers must be idempotent, as with any at-least-once queue). During a non-forwarded invocation of a
+/// function that declares it sends to this queue, messages without a delay are collected for the invocation's queue output
+/// (<see cref="QueueOutputCollector"/>) instead, and the Functions host writes them.
 /// </summary>
 internal sealed class StorageQueue<T> : IQueue<T>
 {
@@ -27,23 +30,23 @@ internal sealed class StorageQueue<T> : IQueue<T>
     public async Task SendAsync(T message, SendOptions? options, CancellationToken cancellationToken)
     {
         var delay = Validate(options);
+        var body = JsonSerializer.SerializeToUtf8Bytes(message, _definition.TypeInfo);
+        if (QueueOutputCollector.TryCollect(_definition.Name, [body], options)) return;
         await _created.Value.ConfigureAwait(false);
-        var body = BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(message, _definition.TypeInfo));
-        await _queue.SendMessageAsync(body, delay, timeToLive: null, cancellationToken).ConfigureAwait(false);
+        await _queue.SendMessageAsync(BinaryData.FromBytes(body), delay, timeToLive: null, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task SendBatchAsync(IEnumerable<T> messages, SendOptions? options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        var list = messages.ToList();
         var delay = Validate(options);
-        if (list.Count == 0) return;
+        var bodies = messages.Select(m => JsonSerializer.SerializeToUtf8Bytes(m, _definition.TypeInfo)).ToList();
+        if (bodies.Count == 0 || QueueOutputCollector.TryCollect(_definition.Name, bodies, options)) return;
         await _created.Value.ConfigureAwait(false);
         // Storage Queues take one message a request: send them concurrently, a few at a time.
-        await Parallel.ForEachAsync(list, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (message, token) =>
+        await Parallel.ForEachAsync(bodies, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (body, token) =>
         {
-            var body = BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(message, _definition.TypeInfo));
-            await _queue.SendMessageAsync(body, delay, timeToLive: null, token).ConfigureAwait(false);
+            await _queue.SendMessageAsync(BinaryData.FromBytes(body), delay, timeToLive: null, token).ConfigureAwait(false);
         }).ConfigureAwait(false);
     }
 

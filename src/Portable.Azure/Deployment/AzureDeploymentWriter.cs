@@ -8,7 +8,9 @@ namespace Portable.Azure.Deployment;
 /// <summary>
 /// Writes what Azure Functions needs next to the published executable: <c>host.json</c> (version 2.0, the custom handler's
 /// executable, HTTP forwarding where it applies, extension bundle <c>[4.*, 5.0.0)</c>), one folder per function with its
-/// <c>function.json</c>, and a <c>local.settings.json</c> example. The folder is then ready for zip deploy.
+/// <c>function.json</c> (the trigger, and a <c>queue</c> output for each queue the function declares it sends to), and a
+/// <c>local.settings.json</c> example. The folder is then ready for zip deploy. The host forwards only functions with one HTTP
+/// trigger and one HTTP output, so an HTTP function that declares sends is invoked with <c>Data.req</c> instead.
 /// </summary>
 internal static class AzureDeploymentWriter
 {
@@ -134,6 +136,18 @@ internal static class AzureDeploymentWriter
                 json.WriteString("name", BindingNames.Event);
                 json.WriteEndObject();
                 break;
+        }
+
+        var outputs = BindingNames.QueueOutputs(function);
+        foreach (var queue in function.Sends)
+        {
+            json.WriteStartObject();
+            json.WriteString("type", "queue");
+            json.WriteString("direction", "out");
+            json.WriteString("name", outputs[queue]);
+            json.WriteString("queueName", queue);
+            json.WriteString("connection", options.StorageConnection);
+            json.WriteEndObject();
         }
 
         json.WriteEndArray();

@@ -89,7 +89,7 @@ public sealed class FunctionCatalog
     /// <returns>The document.</returns>
     public CatalogDocument ToDocument() => new(
         AppName,
-        Functions.Select(f => new CatalogFunction(f.Name, f.Trigger, f.InputType?.Name, f.OutputType?.Name, f.HandlerType.Name)).ToList(),
+        Functions.Select(f => new CatalogFunction(f.Name, f.Trigger, f.InputType?.Name, f.OutputType?.Name, f.HandlerType.Name, f.Sends.Count > 0 ? f.Sends : null)).ToList(),
         Repositories,
         Queues,
         Topics.Select(t => new ResourceDescription(t, null)).ToList());

@@ -28,7 +28,16 @@ public sealed class FunctionDefinition
     /// <summary>The response type of a typed function.</summary>
     public Type? OutputType { get; }
 
+    /// <summary>
+    /// The queues the function declared it sends to (<see cref="FunctionsBuilder.Sends{TMessage}"/>), by name, in declaration
+    /// order; empty when it declared none. Deployment files give the function an output binding to each.
+    /// </summary>
+    public IReadOnlyList<string> Sends { get; internal set; } = [];
+
     internal FunctionInvoker Invoker { get; }
+
+    /// <summary>The declared message types behind <see cref="Sends"/>; the catalog resolves them to queue names.</summary>
+    internal IReadOnlyList<Type> SentTypes { get; init; } = [];
 
     /// <inheritdoc />
     public override string ToString() => $"{Name} ({Trigger})";

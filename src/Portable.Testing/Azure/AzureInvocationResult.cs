@@ -13,6 +13,20 @@ public sealed record AzureInvocationResult(int StatusCode, JsonElement Outputs, 
     /// <summary>Whether the handler answered 2xx, so the host counts the invocation as succeeded.</summary>
     public bool Succeeded => StatusCode is >= 200 and < 300;
 
+    /// <summary>
+    /// The messages the invocation answered for a queue's output binding, which the Functions host writes to that queue: each
+    /// one's JSON, in send order. Only a function that declares it sends to the queue (<c>Sends&lt;T&gt;()</c>) has one.
+    /// </summary>
+    /// <param name="queue">The queue name, such as <c>order-placed</c>.</param>
+    /// <returns>The messages; empty when the invocation wrote none to that queue.</returns>
+    public IReadOnlyList<string> QueueMessages(string queue)
+    {
+        ArgumentNullException.ThrowIfNull(queue);
+        return Outputs.ValueKind == JsonValueKind.Object && Outputs.TryGetProperty(Portable.Azure.Bindings.BindingNames.QueueOutput(queue), out var messages)
+            ? messages.EnumerateArray().Select(m => m.GetString() ?? "").ToList()
+            : [];
+    }
+
     internal static AzureInvocationResult Parse(int statusCode, byte[] body)
     {
         using var document = JsonDocument.Parse(body);

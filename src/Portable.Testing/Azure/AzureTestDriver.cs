@@ -39,6 +39,45 @@ public sealed class AzureTestDriver
         return AzureInvocationResult.Parse(response.StatusCode, response.Body);
     }
 
+    /// <summary>Builds the payload the host sends for an HTTP trigger it does not forward: <c>{"Data":{"req":{…}},"Metadata":{}}</c>.</summary>
+    /// <param name="method">The method, such as <c>POST</c>.</param>
+    /// <param name="url">The URL as the host received it, with the route prefix: <c>https://app.azurewebsites.net/api/orders</c>.</param>
+    /// <param name="body">The body text (sent as <c>Content-Type: application/json</c>), or null.</param>
+    /// <returns>The payload JSON.</returns>
+    public static string HttpPayload(string method, string url, string? body = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(method);
+        ArgumentException.ThrowIfNullOrEmpty(url);
+        using var buffer = new MemoryStream();
+        using (var json = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteStartObject("Data");
+            json.WriteStartObject("req");
+            json.WriteString("Url", url);
+            json.WriteString("Method", method.ToUpperInvariant());
+            json.WriteStartObject("Headers");
+            if (body is not null)
+            {
+                json.WriteStartArray("Content-Type");
+                json.WriteStringValue("application/json");
+                json.WriteEndArray();
+            }
+
+            json.WriteEndObject();
+            json.WriteStartObject("Params");
+            json.WriteEndObject();
+            if (body is not null) json.WriteString("Body", body);
+            json.WriteEndObject();
+            json.WriteEndObject();
+            json.WriteStartObject("Metadata");
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
     /// <summary>Builds the payload the host sends for a queue trigger: the message text and its metadata.</summary>
     /// <param name="message">The message text (usually JSON).</param>
     /// <param name="dequeueCount">How many times the message has been dequeued, this time included.</param>
