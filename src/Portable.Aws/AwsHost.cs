@@ -44,8 +44,15 @@ internal static class AwsHost
     /// <exception cref="PortableConfigurationException">The name is unknown, or missing with several functions.</exception>
     public static FunctionDefinition ResolveHandler(FunctionCatalog catalog, string? handler)
     {
-        if (!string.IsNullOrWhiteSpace(handler)) return catalog.Get(handler.Trim());
-        if (catalog.Functions.Count == 1) return catalog.Functions[0];
+        var function = !string.IsNullOrWhiteSpace(handler) ? catalog.Get(handler.Trim())
+            : catalog.Functions.Count == 1 ? catalog.Functions[0]
+            : null;
+        if (function is not null)
+        {
+            FunctionCatalog.Validate(function); // the one function this process runs: its JSON metadata now (an init error), the rest never
+            return function;
+        }
+
         throw new PortableConfigurationException(
             $"_HANDLER is not set, and this app has {catalog.Functions.Count} functions. Set the function's Handler to one of: {string.Join(", ", catalog.Functions.Select(f => f.Name))}.");
     }

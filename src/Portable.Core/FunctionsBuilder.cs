@@ -127,7 +127,7 @@ public sealed class FunctionsBuilder
     }
 
     internal List<FunctionDefinition> Build(JsonSerializerOptions json, TimeProvider time)
-        => _registrations.Select(r => new FunctionDefinition(r.Name, r.Trigger, r.HandlerType, r.Input, r.Output, r.CreateInvoker(json, time)) { SentTypes = r.Sends }).ToList();
+        => _registrations.Select(r => new FunctionDefinition(r.Name, r.Trigger, r.HandlerType, r.Input, r.Output, () => r.CreateInvoker(json, time)) { SentTypes = r.Sends }).ToList();
 
     private FunctionsBuilder Add<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TFunction>(
         string? name, FunctionTrigger trigger, Type? input, Type? output, Func<JsonSerializerOptions, TimeProvider, FunctionInvoker> invoker)

@@ -53,6 +53,7 @@ public sealed class PortableApp
     {
         if (Args.Contains("--describe", StringComparer.Ordinal))
         {
+            Catalog.Validate();
             Console.Out.WriteLine(Catalog.ToJson());
             return Task.CompletedTask;
         }
@@ -61,6 +62,7 @@ public sealed class PortableApp
         if (write >= 0)
         {
             if (write + 1 >= Args.Count) throw new PortableConfigurationException("--write-deployment needs a folder: --write-deployment out/aws");
+            Catalog.Validate(); // a publish fails here when a type has no JSON metadata, rather than the deployed function
             return WriteDeploymentAsync(Args[write + 1], cancellationToken);
         }
 

@@ -49,8 +49,8 @@ public sealed class ResourcesBuilder
 
     internal FunctionCatalog Build(string appName, List<FunctionDefinition> functions, JsonSerializerOptions json)
     {
-        var repositories = _repositories.ToDictionary(p => p.Key, p => p.Value.Create(json));
-        var queues = _queues.ToDictionary(p => p.Key, p => p.Value.Create(json));
+        var repositories = _repositories.ToDictionary(p => p.Key, p => new Lazy<object>(() => p.Value.Create(json)));
+        var queues = _queues.ToDictionary(p => p.Key, p => new Lazy<object>(() => p.Value.Create(json)));
         var queueList = _queues.Select(p => new ResourceDescription(p.Value.Name, p.Key.Name)).ToList();
         foreach (var consumer in functions.Where(f => f.Trigger.Kind == TriggerKind.Queue))
         {

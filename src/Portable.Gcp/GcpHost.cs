@@ -87,6 +87,8 @@ internal static class GcpHost
                 $"Set FUNCTION_TARGET (or pass --target) to one of: {string.Join(", ", catalog.Functions.Select(f => f.Name))}.");
         }
 
-        return catalog.Get(settings.Target);
+        var function = catalog.Get(settings.Target);
+        FunctionCatalog.Validate(function); // the one function this instance serves: its JSON metadata now, the rest never
+        return function;
     }
 }

@@ -25,6 +25,7 @@ internal static partial class LocalHost
 {
     public static WebApplication Build(PortableApp app, Action<WebApplicationBuilder>? configureWeb = null, Action<LocalOptions>? configureOptions = null)
     {
+        app.Catalog.Validate(); // on a laptop, a missing [JsonSerializable] should stop the start, not the first request
         var builder = FunctionHostBuilder.Create(app);
         builder.Logging.AddSimpleConsole(o =>
         {

@@ -152,12 +152,12 @@ public sealed class FunctionsBuilderTests
     }
 
     [Fact]
-    public void Build_TypedFunctionWhoseTypesAreMissingFromJsonContexts_ThrowsNamingTypeAndFix()
+    public void Validate_TypedFunctionWhoseTypesAreMissingFromJsonContexts_ThrowsNamingTypeAndFix()
     {
         var builder = TestApp.CreateBuilder();
         builder.Functions.MapHttp<UnregisteredFunction, UnregisteredRequest, GreetingReply>("POST /x");
 
-        var e = Assert.Throws<PortableConfigurationException>(builder.Build);
+        var e = Assert.Throws<PortableConfigurationException>(builder.Build().Catalog.Validate);
 
         Assert.Contains(typeof(UnregisteredRequest).FullName!, e.Message, StringComparison.Ordinal);
         Assert.Contains(nameof(UnregisteredFunction), e.Message, StringComparison.Ordinal);
@@ -166,24 +166,24 @@ public sealed class FunctionsBuilderTests
     }
 
     [Fact]
-    public void Build_TypedFunctionWithoutAddJson_Throws()
+    public void Validate_TypedFunctionWithoutAddJson_Throws()
     {
         var builder = PortableApp.CreateBuilder([]);
         builder.Functions.MapHttp<GreetFunction, Greeting, GreetingReply>("POST /greet");
 
-        var e = Assert.Throws<PortableConfigurationException>(builder.Build);
+        var e = Assert.Throws<PortableConfigurationException>(builder.Build().Catalog.Validate);
 
         Assert.Contains("JsonSerializable", e.Message, StringComparison.Ordinal);
         Assert.Contains(nameof(Greeting), e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Build_QueueMessageTypeMissingFromJsonContexts_Throws()
+    public void Validate_QueueMessageTypeMissingFromJsonContexts_Throws()
     {
         var builder = PortableApp.CreateBuilder([]);
         builder.Functions.MapQueue<OrderPlacedHandler, OrderPlaced>("orders");
 
-        var e = Assert.Throws<PortableConfigurationException>(builder.Build);
+        var e = Assert.Throws<PortableConfigurationException>(builder.Build().Catalog.Validate);
 
         Assert.Contains(typeof(OrderPlaced).FullName!, e.Message, StringComparison.Ordinal);
     }

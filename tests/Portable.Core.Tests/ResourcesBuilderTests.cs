@@ -77,12 +77,12 @@ public sealed class ResourcesBuilderTests
     }
 
     [Fact]
-    public void Build_RepositoryTypeMissingFromJsonContexts_ThrowsNamingRepository()
+    public void Validate_RepositoryTypeMissingFromJsonContexts_ThrowsNamingRepository()
     {
         var builder = TestApp.CreateBuilder();
         builder.Resources.AddRepository<UnregisteredRequest>("things");
 
-        var e = Assert.Throws<PortableConfigurationException>(builder.Build);
+        var e = Assert.Throws<PortableConfigurationException>(builder.Build().Catalog.Validate);
 
         Assert.Contains("repository 'things'", e.Message, StringComparison.Ordinal);
         Assert.Contains("[JsonSerializable(typeof(UnregisteredRequest))]", e.Message, StringComparison.Ordinal);

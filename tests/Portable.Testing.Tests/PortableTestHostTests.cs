@@ -127,3 +127,21 @@ public sealed class PortableTestHostTests
         Assert.Contains("pings-in: 0 ready, 0 in flight, 1 delayed", error.Message, StringComparison.Ordinal);
     }
 }
+
+public sealed class PortableTestHostStartTests
+{
+    public sealed record NotInAnyContext(string Id);
+
+    [Fact]
+    public async Task Start_FailsAtOnce_WhenAQueueMessageTypeHasNoJsonMetadata()
+    {
+        // The local host validates the whole catalog at start, although the cloud adapters resolve metadata on first use.
+        var error = await Assert.ThrowsAsync<PortableConfigurationException>(() => PortableTestHost.StartAsync(b =>
+        {
+            b.AddJson(PingJson.Default);
+            b.Resources.AddQueue<NotInAnyContext>("unlisted");
+        }));
+
+        Assert.Contains("queue 'unlisted'", error.Message, StringComparison.Ordinal);
+    }
+}

@@ -7,14 +7,14 @@ namespace Portable.Hosting;
 public sealed class FunctionCatalog
 {
     private readonly Dictionary<string, FunctionDefinition> _byName;
-    private readonly Dictionary<Type, object> _repositories;
-    private readonly Dictionary<Type, object> _queues;
+    private readonly Dictionary<Type, Lazy<object>> _repositories;
+    private readonly Dictionary<Type, Lazy<object>> _queues;
 
     internal FunctionCatalog(
         string appName,
         IReadOnlyList<FunctionDefinition> functions,
-        Dictionary<Type, object> repositories,
-        Dictionary<Type, object> queues,
+        Dictionary<Type, Lazy<object>> repositories,
+        Dictionary<Type, Lazy<object>> queues,
         IReadOnlyList<ResourceDescription> repositoryList,
         IReadOnlyList<ResourceDescription> queueList,
         IReadOnlyList<string> topics)
@@ -44,6 +44,27 @@ public sealed class FunctionCatalog
     /// <summary>Every declared topic and every topic a function subscribes to.</summary>
     public IReadOnlyList<string> Topics { get; }
 
+    /// <summary>
+    /// Resolves the JSON metadata of every function and every declared repository and queue now. The catalog otherwise does
+    /// it on first use, so that a cold start only pays for the function it runs. <c>--describe</c>, <c>--write-deployment</c>
+    /// (every cloud publish) and the local host call this, so a missing <c>[JsonSerializable]</c> is found before deployment.
+    /// </summary>
+    /// <exception cref="PortableConfigurationException">A type has no JSON metadata in the registered contexts.</exception>
+    public void Validate()
+    {
+        foreach (var function in Functions) Validate(function);
+        foreach (var definition in _repositories.Values.Concat(_queues.Values)) _ = definition.Value;
+    }
+
+    /// <summary>Resolves the JSON metadata of one function's input and output now; adapters that run one function a process call it at start.</summary>
+    /// <param name="function">A function of this catalog.</param>
+    /// <exception cref="PortableConfigurationException">A type has no JSON metadata in the registered contexts.</exception>
+    public static void Validate(FunctionDefinition function)
+    {
+        ArgumentNullException.ThrowIfNull(function);
+        _ = function.Invoker;
+    }
+
     /// <summary>Finds a function by name (case-insensitive).</summary>
     /// <param name="name">The function name.</param>
     /// <returns>The function, or null.</returns>
@@ -69,7 +90,7 @@ public sealed class FunctionCatalog
     /// <exception cref="PortableConfigurationException">The type was not declared.</exception>
     public RepositoryDefinition<T> GetRepository<T>()
         => _repositories.TryGetValue(typeof(T), out var definition)
-            ? (RepositoryDefinition<T>)definition
+            ? (RepositoryDefinition<T>)definition.Value
             : throw new PortableConfigurationException(
                 $"IRepository<{typeof(T).Name}> was asked for, but no repository of {typeof(T).Name} is declared. " +
                 $"Call builder.Resources.AddRepository<{typeof(T).Name}>(\"table-name\") where the app is built.");
@@ -80,7 +101,7 @@ public sealed class FunctionCatalog
     /// <exception cref="PortableConfigurationException">The type was not declared.</exception>
     public QueueDefinition<T> GetQueue<T>()
         => _queues.TryGetValue(typeof(T), out var definition)
-            ? (QueueDefinition<T>)definition
+            ? (QueueDefinition<T>)definition.Value
             : throw new PortableConfigurationException(
                 $"IQueue<{typeof(T).Name}> was asked for, but no queue of {typeof(T).Name} is declared. " +
                 $"Call builder.Resources.AddQueue<{typeof(T).Name}>(\"queue-name\") where the app is built.");

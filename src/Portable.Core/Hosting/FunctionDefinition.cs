@@ -3,14 +3,16 @@ namespace Portable.Hosting;
 /// <summary>One function of the catalog: its name, its trigger, and its input and output types.</summary>
 public sealed class FunctionDefinition
 {
-    internal FunctionDefinition(string name, FunctionTrigger trigger, Type handlerType, Type? inputType, Type? outputType, FunctionInvoker invoker)
+    private readonly Lazy<FunctionInvoker> _invoker;
+
+    internal FunctionDefinition(string name, FunctionTrigger trigger, Type handlerType, Type? inputType, Type? outputType, Func<FunctionInvoker> invoker)
     {
         Name = name;
         Trigger = trigger;
         HandlerType = handlerType;
         InputType = inputType;
         OutputType = outputType;
-        Invoker = invoker;
+        _invoker = new Lazy<FunctionInvoker>(invoker);
     }
 
     /// <summary>The function name, unique in the app; every adapter and deployment file uses it.</summary>
@@ -34,7 +36,8 @@ public sealed class FunctionDefinition
     /// </summary>
     public IReadOnlyList<string> Sends { get; internal set; } = [];
 
-    internal FunctionInvoker Invoker { get; }
+    /// <summary>The invoker, made on first use: resolving JSON metadata is start-up work a cold start does not need for the functions it does not run (<see cref="FunctionCatalog.Validate()"/> checks them all).</summary>
+    internal FunctionInvoker Invoker => _invoker.Value;
 
     /// <summary>The declared message types behind <see cref="Sends"/>; the catalog resolves them to queue names.</summary>
     internal IReadOnlyList<Type> SentTypes { get; init; } = [];
