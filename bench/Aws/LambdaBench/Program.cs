@@ -127,12 +127,14 @@ static double CpuMilliseconds(int pid)
     => Directory.GetDirectories($"/proc/{pid}/task").Sum(t => long.Parse(File.ReadAllText(Path.Combine(t, "schedstat")).Split(' ')[0], CultureInfo.InvariantCulture)) / 1e6;
 
 static double Median(Dictionary<string, List<double>> values, string name) { var s = values[name].Order().ToList(); return s[s.Count / 2]; }
-foreach (var mode in new[] { "aot", "jit" })
+// Each hello-MODE against each bare-MODE[-VARIANT] of the run.
+foreach (var (hello, _) in candidates.Where(c => c.Name.StartsWith("hello-", StringComparison.Ordinal)))
 {
-    if (cold.ContainsKey("hello-" + mode) && cold.ContainsKey("bare-" + mode))
+    var mode = hello["hello-".Length..];
+    foreach (var (bare, _) in candidates.Where(c => c.Name == "bare-" + mode || c.Name.StartsWith("bare-" + mode + "-", StringComparison.Ordinal)))
     {
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{mode}: cold start ratio hello/bare = {Median(cold, "hello-" + mode) / Median(cold, "bare-" + mode):0.00} (CPU {Median(cpu, "hello-" + mode) / Median(cpu, "bare-" + mode):0.00}); warm ratio hello/bare = {warm["hello-" + mode] / warm["bare-" + mode]:0.00}"));
+            $"{hello} / {bare}: cold start {Median(cold, hello) / Median(cold, bare):0.00} (CPU {Median(cpu, hello) / Median(cpu, bare):0.00}); warm {warm[hello] / warm[bare]:0.00}"));
     }
 }
 
