@@ -10,7 +10,7 @@ public sealed class FunctionContext
     /// <summary>Creates a context. Adapters and tests create contexts; functions receive them.</summary>
     /// <param name="invocationId">The platform's id for this invocation (the Lambda request id, the Azure invocation id, …).</param>
     /// <param name="functionName">The Portable function name.</param>
-    /// <param name="platform">The platform name: <c>local</c>, <c>aws</c>, <c>gcp</c>, <c>azure</c> or <c>test</c>.</param>
+    /// <param name="platform">The platform name: <c>local</c>, <c>aws</c>, <c>gcp</c> or <c>azure</c>; a unit test that makes its own context may pass any name.</param>
     /// <param name="services">The invocation's scoped services.</param>
     /// <param name="logger">A logger whose scope carries the invocation id and function name.</param>
     /// <param name="deadline">When the platform stops the invocation, if it says.</param>
@@ -50,7 +50,10 @@ public sealed class FunctionContext
     /// <summary>The Portable function name.</summary>
     public string FunctionName { get; }
 
-    /// <summary>The platform running the function: <c>local</c>, <c>aws</c>, <c>gcp</c>, <c>azure</c> or <c>test</c>.</summary>
+    /// <summary>
+    /// The platform running the function: <c>local</c>, <c>aws</c>, <c>gcp</c> or <c>azure</c>. <c>PortableTestHost</c> runs the
+    /// local adapter, so it says <c>local</c>; its cloud drivers run the cloud adapters' code and say that cloud's name.
+    /// </summary>
     public string Platform { get; }
 
     /// <summary>When the platform stops this invocation, or null when it sets no limit.</summary>
