@@ -19,12 +19,9 @@ internal static class AwsHost
     {
         var services = new ServiceCollection();
         foreach (var descriptor in app.Services) services.Add(descriptor);
-        services.TryAddSingleton(app);
-        services.TryAddSingleton(app.Catalog);
-        services.TryAddSingleton(app.TimeProvider);
+        services.AddPortableApp(app, "aws");
         services.TryAddSingleton<ILoggerFactory>(new JsonLineLoggerFactory(logOutput, JsonLineLoggerFactory.LevelFrom(environment("AWS_LAMBDA_LOG_LEVEL")), app.TimeProvider));
         services.TryAdd(ServiceDescriptor.Singleton(typeof(ILogger<>), typeof(Logger<>)));
-        services.TryAddSingleton(sp => new FunctionExecutor("aws", sp, app.TimeProvider));
         services.TryAddSingleton<AwsEventDispatcher>();
         AddPorts(services, environment, app.TimeProvider);
         configure?.Invoke(services);

@@ -64,11 +64,8 @@ internal static class GcpHost
 
     internal static void AddGcpServices(IServiceCollection services, PortableApp app, GcpSettings settings)
     {
-        services.TryAddSingleton(app);
-        services.TryAddSingleton(app.Catalog);
-        services.TryAddSingleton(app.TimeProvider);
+        services.AddPortableApp(app, "gcp");
         services.TryAddSingleton(settings);
-        services.TryAddSingleton(sp => new FunctionExecutor("gcp", sp, app.TimeProvider));
         services.TryAddSingleton(_ => new GoogleApiHttp(new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = TimeSpan.FromSeconds(60) }));
         services.TryAddSingleton(sp => new GoogleAccessTokenSource(sp.GetRequiredService<GoogleApiHttp>().Client, settings, app.TimeProvider));
         services.TryAddSingleton(sp => new GoogleApiClient(sp.GetRequiredService<GoogleApiHttp>().Client, sp.GetRequiredService<GoogleAccessTokenSource>(), settings));

@@ -73,11 +73,8 @@ internal static partial class LocalHost
 
     internal static void AddLocalServices(IServiceCollection services, PortableApp app, LocalOptions options)
     {
-        services.TryAddSingleton(app);
-        services.TryAddSingleton(app.Catalog);
-        services.TryAddSingleton(app.TimeProvider);
+        services.AddPortableApp(app, "local");
         services.TryAddSingleton(options);
-        services.TryAddSingleton(sp => new FunctionExecutor("local", sp, app.TimeProvider));
         services.TryAddSingleton<LocalStore>();
         services.TryAddSingleton<LocalQueueStore>();
         services.TryAddSingleton<LocalHttpHandler>();

@@ -44,6 +44,26 @@ internal sealed class AwsConnection : IDisposable
     public Uri Endpoint(string service, string envKey)
         => new(Env("AWS_ENDPOINT_URL_" + envKey) ?? Env("AWS_ENDPOINT_URL") ?? $"https://{service}.{Region}.amazonaws.com/", UriKind.Absolute);
 
+    /// <summary>
+    /// A POST to <paramref name="endpoint"/> with <paramref name="body"/>, its <c>X-Amz-Date</c>, security token and SigV4
+    /// <c>Authorization</c> set for <paramref name="signingName"/>; <paramref name="extraHeaders"/> are sent and signed too.
+    /// </summary>
+    public async Task<HttpRequestMessage> SignedPostAsync(
+        Uri endpoint, string signingName, string contentType, byte[] body, IReadOnlyList<KeyValuePair<string, string>> extraHeaders, CancellationToken cancellationToken)
+    {
+        var credentials = await Credentials.GetAsync(cancellationToken).ConfigureAwait(false);
+        var now = Time.GetUtcNow();
+        var request = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        request.Headers.TryAddWithoutValidation("X-Amz-Date", SigV4.AmzDate(now));
+        foreach (var (name, value) in extraHeaders) request.Headers.TryAddWithoutValidation(name, value);
+        if (credentials.SessionToken is { } token) request.Headers.TryAddWithoutValidation("X-Amz-Security-Token", token);
+        request.Headers.TryAddWithoutValidation("Authorization", SigV4.Authorization(
+            "POST", endpoint, "", contentType, body, now, Region, signingName,
+            credentials.AccessKeyId, credentials.SecretAccessKey, credentials.SessionToken, extraHeaders));
+        return request;
+    }
+
     public void Dispose() => Http.Dispose();
 
     private string? Env(string name) => _environment(name) is { Length: > 0 } value ? value : null;

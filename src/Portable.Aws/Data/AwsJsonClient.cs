@@ -43,18 +43,8 @@ internal sealed class AwsJsonClient(AwsConnection connection, string displayName
 
     private async Task<JsonDocument> SendAsync(Uri endpoint, string action, byte[] body, CancellationToken cancellationToken)
     {
-        var credentials = await connection.Credentials.GetAsync(cancellationToken).ConfigureAwait(false);
-        var now = connection.Time.GetUtcNow();
-        var target = targetPrefix + "." + action;
-        using var request = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new ByteArrayContent(body) };
-        request.Content.Headers.TryAddWithoutValidation("Content-Type", ContentType);
-        request.Headers.TryAddWithoutValidation("X-Amz-Date", SigV4.AmzDate(now));
-        request.Headers.TryAddWithoutValidation("X-Amz-Target", target);
-        if (credentials.SessionToken is { } token) request.Headers.TryAddWithoutValidation("X-Amz-Security-Token", token);
-        request.Headers.TryAddWithoutValidation("Authorization", SigV4.Authorization(
-            "POST", endpoint, "", ContentType, body, now, connection.Region, signingName,
-            credentials.AccessKeyId, credentials.SecretAccessKey, credentials.SessionToken, [new("x-amz-target", target)]));
-
+        using var request = await connection.SignedPostAsync(
+            endpoint, signingName, ContentType, body, [new("X-Amz-Target", targetPrefix + "." + action)], cancellationToken).ConfigureAwait(false);
         using var response = await connection.Http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
         if (response.IsSuccessStatusCode) return JsonDocument.Parse(bytes.Length == 0 ? "{}"u8.ToArray() : bytes);

@@ -20,15 +20,7 @@ internal sealed class SnsClient(AwsConnection connection)
         foreach (var (name, value) in parameters) form.Append('&').Append(Uri.EscapeDataString(name)).Append('=').Append(Uri.EscapeDataString(value));
         var body = Encoding.UTF8.GetBytes(form.ToString());
         var endpoint = _endpoint ??= connection.Endpoint("sns", "SNS");
-        var credentials = await connection.Credentials.GetAsync(cancellationToken).ConfigureAwait(false);
-        var now = connection.Time.GetUtcNow();
-        using var request = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new ByteArrayContent(body) };
-        request.Content.Headers.TryAddWithoutValidation("Content-Type", ContentType);
-        request.Headers.TryAddWithoutValidation("X-Amz-Date", SigV4.AmzDate(now));
-        if (credentials.SessionToken is { } token) request.Headers.TryAddWithoutValidation("X-Amz-Security-Token", token);
-        request.Headers.TryAddWithoutValidation(
-            "Authorization",
-            SigV4.Authorization("POST", endpoint, "", ContentType, body, now, connection.Region, "sns", credentials.AccessKeyId, credentials.SecretAccessKey, credentials.SessionToken));
+        using var request = await connection.SignedPostAsync(endpoint, "sns", ContentType, body, [], cancellationToken).ConfigureAwait(false);
         using var response = await connection.Http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)

@@ -70,11 +70,8 @@ internal static partial class AzureHost
     /// <summary>The adapter's services: the executor, the handler, and Table Storage, Storage Queue and Event Grid ports.</summary>
     internal static void AddAzureServices(IServiceCollection services, PortableApp app, AzureOptions options)
     {
-        services.TryAddSingleton(app);
-        services.TryAddSingleton(app.Catalog);
-        services.TryAddSingleton(app.TimeProvider);
+        services.AddPortableApp(app, "azure");
         services.TryAddSingleton(options);
-        services.TryAddSingleton(sp => new FunctionExecutor("azure", sp, app.TimeProvider));
         services.TryAddSingleton<AzureHttp>();
         services.TryAddSingleton(sp => new AzureStorageClients(sp.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>(), options, sp.GetRequiredService<AzureHttp>().Client));
         services.TryAddSingleton<IPoisonQueue, StoragePoisonQueue>();

@@ -1,0 +1,24 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Portable.Hosting;
+
+/// <summary>The registrations every adapter's host starts from.</summary>
+public static class HostServices
+{
+    /// <summary>Registers the app, its catalog, its <see cref="TimeProvider"/> and the <see cref="FunctionExecutor"/> for <paramref name="platform"/>, each unless already registered.</summary>
+    /// <param name="services">The host's services.</param>
+    /// <param name="app">The built app.</param>
+    /// <param name="platform">The platform name <see cref="FunctionContext.Platform"/> reports, such as <c>aws</c>.</param>
+    /// <returns>The services.</returns>
+    public static IServiceCollection AddPortableApp(this IServiceCollection services, PortableApp app, string platform)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(app);
+        services.TryAddSingleton(app);
+        services.TryAddSingleton(app.Catalog);
+        services.TryAddSingleton(app.TimeProvider);
+        services.TryAddSingleton(sp => new FunctionExecutor(platform, sp, app.TimeProvider));
+        return services;
+    }
+}
