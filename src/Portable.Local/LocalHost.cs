@@ -1,11 +1,6 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Portable.Hosting;
 using Portable.Hosting.AspNetCore;
@@ -26,58 +21,36 @@ internal static partial class LocalHost
     public static WebApplication Build(PortableApp app, Action<WebApplicationBuilder>? configureWeb = null, Action<LocalOptions>? configureOptions = null)
     {
         app.Catalog.Validate(); // on a laptop, a missing [JsonSerializable] should stop the start, not the first request
-        var builder = FunctionHostBuilder.Create(app);
+        var builder = KestrelHost.CreateBuilder(app, LocalPlatform.Instance.Name);
         builder.Logging.AddSimpleConsole(o =>
         {
             o.SingleLine = true;
             o.TimestampFormat = "HH:mm:ss ";
             o.IncludeScopes = false;
         });
-        builder.Logging.SetMinimumLevel(LogLevel.Information);
-        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+        configureWeb?.Invoke(builder); // before the options are read, so a test's settings count; its services win over the TryAdds below
 
         var options = LocalOptions.FromConfiguration(builder.Configuration);
         configureOptions?.Invoke(options);
         options.Validate();
-
-        foreach (var descriptor in app.Services) builder.Services.Add(descriptor);
-        AddLocalServices(builder.Services, app, options);
-
-        builder.WebHost.UseKestrelCore();
-        builder.WebHost.ConfigureKestrel(k =>
-        {
-            k.Limits.MaxRequestBodySize = null; // the handler enforces MaxRequestBodyBytes and answers 413 itself
-            k.Listen(System.Net.IPAddress.Loopback, options.Port);
-        });
-        configureWeb?.Invoke(builder);
-
-        var web = builder.Build();
-        var handler = web.Services.GetRequiredService<LocalHttpHandler>();
-        web.Run(handler.HandleAsync);
-        return web;
+        AddLocalServices(builder.Services, options);
+        return KestrelHost.Build(builder, System.Net.IPAddress.Loopback, options.Port, TimeSpan.FromSeconds(30),
+            services => services.GetRequiredService<LocalHttpHandler>().HandleAsync);
     }
 
-    public static async Task RunAsync(PortableApp app, CancellationToken cancellationToken)
-    {
-        var web = Build(app);
-        await using (web.ConfigureAwait(false))
-        {
-            await web.StartAsync(cancellationToken).ConfigureAwait(false);
-            var store = web.Services.GetRequiredService<LocalStore>();
-            var address = web.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "?";
-            PrintBanner(web.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Portable.Local"), app, address, store.Location);
-            await web.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
-        }
-    }
+    public static Task RunAsync(PortableApp app, CancellationToken cancellationToken)
+        => KestrelHost.RunAsync(Build(app), (services, address) =>
+            PrintBanner(services.GetRequiredService<ILoggerFactory>().CreateLogger("Portable.Local"), app, address, services.GetRequiredService<LocalStore>().Location),
+            cancellationToken);
 
-    internal static void AddLocalServices(IServiceCollection services, PortableApp app, LocalOptions options)
+    internal static void AddLocalServices(IServiceCollection services, LocalOptions options)
     {
-        services.AddPortableApp(app, "local");
         services.TryAddSingleton(options);
         services.TryAddSingleton<LocalStore>();
         services.TryAddSingleton<LocalQueueStore>();
         services.TryAddSingleton<LocalHttpHandler>();
+        services.Replace(ServiceDescriptor.Singleton(sp => new HttpDispatcher(sp.GetRequiredService<FunctionCatalog>(), sp.GetRequiredService<FunctionExecutor>(),
+            sp.GetRequiredService<ILogger<HttpDispatcher>>()) { NotFoundHint = "GET /_portable/functions lists the routes." }));
         services.TryAddSingleton(typeof(IRepository<>), typeof(SqliteRepository<>));
         services.TryAddSingleton(typeof(IQueue<>), typeof(LocalQueue<>));
         services.TryAddSingleton<INotifier, LocalNotifier>();

@@ -24,21 +24,39 @@ public sealed class RuntimeLoopTests
     }
 
     [Fact]
-    public async Task Next_WhenHandlerThrows_PostsErrorAndKeepsPolling()
+    public async Task Next_WhenHttpFunctionThrows_Answers500ProblemWithInvocationIdAndKeepsPolling()
     {
         await using var runtime = await RuntimeHarness.StartAsync("Boom");
 
         var failed = await runtime.Api.Enqueue(TestEvents.HttpApi("GET", "/boom")).WaitAsync(Wait);
         var next = await runtime.Api.Enqueue(TestEvents.HttpApi("GET", "/hello", "name=Grace")).WaitAsync(Wait);
 
+        Assert.Equal("response", failed.Kind);
+        var response = TestEvents.Parse(failed.Body);
+        Assert.Equal(500, response.GetProperty("statusCode").GetInt32());
+        var problem = TestEvents.Parse(response.GetProperty("body").GetString()!);
+        var invocationId = problem.GetProperty("invocationId").GetString();
+        Assert.False(string.IsNullOrEmpty(invocationId));
+        Assert.DoesNotContain("boom", failed.Body, StringComparison.Ordinal);
+        Assert.Equal("response", next.Kind);
+        Assert.Contains("Grace", next.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Next_WhenADirectlyInvokedFunctionThrows_PostsUnhandledErrorAndKeepsPolling()
+    {
+        await using var runtime = await RuntimeHarness.StartAsync("JobHandler");
+
+        var failed = await runtime.Api.Enqueue("""{"id":"j-1","fail":true}""").WaitAsync(Wait);
+        var next = await runtime.Api.Enqueue("""{"id":"j-2","fail":false}""").WaitAsync(Wait);
+
         Assert.Equal("error", failed.Kind);
         Assert.Equal("Unhandled", failed.ErrorType);
         var error = TestEvents.Parse(failed.Body);
         Assert.Equal("InvalidOperationException", error.GetProperty("errorType").GetString());
-        Assert.Contains("boom", error.GetProperty("errorMessage").GetString(), StringComparison.Ordinal);
+        Assert.Contains("j-1 failed on purpose", error.GetProperty("errorMessage").GetString(), StringComparison.Ordinal);
         Assert.NotEqual(0, error.GetProperty("stackTrace").GetArrayLength());
         Assert.Equal("response", next.Kind);
-        Assert.Contains("Grace", next.Body, StringComparison.Ordinal);
     }
 
     [Fact]

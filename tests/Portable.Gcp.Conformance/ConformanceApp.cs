@@ -1,8 +1,9 @@
 namespace Portable.Gcp.Conformance;
 
 /// <summary>
-/// Maps the five functions the conformance client calls. As a Cloud Run function the target takes every method and path; the
-/// methods below only keep the three catch-all routes distinct in Portable's route table, which refuses two routes of one shape.
+/// Maps the five functions the conformance client calls. The function <c>FUNCTION_TARGET</c> names takes every method and path,
+/// as the conformance client expects of the Cloud Run function it is pointed at; the other HTTP functions get a method each, only
+/// to keep the three catch-all routes distinct in Portable's route table, which refuses two routes of one shape.
 /// </summary>
 internal static class ConformanceApp
 {
@@ -12,11 +13,13 @@ internal static class ConformanceApp
     {
         builder.AppName = "conformance";
         builder.AddJson(ConformanceJson.Default);
+        var target = Environment.GetEnvironmentVariable("FUNCTION_TARGET");
+        string Route(string name, string method) => (target == name ? "*" : method) + " /{*path}";
         builder.Functions
-            .MapHttp<HttpFunction>("* /{*path}", "http")
+            .MapHttp<HttpFunction>(Route("http", "PUT"), "http")
             .MapEvent<CloudEventFunction>("*", "cloudevent")
             .MapEvent<LegacyEventFunction>("*", "legacyevent")
-            .MapHttp<TypedFunction, System.Text.Json.JsonElement, TypedResponse>("POST /{*path}", name: "typed")
-            .MapHttp<ConcurrentFunction>("GET /{*path}", "concurrent");
+            .MapHttp<TypedFunction, System.Text.Json.JsonElement, TypedResponse>(Route("typed", "POST"), name: "typed")
+            .MapHttp<ConcurrentFunction>(Route("concurrent", "GET"), "concurrent");
     }
 }

@@ -7,11 +7,11 @@ using Portable.Hosting;
 namespace Portable.Aws.Events;
 
 /// <summary>
-/// Maps one Lambda event onto the function's trigger and runs it through <see cref="FunctionExecutor"/>: HTTP events are
-/// routed with <see cref="HttpRouter"/> and answered in their source's shape, SQS batches answer <c>batchItemFailures</c>,
+/// Maps one Lambda event onto the function's trigger and runs it through <see cref="FunctionExecutor"/>: HTTP events go
+/// through the <see cref="HttpDispatcher"/> every platform uses and are answered in their source's shape, SQS batches answer <c>batchItemFailures</c>,
 /// SNS, EventBridge and S3 events reach topic, schedule and event functions, and any other JSON is a direct invocation.
 /// </summary>
-internal sealed class AwsEventDispatcher(FunctionCatalog catalog, FunctionExecutor executor)
+internal sealed class AwsEventDispatcher(FunctionCatalog catalog, FunctionExecutor executor, HttpDispatcher httpDispatcher)
 {
     /// <summary>Names of the <see cref="FunctionContext.Properties"/> the adapter sets.</summary>
     public const string RequestIdProperty = "aws.requestId";
@@ -28,7 +28,8 @@ internal sealed class AwsEventDispatcher(FunctionCatalog catalog, FunctionExecut
     /// <summary>The X-Ray trace header.</summary>
     public const string TraceHeaderProperty = "aws.traceHeader";
 
-    private readonly HttpRouter _router = new(catalog);
+    /// <summary>The largest HTTP request body accepted: Lambda's 6 MB synchronous payload limit, checked after base64 decoding so every platform answers 413 the same way.</summary>
+    public const long MaxRequestBodyBytes = 6 * 1024 * 1024;
 
     public FunctionCatalog Catalog => catalog;
 
@@ -83,34 +84,19 @@ internal sealed class AwsEventDispatcher(FunctionCatalog catalog, FunctionExecut
 
     private async Task<byte[]> InvokeHttpAsync(HttpEvent http, HttpEventKind kind, InvocationInfo info, CancellationToken cancellationToken)
     {
-        HttpRequestData request;
+        HttpResponseData response;
         try
         {
-            request = HttpEvents.ToRequest(http, kind);
+            var request = HttpEvents.ToRequest(http, kind);
+            response = request.Body.Length > MaxRequestBodyBytes
+                ? httpDispatcher.TooLarge(request.Method, request.Path, MaxRequestBodyBytes, "Lambda's 6 MB payload limit")
+                : await httpDispatcher.DispatchAsync(request, info, cancellationToken).ConfigureAwait(false);
         }
         catch (InvalidInputException e)
         {
-            var problem = HttpResponseData.Problem(400, "Bad Request", e.Message, invocationId: info.InvocationId);
-            return JsonSerializer.SerializeToUtf8Bytes(HttpEvents.ToResult(problem, kind), AwsJsonContext.Default.HttpResult);
+            response = httpDispatcher.BadRequest(http.HttpMethod ?? "?", http.Path ?? "?", e.Message, info.InvocationId);
         }
 
-        var match = _router.Match(request.Method, request.Path);
-        HttpResponseData response;
-        if (match.Status == RouteMatchStatus.NotFound)
-        {
-            response = HttpResponseData.NotFound($"No function is mapped to {request.Method} {request.Path}.");
-        }
-        else if (match.Status == RouteMatchStatus.MethodNotAllowed)
-        {
-            response = HttpResponseData.Problem(405, "Method Not Allowed", $"{request.Path} is mapped, but not for {request.Method}.");
-        }
-        else
-        {
-            foreach (var (name, value) in match.RouteValues!) request.RouteValues[name] = value;
-            response = await executor.InvokeHttpAsync(match.Function!, request, info, cancellationToken).ConfigureAwait(false);
-        }
-
-        if (request.Method == "HEAD") response.Body = ReadOnlyMemory<byte>.Empty;
         return JsonSerializer.SerializeToUtf8Bytes(HttpEvents.ToResult(response, kind), AwsJsonContext.Default.HttpResult);
     }
 

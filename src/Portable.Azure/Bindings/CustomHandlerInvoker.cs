@@ -16,12 +16,12 @@ namespace Portable.Azure.Bindings;
 internal sealed partial class CustomHandlerInvoker(
     FunctionCatalog catalog,
     FunctionExecutor executor,
+    HttpDispatcher dispatcher,
     AzureOptions options,
     TimeProvider time,
     ILogger<CustomHandlerInvoker> log,
     IPoisonQueue? poison = null)
 {
-    private readonly HttpRouter _router = new(catalog);
     private readonly Dictionary<FunctionDefinition, IReadOnlyDictionary<string, string>> _queueOutputs =
         catalog.Functions.Where(f => f.Sends.Count > 0).ToDictionary(f => f, BindingNames.QueueOutputs);
 
@@ -150,23 +150,11 @@ internal sealed partial class CustomHandlerInvoker(
             return InvocationResult.Success([e.Message], HttpResponseData.Problem(400, "Bad Request", e.Message, e.Errors, info.InvocationId));
         }
 
-        var match = _router.Match(request.Method, request.Path);
-        if (match.Status == RouteMatchStatus.Found && match.Function == function)
-        {
-            foreach (var (name, value) in match.RouteValues!) request.RouteValues[name] = value;
-        }
-
-        try
-        {
-            var response = await executor.InvokeHttpAsync(function, request, info, cancellationToken).ConfigureAwait(false);
-            return InvocationResult.Success([], response, queues); // a 4xx the function answered is an answer: its sends are written
-        }
-        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            var problem = HttpResponseData.Problem(500, "Internal Server Error",
-                $"Function '{function.Name}' failed. The log has the details under invocation {info.InvocationId}.", invocationId: info.InvocationId);
-            return InvocationResult.Success([$"{function.Name} failed (invocation {info.InvocationId}): {e.GetType().Name}"], problem);
-        }
+        var response = await dispatcher.DispatchToAsync(function, request, info, cancellationToken).ConfigureAwait(false);
+        // A 4xx the function answered is an answer: its sends are written. A failure's are dropped, and the host is told in Logs.
+        return response.StatusCode >= 500
+            ? InvocationResult.Success([$"{function.Name} failed (invocation {info.InvocationId}): {response.StatusCode}"], response)
+            : InvocationResult.Success([], response, queues);
     }
 
     private async Task<HandlerResponse> InvokeQueueAsync(FunctionDefinition function, JsonElement data, JsonElement metadata, InvocationInfo info, QueueOutputCollector? queues, CancellationToken cancellationToken)

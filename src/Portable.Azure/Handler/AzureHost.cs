@@ -1,11 +1,6 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Portable.Azure.Bindings;
 using Portable.Azure.Data;
@@ -23,60 +18,37 @@ internal static partial class AzureHost
 {
     public static WebApplication Build(PortableApp app, Action<WebApplicationBuilder>? configureWeb = null, Action<AzureOptions>? configureOptions = null)
     {
-        var builder = FunctionHostBuilder.Create(app);
+        var builder = KestrelHost.CreateBuilder(app, AzurePlatform.Instance.Name);
         builder.Logging.AddSimpleConsole(o =>
         {
             o.SingleLine = true;
             o.IncludeScopes = true;
         });
-        builder.Logging.SetMinimumLevel(LogLevel.Information);
-        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
         builder.Logging.AddFilter("Azure", LogLevel.Warning);
-
         configureWeb?.Invoke(builder); // before the options are read, so a test's settings count; its services win over the TryAdds below
+
         var options = AzureOptions.FromConfiguration(builder.Configuration);
         configureOptions?.Invoke(options);
         options.Validate();
-
-        foreach (var descriptor in app.Services) builder.Services.Add(descriptor);
         AddAzureServices(builder.Services, app, options);
-
-        builder.WebHost.UseKestrelCore();
-        builder.WebHost.ConfigureKestrel(k =>
-        {
-            k.Limits.MaxRequestBodySize = null; // the endpoint enforces MaxRequestBodyBytes and answers 413 itself
-            k.Listen(System.Net.IPAddress.Loopback, options.Port);
-        });
-
-        var web = builder.Build();
-        var endpoint = web.Services.GetRequiredService<CustomHandlerEndpoint>();
-        web.Run(endpoint.HandleAsync);
-        return web;
+        return KestrelHost.Build(builder, System.Net.IPAddress.Loopback, options.Port, TimeSpan.FromSeconds(30),
+            services => services.GetRequiredService<CustomHandlerEndpoint>().HandleAsync);
     }
 
-    public static async Task RunAsync(PortableApp app, CancellationToken cancellationToken)
-    {
-        var web = Build(app);
-        await using (web.ConfigureAwait(false))
-        {
-            await web.StartAsync(cancellationToken).ConfigureAwait(false);
-            var address = web.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "?";
-            LogListening(web.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Portable.Azure"), app.Catalog.AppName, address, app.Catalog.Functions.Count);
-            await web.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
-        }
-    }
+    public static Task RunAsync(PortableApp app, CancellationToken cancellationToken)
+        => KestrelHost.RunAsync(Build(app), (services, address) =>
+            LogListening(services.GetRequiredService<ILoggerFactory>().CreateLogger("Portable.Azure"), app.Catalog.AppName, address, app.Catalog.Functions.Count),
+            cancellationToken);
 
     /// <summary>The adapter's services: the executor, the handler, and Table Storage, Storage Queue and Event Grid ports.</summary>
     internal static void AddAzureServices(IServiceCollection services, PortableApp app, AzureOptions options)
     {
-        services.AddPortableApp(app, "azure");
         services.TryAddSingleton(options);
         services.TryAddSingleton<AzureHttp>();
         services.TryAddSingleton(sp => new AzureStorageClients(sp.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>(), options, sp.GetRequiredService<AzureHttp>().Client));
         services.TryAddSingleton<IPoisonQueue, StoragePoisonQueue>();
         services.TryAddSingleton(sp => new CustomHandlerInvoker(
-            sp.GetRequiredService<FunctionCatalog>(), sp.GetRequiredService<FunctionExecutor>(), options, app.TimeProvider,
+            sp.GetRequiredService<FunctionCatalog>(), sp.GetRequiredService<FunctionExecutor>(), sp.GetRequiredService<HttpDispatcher>(), options, app.TimeProvider,
             sp.GetRequiredService<ILogger<CustomHandlerInvoker>>(), sp.GetService<IPoisonQueue>()));
         services.TryAddSingleton<CustomHandlerEndpoint>();
         services.TryAddSingleton(typeof(IRepository<>), typeof(TableRepository<>));

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 using Portable.Azure.Bindings;
 using Portable.Hosting;
 using Portable.Hosting.AspNetCore;
@@ -8,106 +7,57 @@ namespace Portable.Azure.Handler;
 
 /// <summary>
 /// The custom handler's one request handler. <c>GET /</c> answers at once (the host polls it until the handler is up);
-/// <c>/{routePrefix}/…</c> is a forwarded HTTP request (<c>enableForwardingHttpRequest</c>), routed by Portable's
-/// <see cref="HttpRouter"/> and answered as it is; <c>POST /{FunctionName}</c> is an invocation payload.
+/// <c>/{routePrefix}/…</c> is a forwarded HTTP request (<c>enableForwardingHttpRequest</c>), answered by the
+/// <see cref="HttpDispatcher"/> every platform uses; <c>POST /{FunctionName}</c> is an invocation payload.
 /// </summary>
-internal sealed partial class CustomHandlerEndpoint(
-    CustomHandlerInvoker invoker,
-    FunctionExecutor executor,
-    AzureOptions options,
-    ILogger<CustomHandlerEndpoint> log)
+internal sealed class CustomHandlerEndpoint(CustomHandlerInvoker invoker, HttpDispatcher dispatcher, AzureOptions options)
 {
     public const string InvocationIdHeader = "X-Azure-Functions-InvocationId";
 
-    private readonly HttpRouter _router = new(invoker.Catalog);
-
-    public async Task HandleAsync(HttpContext context)
+    public Task HandleAsync(HttpContext context)
     {
-        var path = context.Request.Path.HasValue ? context.Request.Path.Value! : "/";
+        var path = KestrelHttp.PathOf(context);
+        if (path == "/" && (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)))
+        {
+            context.Response.StatusCode = 200;
+            return Task.CompletedTask;
+        }
+
         var prefix = options.NormalizedRoutePrefix;
-        try
+        var underPrefix = prefix.Length == 0 || path.Equals("/" + prefix, StringComparison.OrdinalIgnoreCase) || path.StartsWith("/" + prefix + "/", StringComparison.OrdinalIgnoreCase);
+        if (underPrefix && (prefix.Length > 0 || !IsInvocation(context, path)))
         {
-            if (path == "/" && (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)))
-            {
-                context.Response.StatusCode = 200;
-                return;
-            }
+            return KestrelHttp.ServeAsync(context, PayloadReader.StripPrefix(path, prefix), dispatcher, options.MaxRequestBodyBytes, Setting,
+                (request, token) => dispatcher.DispatchAsync(request, Info(request), token));
+        }
 
-            if (prefix.Length == 0 || path.Equals("/" + prefix, StringComparison.OrdinalIgnoreCase) || path.StartsWith("/" + prefix + "/", StringComparison.OrdinalIgnoreCase))
-            {
-                if (prefix.Length > 0 || !IsInvocation(context, path))
-                {
-                    await HttpResponseWriter.WriteAsync(context, await ForwardedAsync(context, PayloadReader.StripPrefix(path, prefix)).ConfigureAwait(false)).ConfigureAwait(false);
-                    return;
-                }
-            }
-
-            if (!HttpMethods.IsPost(context.Request.Method) || path.IndexOf('/', 1) > 0)
-            {
-                await HttpResponseWriter.WriteAsync(context, HttpResponseData.NotFound(
-                    $"The custom handler answers GET /, POST /{{FunctionName}} and forwarded requests under /{prefix}/; not {context.Request.Method} {path}.")).ConfigureAwait(false);
-                return;
-            }
-
-            var payload = await ReadBodyAsync(context).ConfigureAwait(false);
-            var call = new HandlerCall(context.Request.Headers[InvocationIdHeader].FirstOrDefault(), context.Request.Headers.TraceParent, context.Request.Headers.TraceState);
-            var result = await invoker.InvokeAsync(Uri.UnescapeDataString(path[1..]), payload, call, context.RequestAborted).ConfigureAwait(false);
-            context.Response.StatusCode = result.StatusCode;
-            context.Response.ContentType = "application/json";
-            context.Response.ContentLength = result.Body.Length;
-            await context.Response.Body.WriteAsync(result.Body, context.RequestAborted).ConfigureAwait(false);
-        }
-        catch (BodyTooLargeException)
-        {
-            LogTooLarge(log, context.Request.Method, path, options.MaxRequestBodyBytes);
-            await HttpResponseWriter.WriteAsync(context, HttpResponseData.Problem(413, "Content Too Large", $"The request body is over the limit of {options.MaxRequestBodyBytes} bytes ({AzureOptions.SectionName}:MaxRequestBodyBytes).")).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
-        {
-        }
-        catch (BadHttpRequestException e)
-        {
-            await HttpResponseWriter.WriteAsync(context, HttpResponseData.Problem(e.StatusCode, "Bad Request", e.Message)).ConfigureAwait(false);
-        }
+        return KestrelHttp.ServeAsync(context, path, dispatcher, options.MaxRequestBodyBytes, Setting, InvokeAsync);
     }
+
+    private const string Setting = AzureOptions.SectionName + ":MaxRequestBodyBytes";
+
+    private async Task<HttpResponseData> InvokeAsync(HttpRequestData request, CancellationToken cancellationToken)
+    {
+        if (request.Method != "POST" || request.Path.IndexOf('/', 1) > 0)
+        {
+            return HttpResponseData.NotFound(
+                $"The custom handler answers GET /, POST /{{FunctionName}} and forwarded requests under /{options.NormalizedRoutePrefix}/; not {request.Method} {request.Path}.");
+        }
+
+        var call = new HandlerCall(request.Headers[InvocationIdHeader], request.Headers["traceparent"], request.Headers["tracestate"]);
+        var result = await invoker.InvokeAsync(Uri.UnescapeDataString(request.Path[1..]), request.Body, call, cancellationToken).ConfigureAwait(false);
+        var response = new HttpResponseData(result.StatusCode) { Body = result.Body };
+        response.Headers["Content-Type"] = "application/json";
+        return response;
+    }
+
+    private static InvocationInfo Info(HttpRequestData request) => new()
+    {
+        InvocationId = request.Headers[InvocationIdHeader] is { Length: > 0 } id ? id : Guid.NewGuid().ToString(),
+        Trace = TraceContext.ParseOrNew(request.Headers["traceparent"], request.Headers["tracestate"]),
+    };
 
     private bool IsInvocation(HttpContext context, string path)
         => HttpMethods.IsPost(context.Request.Method) && path.IndexOf('/', 1) < 0 && invoker.Catalog.Find(Uri.UnescapeDataString(path[1..])) is not null
            && context.Request.Headers.ContainsKey(InvocationIdHeader) && context.Request.ContentType?.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) == true;
-
-    private async Task<HttpResponseData> ForwardedAsync(HttpContext context, string path)
-    {
-        var match = _router.Match(context.Request.Method, path);
-        if (match.Status == RouteMatchStatus.NotFound)
-            return HttpResponseData.NotFound($"No function is mapped to {context.Request.Method} {path}.");
-        if (match.Status == RouteMatchStatus.MethodNotAllowed)
-            return HttpResponseData.Problem(405, "Method Not Allowed", $"{path} is mapped, but not for {context.Request.Method}.");
-
-        var request = HttpRequestReader.ToRequestData(context, path, await ReadBodyAsync(context).ConfigureAwait(false));
-
-        foreach (var (name, value) in match.RouteValues!) request.RouteValues[name] = value;
-        var invocationId = context.Request.Headers[InvocationIdHeader].FirstOrDefault() is { Length: > 0 } id ? id : Guid.NewGuid().ToString();
-        var info = new InvocationInfo
-        {
-            InvocationId = invocationId,
-            Trace = TraceContext.ParseOrNew(context.Request.Headers.TraceParent, context.Request.Headers.TraceState),
-        };
-        try
-        {
-            return await executor.InvokeHttpAsync(match.Function!, request, info, context.RequestAborted).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
-        {
-            return HttpResponseData.Problem(500, "Internal Server Error",
-                $"Function '{match.Function!.Name}' failed. The log has the details under invocation {invocationId}.", invocationId: invocationId);
-        }
-    }
-
-    private async Task<ReadOnlyMemory<byte>> ReadBodyAsync(HttpContext context)
-        => await HttpRequestReader.ReadBodyAsync(context, options.MaxRequestBodyBytes).ConfigureAwait(false) ?? throw new BodyTooLargeException();
-
-    [LoggerMessage(1, LogLevel.Warning, "{Method} {Path} refused: the body is over the limit of {Limit} bytes")]
-    private static partial void LogTooLarge(ILogger logger, string method, string path, long limit);
-
-    private sealed class BodyTooLargeException : Exception;
 }

@@ -37,7 +37,7 @@ public sealed class FunctionDefinition
     public IReadOnlyList<string> Sends { get; internal set; } = [];
 
     /// <summary>The invoker, made on first use: resolving JSON metadata is start-up work a cold start does not need for the functions it does not run (<see cref="FunctionCatalog.Validate()"/> checks them all).</summary>
-    internal FunctionInvoker Invoker => _invoker.Value;
+    public FunctionInvoker Invoker => _invoker.Value;
 
     /// <summary>The declared message types behind <see cref="Sends"/>; the catalog resolves them to queue names.</summary>
     internal IReadOnlyList<Type> SentTypes { get; init; } = [];

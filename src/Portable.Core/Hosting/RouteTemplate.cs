@@ -18,7 +18,7 @@ public sealed class RouteTemplate
     public IEnumerable<string> Parameters => _segments.Where(s => s.Kind != SegmentKind.Literal).Select(s => s.Value);
 
     /// <summary>How specific the route is: literal segments rank above parameters, parameters above a catch-all, and a catch-all below the same route without it.</summary>
-    internal int Specificity => _segments.Sum(s => s.Kind switch { SegmentKind.Literal => 101, SegmentKind.Parameter => 11, _ => -1 });
+    public int Specificity => _segments.Sum(s => s.Kind switch { SegmentKind.Literal => 101, SegmentKind.Parameter => 11, _ => -1 });
 
     /// <summary>The route with parameter names erased, such as <c>/orders/{}</c>: two routes of one shape cannot both be reached.</summary>
     internal string Shape => "/" + string.Join('/', _segments.Select(s => s.Kind switch { SegmentKind.Literal => s.Value.ToLowerInvariant(), SegmentKind.Parameter => "{}", _ => "{*}" }));

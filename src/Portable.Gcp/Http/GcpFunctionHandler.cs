@@ -16,23 +16,26 @@ namespace Portable.Gcp.Http;
 /// </summary>
 internal sealed partial class GcpFunctionHandler
 {
+    private const string ProblemInvocationHeader = "X-Portable-Invocation-Id";
+
     private readonly FunctionExecutor _executor;
+    private readonly HttpDispatcher _dispatcher;
     private readonly ILogger _log;
     private readonly TimeProvider _time;
-    private readonly RouteTemplate? _route;
     private readonly bool _legacyShape;
 
-    public GcpFunctionHandler(FunctionDefinition function, string? signatureType, FunctionExecutor executor, ILogger log, TimeProvider? time = null)
+    public GcpFunctionHandler(FunctionDefinition function, string? signatureType, FunctionExecutor executor, HttpDispatcher dispatcher, ILogger log, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(function);
         ArgumentNullException.ThrowIfNull(executor);
+        ArgumentNullException.ThrowIfNull(dispatcher);
         ArgumentNullException.ThrowIfNull(log);
         CheckSignature(function, signatureType);
         Function = function;
         _executor = executor;
+        _dispatcher = dispatcher;
         _log = log;
         _time = time ?? TimeProvider.System;
-        _route = function.Trigger.Kind == TriggerKind.Http ? RouteTemplate.Parse(function.Trigger.Route!) : null;
         _legacyShape = signatureType == "event";
     }
 
@@ -64,8 +67,7 @@ internal sealed partial class GcpFunctionHandler
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             // The executor has logged the failure with its invocation id.
-            var response = HttpResponseData.Problem(500, "Internal Server Error",
-                $"Function '{Function.Name}' failed. The log has the details under invocation {info.InvocationId}.", invocationId: info.InvocationId);
+            var response = HttpDispatcher.Failure(Function.Name, info.InvocationId!);
             response.Headers["X-Google-Status"] = "crash";
             return response;
         }
@@ -73,16 +75,9 @@ internal sealed partial class GcpFunctionHandler
 
     private async Task<HttpResponseData> InvokeHttpAsync(HttpRequestData request, InvocationInfo info, CancellationToken cancellationToken)
     {
-        if (_route!.TryMatch(request.Path, out var values))
-        {
-            foreach (var (name, value) in values) request.RouteValues[name] = value;
-        }
-        else if (_route.Parameters.Any())
-        {
-            return HttpResponseData.NotFound($"Function '{Function.Name}' serves {_route.Text}; {request.Path} does not match it, so its parameters are unknown.");
-        }
-
-        return await _executor.InvokeHttpAsync(Function, request, info, cancellationToken).ConfigureAwait(false);
+        var response = await _dispatcher.DispatchToAsync(Function, request, info, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == 500 && response.Headers.Contains(ProblemInvocationHeader)) response.Headers["X-Google-Status"] = "crash";
+        return response;
     }
 
     private async Task<HttpResponseData> InvokeEventAsync(HttpRequestData request, InvocationInfo info, CancellationToken cancellationToken)

@@ -1,42 +1,12 @@
-using Portable.Hosting.AspNetCore;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
+using Portable.Hosting;
+using Portable.Hosting.AspNetCore;
 
 namespace Portable.Gcp.Http;
 
-/// <summary>Kestrel's side of the host: reads the request into a <see cref="HttpRequestData"/>, lets the handler answer, writes the answer.</summary>
-internal sealed partial class GcpHttpEndpoint(GcpFunctionHandler handler, GcpSettings settings, ILogger<GcpHttpEndpoint> log)
+/// <summary>Kestrel's side of the host: every request, read up to the body limit, goes to the one function's handler.</summary>
+internal sealed class GcpHttpEndpoint(GcpFunctionHandler handler, HttpDispatcher dispatcher, GcpSettings settings)
 {
-    public async Task HandleAsync(HttpContext context)
-    {
-        HttpResponseData response;
-        try
-        {
-            var request = await ReadAsync(context).ConfigureAwait(false);
-            response = request is null
-                ? HttpResponseData.Problem(413, "Content Too Large", $"The request body is over the limit of {settings.MaxRequestBodyBytes} bytes.")
-                : await handler.HandleAsync(request, context.RequestAborted).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
-        {
-            return;
-        }
-        catch (BadHttpRequestException e)
-        {
-            LogBadRequest(log, e.Message);
-            response = HttpResponseData.Problem(e.StatusCode, "Bad Request", e.Message);
-        }
-
-        await HttpResponseWriter.WriteAsync(context, response).ConfigureAwait(false);
-    }
-
-    private async Task<HttpRequestData?> ReadAsync(HttpContext context)
-    {
-        var path = context.Request.Path.HasValue ? context.Request.Path.Value! : "/";
-        var body = await HttpRequestReader.ReadBodyAsync(context, settings.MaxRequestBodyBytes).ConfigureAwait(false);
-        return body is null ? null : HttpRequestReader.ToRequestData(context, path, body);
-    }
-
-    [LoggerMessage(1, LogLevel.Warning, "A malformed request was refused: {Reason}")]
-    private static partial void LogBadRequest(ILogger logger, string reason);
+    public Task HandleAsync(HttpContext context)
+        => KestrelHttp.ServeAsync(context, KestrelHttp.PathOf(context), dispatcher, settings.MaxRequestBodyBytes, "Cloud Run's 32 MiB request limit", handler.HandleAsync);
 }

@@ -17,7 +17,10 @@ public sealed class AwsDriver
     private int _next;
 
     internal AwsDriver(PortableTestHost host)
-        => _dispatcher = new AwsEventDispatcher(host.App.Catalog, new FunctionExecutor("aws", host.Services, host.App.TimeProvider));
+    {
+        var executor = new FunctionExecutor("aws", host.Services, host.App.TimeProvider);
+        _dispatcher = new AwsEventDispatcher(host.App.Catalog, executor, new HttpDispatcher(host.App.Catalog, executor));
+    }
 
     /// <summary>Invokes a function with an event, as Lambda would with <c>_HANDLER</c> set to its name.</summary>
     /// <param name="function">The function name.</param>

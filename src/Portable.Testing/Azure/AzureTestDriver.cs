@@ -22,7 +22,8 @@ public sealed class AzureTestDriver
         var services = host.Services;
         var executor = new FunctionExecutor("azure", services, host.App.TimeProvider);
         var loggers = services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
-        _invoker = new CustomHandlerInvoker(host.App.Catalog, executor, new AzureOptions(), host.App.TimeProvider, loggers.CreateLogger<CustomHandlerInvoker>());
+        var dispatcher = new HttpDispatcher(host.App.Catalog, executor, loggers.CreateLogger<HttpDispatcher>());
+        _invoker = new CustomHandlerInvoker(host.App.Catalog, executor, dispatcher, new AzureOptions(), host.App.TimeProvider, loggers.CreateLogger<CustomHandlerInvoker>());
     }
 
     /// <summary>Invokes a function with a custom-handler payload.</summary>

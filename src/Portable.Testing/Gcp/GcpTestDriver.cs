@@ -21,7 +21,8 @@ public sealed class GcpTestDriver
         var function = host.App.Catalog.Get(functionName);
         var executor = new FunctionExecutor("gcp", host.Services, host.App.TimeProvider);
         var log = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Portable.Gcp");
-        _handler = new GcpFunctionHandler(function, signatureType, executor, log, host.App.TimeProvider);
+        var dispatcher = new HttpDispatcher(host.App.Catalog, executor, host.Services.GetRequiredService<ILogger<HttpDispatcher>>());
+        _handler = new GcpFunctionHandler(function, signatureType, executor, dispatcher, log, host.App.TimeProvider);
     }
 
     /// <summary>Sends any request to the function, as Cloud Run would deliver it.</summary>

@@ -1,0 +1,89 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Portable.Hosting.AspNetCore;
+
+/// <summary>
+/// The start and stop of every Kestrel-based host (Local, GCP, Azure): ASP.NET Core's empty builder with
+/// <c>appsettings.json</c> beside the executable read once (never watched: a file watcher on a crowded folder costs the cold
+/// start), environment variables and the command line; Kestrel and nothing else; one request delegate; and a graceful stop
+/// that drains requests in flight.
+/// </summary>
+public static class KestrelHost
+{
+    /// <summary>
+    /// Starts a host builder for <paramref name="app"/> on <paramref name="platform"/>: configuration (read once), logging at
+    /// Information with ASP.NET Core's own chatter at Warning, the app's services, then <see cref="HostServices.AddPortableApp"/>,
+    /// and Kestrel as the server. The adapter adds its logging provider and services, then calls <see cref="Build"/>.
+    /// </summary>
+    /// <param name="app">The app.</param>
+    /// <param name="platform">The platform name, such as <c>local</c>.</param>
+    /// <returns>The builder.</returns>
+    public static WebApplicationBuilder CreateBuilder(PortableApp app, string platform)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { Args = [.. app.Args] });
+        builder.Configuration
+            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true, reloadOnChange: false)
+            .AddEnvironmentVariables()
+            .AddCommandLine([.. app.Args.Where(a => a != "--describe")]);
+        builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
+        builder.Logging.SetMinimumLevel(LogLevel.Information);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+        foreach (var descriptor in app.Services) builder.Services.Add(descriptor);
+        builder.Services.AddPortableApp(app, platform);
+        builder.WebHost.UseKestrelCore();
+        return builder;
+    }
+
+    /// <summary>
+    /// Builds the host: Kestrel listens on <paramref name="address"/>:<paramref name="port"/> with no body limit of its own (the
+    /// adapter enforces its limit and answers 413 through <see cref="KestrelHttp"/>), no <c>Server</c> header, and every request
+    /// goes to the one delegate.
+    /// </summary>
+    /// <param name="builder">The builder from <see cref="CreateBuilder"/>.</param>
+    /// <param name="address">The address to listen on: loopback, or any in a container.</param>
+    /// <param name="port">The port; 0 for a free one.</param>
+    /// <param name="shutdownTimeout">How long a stop waits for requests in flight.</param>
+    /// <param name="handler">Makes the request delegate from the built services.</param>
+    /// <returns>The host, not started.</returns>
+    public static WebApplication Build(WebApplicationBuilder builder, IPAddress address, int port, TimeSpan shutdownTimeout, Func<IServiceProvider, RequestDelegate> handler)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(address);
+        ArgumentNullException.ThrowIfNull(handler);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = shutdownTimeout);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Limits.MaxRequestBodySize = null;
+            k.Listen(address, port);
+        });
+        var web = builder.Build();
+        web.Run(handler(web.Services));
+        return web;
+    }
+
+    /// <summary>Starts the host, calls <paramref name="started"/>, and waits until it is stopped (SIGTERM, Ctrl+C or the token), draining requests in flight.</summary>
+    /// <param name="web">The host from <see cref="Build"/>.</param>
+    /// <param name="started">Called once the host listens, with its services and first address (for a banner).</param>
+    /// <param name="cancellationToken">Stops the host.</param>
+    /// <returns>A task that completes when the host has stopped.</returns>
+    public static async Task RunAsync(WebApplication web, Action<IServiceProvider, string>? started, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(web);
+        await using (web.ConfigureAwait(false))
+        {
+            await web.StartAsync(cancellationToken).ConfigureAwait(false);
+            started?.Invoke(web.Services, web.Urls.FirstOrDefault() ?? "?");
+            await web.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+}
