@@ -21,6 +21,10 @@ internal sealed class GcpSettings
 
     public string? ProjectId { get; init; }
 
+    /// <summary>The environment variable that lowers the body limit (<c>Portable:Gcp:MaxRequestBodyBytes</c> in configuration terms).</summary>
+    public const string MaxRequestBodyBytesVariable = "Portable__Gcp__MaxRequestBodyBytes";
+
+    /// <summary>The largest request body accepted: Cloud Run's 32 MiB unless <see cref="MaxRequestBodyBytesVariable"/> says less.</summary>
     public long MaxRequestBodyBytes { get; init; } = 32 * 1024 * 1024;
 
     /// <summary><c>FIRESTORE_EMULATOR_HOST</c> (host:port): Firestore over plain HTTP, without credentials.</summary>
@@ -59,9 +63,18 @@ internal sealed class GcpSettings
             throw new PortableConfigurationException($"FUNCTION_SIGNATURE_TYPE is '{signature}'. Use {string.Join(", ", SignatureTypes)}.");
         }
 
+        var limitText = environment(MaxRequestBodyBytesVariable);
+        long limit = 32 * 1024 * 1024;
+        if (!string.IsNullOrWhiteSpace(limitText)
+            && (!long.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit <= 0))
+        {
+            throw new PortableConfigurationException($"{MaxRequestBodyBytesVariable} is '{limitText}'; give a positive number of bytes.");
+        }
+
         return new GcpSettings
         {
             Port = port,
+            MaxRequestBodyBytes = limit,
             Target = NullIfEmpty(Option(args, "--target") ?? environment("FUNCTION_TARGET")),
             SignatureType = signature,
             BindAllAddresses = !string.IsNullOrEmpty(environment("K_SERVICE")) || !string.IsNullOrEmpty(environment("DOTNET_RUNNING_IN_CONTAINER")),

@@ -8,5 +8,5 @@ namespace Portable.Gcp.Http;
 internal sealed class GcpHttpEndpoint(GcpFunctionHandler handler, HttpDispatcher dispatcher, GcpSettings settings)
 {
     public Task HandleAsync(HttpContext context)
-        => KestrelHttp.ServeAsync(context, KestrelHttp.PathOf(context), dispatcher, settings.MaxRequestBodyBytes, "Cloud Run's 32 MiB request limit", handler.HandleAsync);
+        => KestrelHttp.ServeAsync(context, KestrelHttp.PathOf(context), dispatcher, settings.MaxRequestBodyBytes, "Portable:Gcp:MaxRequestBodyBytes", handler.HandleAsync);
 }
