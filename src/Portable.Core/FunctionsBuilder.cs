@@ -23,6 +23,7 @@ public sealed class FunctionsBuilder
     /// <param name="successStatusCode">The status of a successful answer, such as 201.</param>
     /// <param name="name">The function name; the class name when null.</param>
     /// <returns>This builder.</returns>
+    [SuppressMessage("ApiDesign", "RS0026", Justification = "The two MapHttp overloads differ in their number of type parameters, so no call is ambiguous.")]
     public FunctionsBuilder MapHttp<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TFunction, TInput, TOutput>(
         string methodAndRoute, int successStatusCode = 200, string? name = null)
         where TFunction : class, IFunction<TInput, TOutput>
@@ -39,6 +40,7 @@ public sealed class FunctionsBuilder
     /// <param name="methodAndRoute">The method and route, such as <c>GET /orders/{id}</c>; <c>*</c> as the method takes every method.</param>
     /// <param name="name">The function name; the class name when null.</param>
     /// <returns>This builder.</returns>
+    [SuppressMessage("ApiDesign", "RS0026", Justification = "The two MapHttp overloads differ in their number of type parameters, so no call is ambiguous.")]
     public FunctionsBuilder MapHttp<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TFunction>(string methodAndRoute, string? name = null)
         where TFunction : class, IHttpFunction
         => Add<TFunction>(name, ParseHttp(methodAndRoute), null, null, (_, _) => new RawHttpInvoker<TFunction>());

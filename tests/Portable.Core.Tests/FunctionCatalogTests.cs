@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Portable.Core.Tests.Fixtures;
+using Portable.Hosting;
 
 namespace Portable.Core.Tests;
 

@@ -4,7 +4,7 @@ using System.Text.Json.Serialization.Metadata;
 
 namespace Portable;
 
-/// <summary>A CloudEvents 1.0 event, the shape every platform's storage and custom events are given to <see cref="TriggerKind.Event"/> functions in.</summary>
+/// <summary>A CloudEvents 1.0 event, the shape every platform's storage and custom events are given to event functions (<c>MapEvent</c>) in.</summary>
 public sealed record CloudEvent
 {
     /// <summary>The event id, unique for its source.</summary>

@@ -6,7 +6,7 @@ namespace Portable.Hosting;
 /// <param name="Repositories">Every declared repository.</param>
 /// <param name="Queues">Every declared or consumed queue.</param>
 /// <param name="Topics">Every declared or subscribed topic.</param>
-public sealed record CatalogDocument(
+internal sealed record CatalogDocument(
     string App,
     IReadOnlyList<CatalogFunction> Functions,
     IReadOnlyList<ResourceDescription> Repositories,

@@ -7,4 +7,4 @@ namespace Portable.Hosting;
 /// <param name="Output">The output type name, if any.</param>
 /// <param name="Handler">The handler class name.</param>
 /// <param name="Sends">The queues the function declared it sends to; null when none.</param>
-public sealed record CatalogFunction(string Name, FunctionTrigger Trigger, string? Input, string? Output, string Handler, IReadOnlyList<string>? Sends = null);
+internal sealed record CatalogFunction(string Name, FunctionTrigger Trigger, string? Input, string? Output, string Handler, IReadOnlyList<string>? Sends = null);

@@ -108,7 +108,7 @@ public sealed class FunctionCatalog
 
     /// <summary>The catalog as a document.</summary>
     /// <returns>The document.</returns>
-    public CatalogDocument ToDocument() => new(
+    internal CatalogDocument ToDocument() => new(
         AppName,
         Functions.Select(f => new CatalogFunction(f.Name, f.Trigger, f.InputType?.Name, f.OutputType?.Name, f.HandlerType.Name, f.Sends.Count > 0 ? f.Sends : null)).ToList(),
         Repositories,

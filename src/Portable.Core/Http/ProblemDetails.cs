@@ -7,7 +7,7 @@ namespace Portable;
 /// <param name="Status">The HTTP status code.</param>
 /// <param name="Detail">What went wrong this time.</param>
 /// <param name="Errors">Field errors by JSON path.</param>
-public sealed record ProblemDetails(
+internal sealed record ProblemDetails(
     [property: JsonPropertyName("title")] string Title,
     [property: JsonPropertyName("status")] int Status,
     [property: JsonPropertyName("detail"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Detail,

@@ -1,6 +1,6 @@
 namespace Portable;
 
-/// <summary>Publishes notifications to a topic's subscribers (<see cref="TriggerKind.Topic"/> functions and the platform's own subscriptions).</summary>
+/// <summary>Publishes notifications to a topic's subscribers (topic functions, <c>MapTopic</c>, and the platform's own subscriptions).</summary>
 public interface INotifier
 {
     /// <summary>Publishes one notification. When the task completes the platform has accepted it.</summary>

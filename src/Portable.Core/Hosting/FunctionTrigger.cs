@@ -1,4 +1,4 @@
-namespace Portable;
+namespace Portable.Hosting;
 
 /// <summary>The one trigger of a function, with its parameters.</summary>
 /// <param name="Kind">What starts the function.</param>

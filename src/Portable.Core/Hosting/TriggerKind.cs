@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Portable;
+namespace Portable.Hosting;
 
 /// <summary>What starts a function.</summary>
 public enum TriggerKind
