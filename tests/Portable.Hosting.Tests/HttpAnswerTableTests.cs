@@ -49,4 +49,20 @@ public sealed class HttpAnswerTableTests(TableHosts hosts) : IClassFixture<Table
         var shapes = answers.Select(a => $"{a.Key}: {a.Value.Shape}").ToList();
         Assert.True(answers.Values.Select(a => a.Shape).Distinct().Count() == 1, "The platforms answered differently:\n" + string.Join('\n', shapes));
     }
+
+    [Theory]
+    [InlineData("local")]
+    [InlineData("gcp")]
+    [InlineData("azure")]
+    public async Task AppSettingsBesideTheExecutable_AreReadOnEveryKestrelHost(string platform)
+    {
+        var marker = "settings-" + Guid.NewGuid().ToString("N");
+        var answer = await hosts.SendAsync(platform, new TableRequest("echo", "Echo", "POST", "/echo", Json, $$"""{"text":"{{marker}}"}"""));
+        Assert.Equal(200, answer.Status);
+
+        // appsettings.json turns on Portable.Functions' Debug line "{Function} completed in … ms"; the default level would hide it.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!hosts.Output(platform).Any(line => line.Contains("Echo completed in", StringComparison.Ordinal)) && DateTime.UtcNow < deadline) await Task.Delay(50);
+        Assert.Contains(hosts.Output(platform), line => line.Contains("Echo completed in", StringComparison.Ordinal));
+    }
 }

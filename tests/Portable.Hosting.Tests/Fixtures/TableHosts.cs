@@ -54,6 +54,15 @@ public sealed class TableHosts : IAsyncLifetime
         _bootstrap.BeginErrorReadLine();
     }
 
+    /// <summary>What the Kestrel-based host of a platform has written to its console so far (GCP: the Echo function's process).</summary>
+    public IReadOnlyCollection<string> Output(string platform) => platform switch
+    {
+        "local" => _local!.Output,
+        "azure" => _azure!.Output,
+        "gcp" => _gcp["Echo"].Output,
+        _ => throw new ArgumentOutOfRangeException(nameof(platform), platform, null),
+    };
+
     public async Task<HttpAnswer> SendAsync(string platform, TableRequest row) => platform switch
     {
         "local" => await SendKestrelAsync(_local!, row, ""),
