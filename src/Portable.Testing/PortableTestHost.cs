@@ -59,8 +59,6 @@ public sealed class PortableTestHost : IAsyncDisposable
             web.Logging.SetMinimumLevel(LogLevel.Warning);
             web.Services.Replace(ServiceDescriptor.Singleton<INotifier>(sp => recorder = new RecordingNotifier(new LocalNotifier(
                 sp.GetRequiredService<FunctionCatalog>(), sp.GetRequiredService<LocalQueueStore>(), sp.GetRequiredService<ILogger<LocalNotifier>>()))));
-            web.Services.TryAddSingleton(typeof(LocalQueue<>));
-            web.Services.Replace(ServiceDescriptor.Singleton(typeof(IQueue<>), typeof(AzureOutputQueue<>)));
         }, o =>
         {
             o.InMemory = true;

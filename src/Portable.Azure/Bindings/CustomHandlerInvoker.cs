@@ -71,7 +71,7 @@ internal sealed partial class CustomHandlerInvoker(
 
             var info = CreateInfo(invocationId, call, metadata, properties);
             var queues = _queueOutputs.TryGetValue(function, out var bindings) ? new QueueOutputCollector(bindings) : null;
-            QueueOutputCollector.Current = queues;
+            InvocationOutbox.Current = queues;
             try
             {
                 return function.Trigger.Kind switch
@@ -93,7 +93,7 @@ internal sealed partial class CustomHandlerInvoker(
             }
             finally
             {
-                QueueOutputCollector.Current = null;
+                InvocationOutbox.Current = null;
                 if (queues?.Close() is > 0 and var dropped) LogOutputsDropped(log, function.Name, invocationId, dropped);
             }
         }
