@@ -15,9 +15,11 @@ namespace Portable.Testing;
 /// Runs an app's functions in memory for a test: the local host's real DI, serialization, routing, queues (with retries
 /// and dead-lettering), repository and notifier, on an in-memory store and an in-memory HTTP server. Call an HTTP route,
 /// send a message, fire a schedule, wait for the queues to drain, then assert on the repository, the queues and the
-/// notifications published.
+/// notifications published. Each cloud adapter adds a driver that hands that cloud's payloads to the
+/// functions through the adapter: <c>host.Aws()</c> in Portable.Aws, <c>host.Gcp("Fn")</c> in Portable.Gcp, <c>host.Azure()</c>
+/// in Portable.Azure.
 /// </summary>
-public sealed class PortableTestHost : IAsyncDisposable
+public sealed class PortableTestHost : IPortableTestHost, IAsyncDisposable
 {
     private readonly WebApplication _web;
     private readonly RecordingNotifier _notifier;

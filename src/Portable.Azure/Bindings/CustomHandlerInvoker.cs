@@ -11,7 +11,7 @@ namespace Portable.Azure.Bindings;
 /// message that cannot be read goes to the poison queue at once when one is configured. What a function that declares sends
 /// sends to those queues is collected (<see cref="QueueOutputCollector"/>) and answered as queue outputs when the invocation
 /// succeeded, for the host to write; when it failed, the messages are dropped. Used by the Kestrel handler and by
-/// Portable.Testing's Azure driver.
+/// <see cref="Portable.Testing.AzureTestDriver"/>.
 /// </summary>
 internal sealed partial class CustomHandlerInvoker(
     FunctionCatalog catalog,
