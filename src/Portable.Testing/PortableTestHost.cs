@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
 using Portable.Hosting;
 using Portable.Local;
 using Portable.Local.Queues;
@@ -15,18 +16,22 @@ namespace Portable.Testing;
 /// Runs an app's functions in memory for a test: the local host's real DI, serialization, routing, queues (with retries
 /// and dead-lettering), repository and notifier, on an in-memory store and an in-memory HTTP server. Call an HTTP route,
 /// send a message, fire a schedule, wait for the queues to drain, then assert on the repository, the queues and the
-/// notifications published.
+/// notifications published and the logs written. Each cloud adapter adds a driver that hands that cloud's payloads to the
+/// functions through the adapter: <c>host.Aws()</c> in Portable.Aws, <c>host.Gcp("Fn")</c> in Portable.Gcp, <c>host.Azure()</c>
+/// in Portable.Azure.
 /// </summary>
-public sealed class PortableTestHost : IAsyncDisposable
+public sealed class PortableTestHost : IPortableTestHost, IAsyncDisposable
 {
     private readonly WebApplication _web;
     private readonly RecordingNotifier _notifier;
+    private readonly MemoryLoggerProvider _logs;
 
-    private PortableTestHost(PortableApp app, WebApplication web, RecordingNotifier notifier)
+    private PortableTestHost(PortableApp app, WebApplication web, RecordingNotifier notifier, MemoryLoggerProvider logs)
     {
         App = app;
         _web = web;
         _notifier = notifier;
+        _logs = logs;
         Executor = web.Services.GetRequiredService<FunctionExecutor>();
     }
 
@@ -38,6 +43,13 @@ public sealed class PortableTestHost : IAsyncDisposable
 
     /// <summary>Every notification published so far, in order.</summary>
     public IReadOnlyList<Notification> Notifications => _notifier.Published;
+
+    /// <summary>
+    /// Every entry logged so far, in order, at Debug and above (Microsoft's own categories from Warning): the functions' own
+    /// <see cref="FunctionContext.Logger"/> lines, the host's failure logs, each with its invocation's scope
+    /// (<see cref="LogEntry.InvocationId"/>, <see cref="LogEntry.FunctionName"/>). The console shows only warnings and errors.
+    /// </summary>
+    public IReadOnlyList<LogEntry> Logs => _logs.Entries;
 
     internal FunctionExecutor Executor { get; }
 
@@ -53,14 +65,16 @@ public sealed class PortableTestHost : IAsyncDisposable
         configure(builder);
         var app = builder.Build();
         RecordingNotifier? recorder = null;
+        var logs = new MemoryLoggerProvider();
         var web = LocalHost.Build(app, web =>
         {
             web.WebHost.UseTestServer();
-            web.Logging.SetMinimumLevel(LogLevel.Warning);
+            web.Logging.SetMinimumLevel(LogLevel.Debug);
+            web.Logging.AddFilter("Microsoft", LogLevel.Warning);
+            web.Logging.AddFilter<ConsoleLoggerProvider>(null, LogLevel.Warning);
+            web.Logging.AddProvider(logs);
             web.Services.Replace(ServiceDescriptor.Singleton<INotifier>(sp => recorder = new RecordingNotifier(new LocalNotifier(
                 sp.GetRequiredService<FunctionCatalog>(), sp.GetRequiredService<LocalQueueStore>(), sp.GetRequiredService<ILogger<LocalNotifier>>()))));
-            web.Services.TryAddSingleton(typeof(LocalQueue<>));
-            web.Services.Replace(ServiceDescriptor.Singleton(typeof(IQueue<>), typeof(AzureOutputQueue<>)));
         }, o =>
         {
             o.InMemory = true;
@@ -73,8 +87,11 @@ public sealed class PortableTestHost : IAsyncDisposable
         });
         await web.StartAsync().ConfigureAwait(false);
         _ = web.Services.GetRequiredService<INotifier>();
-        return new PortableTestHost(app, web, recorder!);
+        return new PortableTestHost(app, web, recorder!, logs);
     }
+
+    /// <summary>Forgets the log entries written so far, so that <see cref="Logs"/> holds only what comes next.</summary>
+    public void ClearLogs() => _logs.Clear();
 
     /// <summary>An HTTP client for the app's routes (and <c>/_portable/</c>), served in memory.</summary>
     /// <returns>The client.</returns>

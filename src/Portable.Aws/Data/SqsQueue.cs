@@ -18,6 +18,7 @@ internal sealed class SqsQueue<T>(FunctionCatalog catalog, AwsConnection aws, Aw
     {
         var body = JsonSerializer.Serialize(message, _definition.TypeInfo);
         var delay = Delay(options);
+        if (InvocationOutbox.TryCollect(_definition, [message], options)) return;
         var url = await UrlAsync(cancellationToken).ConfigureAwait(false);
         using var _ = await aws.Sqs.CallAsync("SendMessage", json =>
         {
@@ -31,9 +32,10 @@ internal sealed class SqsQueue<T>(FunctionCatalog catalog, AwsConnection aws, Aw
     public async Task SendBatchAsync(IEnumerable<T> messages, SendOptions? options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        var bodies = messages.Select(m => JsonSerializer.Serialize(m, _definition.TypeInfo)).ToList();
+        var list = messages.ToList();
+        var bodies = list.Select(m => JsonSerializer.Serialize(m, _definition.TypeInfo)).ToList();
         var delay = Delay(options);
-        if (bodies.Count == 0) return;
+        if (bodies.Count == 0 || InvocationOutbox.TryCollect(_definition, list, options)) return;
         var url = await UrlAsync(cancellationToken).ConfigureAwait(false);
         foreach (var chunk in bodies.Chunk(10))
         {

@@ -11,7 +11,7 @@ namespace Portable.Azure.Bindings;
 /// message that cannot be read goes to the poison queue at once when one is configured. What a function that declares sends
 /// sends to those queues is collected (<see cref="QueueOutputCollector"/>) and answered as queue outputs when the invocation
 /// succeeded, for the host to write; when it failed, the messages are dropped. Used by the Kestrel handler and by
-/// Portable.Testing's Azure driver.
+/// <see cref="Portable.Testing.AzureTestDriver"/>.
 /// </summary>
 internal sealed partial class CustomHandlerInvoker(
     FunctionCatalog catalog,
@@ -71,7 +71,7 @@ internal sealed partial class CustomHandlerInvoker(
 
             var info = CreateInfo(invocationId, call, metadata, properties);
             var queues = _queueOutputs.TryGetValue(function, out var bindings) ? new QueueOutputCollector(bindings) : null;
-            QueueOutputCollector.Current = queues;
+            InvocationOutbox.Current = queues;
             try
             {
                 return function.Trigger.Kind switch
@@ -93,7 +93,7 @@ internal sealed partial class CustomHandlerInvoker(
             }
             finally
             {
-                QueueOutputCollector.Current = null;
+                InvocationOutbox.Current = null;
                 if (queues?.Close() is > 0 and var dropped) LogOutputsDropped(log, function.Name, invocationId, dropped);
             }
         }

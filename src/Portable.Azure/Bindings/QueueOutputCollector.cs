@@ -1,38 +1,32 @@
+using Portable.Hosting;
+
 namespace Portable.Azure.Bindings;
 
 /// <summary>
 /// The messages one non-forwarded invocation sends to the queues its function declared (<c>Sends&lt;T&gt;()</c>), held until the
-/// invocation ends instead of being sent. <see cref="CustomHandlerInvoker"/> answers them as the response's <c>Outputs</c> when the
-/// invocation succeeded, and the Functions host writes them to the queues; otherwise they are dropped. The queue ports are
-/// singletons, so they reach the invocation's collector through an <see cref="AsyncLocal{T}"/>: concurrent invocations each see
-/// their own, and a send outside an invocation sees none.
+/// invocation ends instead of being sent. <see cref="CustomHandlerInvoker"/> sets it as the invocation's
+/// <see cref="InvocationOutbox.Current"/>, which every queue (Storage Queues, and the local queue under the test host) offers its
+/// sends to, and answers them as the response's <c>Outputs</c> when the invocation succeeded; the Functions host writes them to
+/// the queues. Otherwise they are dropped.
 /// </summary>
-internal sealed class QueueOutputCollector(IReadOnlyDictionary<string, string> bindings)
+internal sealed class QueueOutputCollector(IReadOnlyDictionary<string, string> bindings) : IInvocationOutbox
 {
-    private static readonly AsyncLocal<QueueOutputCollector?> CurrentCollector = new();
     private readonly List<(string Binding, byte[] Message)> _messages = [];
     private bool _closed;
     private bool _taken;
 
-    /// <summary>The collector of the invocation running on this async flow, or null.</summary>
-    public static QueueOutputCollector? Current
-    {
-        get => CurrentCollector.Value;
-        set => CurrentCollector.Value = value;
-    }
-
     /// <summary>
-    /// Collects messages for the current invocation, or says they must be sent directly: when no invocation collects, when its
-    /// function did not declare the queue, when it has ended, or when the send has a delay (an output binding cannot delay).
+    /// Collects messages for the invocation, or says they must be sent directly: when its function did not declare the queue, when
+    /// it has ended, or when the send has a delay (an output binding cannot delay).
     /// </summary>
     /// <param name="queue">The queue name.</param>
     /// <param name="messages">Each message's JSON.</param>
     /// <param name="options">The send options.</param>
     /// <returns>True when the messages were collected; false when the caller sends them.</returns>
-    public static bool TryCollect(string queue, IReadOnlyList<byte[]> messages, SendOptions? options)
+    public bool TryCollect(string queue, IReadOnlyList<byte[]> messages, SendOptions? options)
     {
         if (options?.Delay is { } delay && delay > TimeSpan.Zero) return false;
-        return Current is { } collector && collector.Add(queue, messages);
+        return Add(queue, messages);
     }
 
     /// <summary>Ends collecting and takes the messages for the response's <c>Outputs</c>: binding name to messages, in send order.</summary>

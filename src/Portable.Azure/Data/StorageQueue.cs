@@ -10,7 +10,7 @@ namespace Portable.Azure.Data;
 /// expects; a delay is the message's initial visibility timeout. Storage Queues have no deduplication, so a deduplication id
 /// is not enforced (consumers must be idempotent, as with any at-least-once queue). During a non-forwarded invocation of a
 /// function that declares it sends to this queue, messages without a delay are collected for the invocation's queue output
-/// (<see cref="QueueOutputCollector"/>) instead, and the Functions host writes them.
+/// (<see cref="InvocationOutbox"/>, a <see cref="QueueOutputCollector"/>) instead, and the Functions host writes them.
 /// </summary>
 internal sealed class StorageQueue<T> : IQueue<T>
 {
@@ -31,7 +31,7 @@ internal sealed class StorageQueue<T> : IQueue<T>
     {
         var delay = Validate(options);
         var body = JsonSerializer.SerializeToUtf8Bytes(message, _definition.TypeInfo);
-        if (QueueOutputCollector.TryCollect(_definition.Name, [body], options)) return;
+        if (InvocationOutbox.TryCollect(_definition.Name, [body], options)) return;
         await _created.Value.ConfigureAwait(false);
         await _queue.SendMessageAsync(BinaryData.FromBytes(body), delay, timeToLive: null, cancellationToken).ConfigureAwait(false);
     }
@@ -41,7 +41,7 @@ internal sealed class StorageQueue<T> : IQueue<T>
         ArgumentNullException.ThrowIfNull(messages);
         var delay = Validate(options);
         var bodies = messages.Select(m => JsonSerializer.SerializeToUtf8Bytes(m, _definition.TypeInfo)).ToList();
-        if (bodies.Count == 0 || QueueOutputCollector.TryCollect(_definition.Name, bodies, options)) return;
+        if (bodies.Count == 0 || InvocationOutbox.TryCollect(_definition.Name, bodies, options)) return;
         await _created.Value.ConfigureAwait(false);
         // Storage Queues take one message a request: send them concurrently, a few at a time.
         await Parallel.ForEachAsync(bodies, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (body, token) =>

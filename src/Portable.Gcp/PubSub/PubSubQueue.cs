@@ -28,6 +28,7 @@ internal sealed class PubSubQueue<T>(FunctionCatalog catalog, PubSubPublisher pu
             ? new Dictionary<string, string>(StringComparer.Ordinal) { [PubSubAttributes.DeduplicationId] = id }
             : new Dictionary<string, string>(StringComparer.Ordinal);
         var batch = messages.Select(m => (JsonSerializer.SerializeToUtf8Bytes(m, _definition.TypeInfo), (IReadOnlyDictionary<string, string>)attributes)).ToList();
-        if (batch.Count > 0) await publisher.PublishAsync(_definition.Name, batch, cancellationToken).ConfigureAwait(false);
+        if (batch.Count == 0 || InvocationOutbox.TryCollect(_definition.Name, [.. batch.Select(m => m.Item1)], options)) return;
+        await publisher.PublishAsync(_definition.Name, batch, cancellationToken).ConfigureAwait(false);
     }
 }

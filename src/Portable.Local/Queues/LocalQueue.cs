@@ -3,7 +3,10 @@ using Portable.Hosting;
 
 namespace Portable.Local.Queues;
 
-/// <summary><see cref="IQueue{T}"/> on the local store: a send returns once the message is committed.</summary>
+/// <summary>
+/// <see cref="IQueue{T}"/> on the local store: a send returns once the message is committed. When an invocation has an
+/// <see cref="InvocationOutbox"/> (a cloud driver of the test host sets one), the outbox may take the send instead.
+/// </summary>
 internal sealed class LocalQueue<T>(FunctionCatalog catalog, LocalQueueStore queues) : IQueue<T>
 {
     private readonly QueueDefinition<T> _definition = catalog.GetQueue<T>();
@@ -11,7 +14,9 @@ internal sealed class LocalQueue<T>(FunctionCatalog catalog, LocalQueueStore que
     public Task SendAsync(T message, SendOptions? options, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        queues.Enqueue(_definition.Name, [JsonSerializer.SerializeToUtf8Bytes(message, _definition.TypeInfo)], Validate(options)?.Delay, options?.DeduplicationId);
+        byte[][] body = [JsonSerializer.SerializeToUtf8Bytes(message, _definition.TypeInfo)];
+        if (InvocationOutbox.TryCollect(_definition.Name, body, Validate(options))) return Task.CompletedTask;
+        queues.Enqueue(_definition.Name, body, options?.Delay, options?.DeduplicationId);
         return Task.CompletedTask;
     }
 
@@ -20,7 +25,8 @@ internal sealed class LocalQueue<T>(FunctionCatalog catalog, LocalQueueStore que
         ArgumentNullException.ThrowIfNull(messages);
         cancellationToken.ThrowIfCancellationRequested();
         var bodies = messages.Select(m => JsonSerializer.SerializeToUtf8Bytes(m, _definition.TypeInfo)).ToList();
-        if (bodies.Count > 0) queues.Enqueue(_definition.Name, bodies, Validate(options)?.Delay, options?.DeduplicationId);
+        if (bodies.Count == 0 || InvocationOutbox.TryCollect(_definition.Name, bodies, Validate(options))) return Task.CompletedTask;
+        queues.Enqueue(_definition.Name, bodies, options?.Delay, options?.DeduplicationId);
         return Task.CompletedTask;
     }
 

@@ -1,6 +1,8 @@
+using Portable.Hosting;
+
 namespace Portable.Testing;
 
-/// <summary>Drives a <see cref="PortableTestHost"/>'s functions through the GCP adapter.</summary>
+/// <summary>Drives the functions of a test host (<c>PortableTestHost</c>) through the GCP adapter.</summary>
 public static class GcpTestHostExtensions
 {
     /// <summary>A driver that sends Cloud Run functions payloads to one function, in memory.</summary>
@@ -8,7 +10,7 @@ public static class GcpTestHostExtensions
     /// <param name="functionName">The function, as <c>FUNCTION_TARGET</c> would name it.</param>
     /// <param name="signatureType">The <c>FUNCTION_SIGNATURE_TYPE</c> (http, event, cloudevent, typed), or null.</param>
     /// <returns>The driver.</returns>
-    public static GcpTestDriver Gcp(this PortableTestHost host, string functionName, string? signatureType = null)
+    public static GcpTestDriver Gcp(this IPortableTestHost host, string functionName, string? signatureType = null)
     {
         ArgumentNullException.ThrowIfNull(host);
         ArgumentException.ThrowIfNullOrEmpty(functionName);

@@ -8,7 +8,7 @@ using Portable.Hosting;
 namespace Portable.Testing;
 
 /// <summary>
-/// Hands real Cloud Run functions payloads to one function of a <see cref="PortableTestHost"/> through the GCP adapter's own request
+/// Hands real Cloud Run functions payloads to one function of a test host (<c>PortableTestHost</c>, any <see cref="IPortableTestHost"/>) through the GCP adapter's own request
 /// handling, in memory: a CloudEvent (binary or structured mode), a legacy event, a Pub/Sub push envelope, a Cloud Scheduler request
 /// or any HTTP request. The function runs with the test host's services; the answer is the HTTP response the adapter would send.
 /// </summary>
@@ -16,7 +16,7 @@ public sealed class GcpTestDriver
 {
     private readonly GcpFunctionHandler _handler;
 
-    internal GcpTestDriver(PortableTestHost host, string functionName, string? signatureType)
+    internal GcpTestDriver(IPortableTestHost host, string functionName, string? signatureType)
     {
         var function = host.App.Catalog.Get(functionName);
         var executor = new FunctionExecutor("gcp", host.Services, host.App.TimeProvider);

@@ -16,7 +16,7 @@ public sealed class AwsDriver
     private readonly AwsEventDispatcher _dispatcher;
     private int _next;
 
-    internal AwsDriver(PortableTestHost host)
+    internal AwsDriver(IPortableTestHost host)
     {
         var executor = new FunctionExecutor("aws", host.Services, host.App.TimeProvider);
         _dispatcher = new AwsEventDispatcher(host.App.Catalog, executor, new HttpDispatcher(host.App.Catalog, executor));

@@ -17,7 +17,7 @@ public sealed class AzureTestDriver
 {
     private readonly CustomHandlerInvoker _invoker;
 
-    internal AzureTestDriver(PortableTestHost host)
+    internal AzureTestDriver(IPortableTestHost host)
     {
         var services = host.Services;
         var executor = new FunctionExecutor("azure", services, host.App.TimeProvider);
