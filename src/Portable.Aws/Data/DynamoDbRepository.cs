@@ -21,7 +21,7 @@ internal sealed class DynamoDbRepository<T>(FunctionCatalog catalog, AwsConnecti
 
     public async Task<Stored<T>?> GetAsync(string id, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrEmpty(id);
+        PortRules.ValidateDocumentId(id);
         using var response = await Dynamo.CallAsync("GetItem", json =>
         {
             json.WriteStartObject();
@@ -35,7 +35,7 @@ internal sealed class DynamoDbRepository<T>(FunctionCatalog catalog, AwsConnecti
 
     public async Task<string> PutAsync(string id, T value, ExpectedVersion expected, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrEmpty(id);
+        PortRules.ValidateDocumentId(id);
         var document = JsonSerializer.Serialize(value, _definition.TypeInfo);
         try
         {
@@ -65,7 +65,7 @@ internal sealed class DynamoDbRepository<T>(FunctionCatalog catalog, AwsConnecti
 
     public async Task<bool> DeleteAsync(string id, ExpectedVersion expected, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrEmpty(id);
+        PortRules.ValidateDocumentId(id);
         try
         {
             using var response = await Dynamo.CallAsync("DeleteItem", json =>
