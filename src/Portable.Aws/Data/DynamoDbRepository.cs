@@ -59,7 +59,7 @@ internal sealed class DynamoDbRepository<T>(FunctionCatalog catalog, AwsConnecti
         }
         catch (AwsServiceException e) when (e.ErrorCode == ConditionFailed)
         {
-            throw new ConcurrencyConflictException($"The write to '{_definition.Name}/{id}' expected {expected}, but the stored document differs. Read it again and retry.", e);
+            throw new ConcurrencyConflictException(_definition.Name, id, expected, e);
         }
     }
 
@@ -91,7 +91,7 @@ internal sealed class DynamoDbRepository<T>(FunctionCatalog catalog, AwsConnecti
         }
         catch (AwsServiceException e) when (e.ErrorCode == ConditionFailed)
         {
-            throw new ConcurrencyConflictException($"The delete of '{_definition.Name}/{id}' expected {expected}, but the stored document differs. Read it again and retry.", e);
+            throw new ConcurrencyConflictException(_definition.Name, id, expected, e);
         }
     }
 
