@@ -94,7 +94,7 @@ internal sealed class FirestoreRepository<T>(FunctionCatalog catalog, GoogleApiC
     private Stored<T> ToStored(JsonElement document)
     {
         var name = document.GetProperty("name").GetString()!;
-        var id = Uri.UnescapeDataString(name[(name.LastIndexOf('/') + 1)..]);
+        var id = name[(name.LastIndexOf('/') + 1)..]; // resource names carry the id as it is, not URL-encoded
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer))
         {
