@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Portable.Contracts;
 using Portable.Local.Queues;
@@ -21,17 +20,7 @@ public sealed class LocalNotifierContract : NotifierContract, IDisposable
         return Task.FromResult<INotifier>(new LocalNotifier(app.Catalog, _queues, NullLogger<LocalNotifier>.Instance));
     }
 
-    protected override Task<IReadOnlyList<Notification>> ReceiveAsync()
-    {
-        var received = new List<Notification>();
-        while (_queues!.Lease(_subscription) is { } message)
-        {
-            received.Add(JsonSerializer.Deserialize(message.Body, LocalJsonContext.Default.Notification)!);
-            Assert.True(_queues.Acknowledge(message));
-        }
-
-        return Task.FromResult<IReadOnlyList<Notification>>(received);
-    }
+    protected override Task<IReadOnlyList<Notification>> ReceiveAsync() => LeasedMessages.TakeAllAsync(_queues!, _subscription, LocalJsonContext.Default.Notification);
 
     public void Dispose() => _store.Dispose();
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Portable.Contracts;
 using Portable.Hosting;
 using Portable.Local.Queues;
@@ -21,17 +20,7 @@ public sealed class LocalQueueContract : QueueContract, IDisposable
         return Task.FromResult<IQueue<ContractMessage>>(new LocalQueue<ContractMessage>(app.Catalog, _queues));
     }
 
-    protected override Task<IReadOnlyList<ContractMessage>> ReceiveAsync()
-    {
-        var received = new List<ContractMessage>();
-        while (_queues!.Lease(QueueName) is { } message)
-        {
-            received.Add(JsonSerializer.Deserialize(message.Body, ContractJson.Default.ContractMessage)!);
-            Assert.True(_queues.Acknowledge(message));
-        }
-
-        return Task.FromResult<IReadOnlyList<ContractMessage>>(received);
-    }
+    protected override Task<IReadOnlyList<ContractMessage>> ReceiveAsync() => LeasedMessages.TakeAllAsync(_queues!, QueueName, ContractJson.Default.ContractMessage);
 
     public void Dispose() => _store.Dispose();
 }
