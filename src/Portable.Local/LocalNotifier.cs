@@ -13,7 +13,7 @@ internal sealed partial class LocalNotifier(FunctionCatalog catalog, LocalQueueS
 {
     public Task PublishAsync(Notification notification, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(notification);
+        PortRules.ValidateNotification(notification);
         cancellationToken.ThrowIfCancellationRequested();
         var subscriptions = catalog.SubscribersOf(notification.Topic).Select(QueueDispatcher.QueueOf).ToList();
         if (subscriptions.Count == 0)

@@ -207,6 +207,40 @@ public sealed class AwsConnectionTests : IDisposable
     }
 
     [Fact]
+    public async Task SnsClient_RetriesAServerErrorAsTheJsonClientDoes_AndTurnsARefusalIntoAnAwsServiceException()
+    {
+        _env["AWS_ACCESS_KEY_ID"] = "AKID";
+        _env["AWS_SECRET_ACCESS_KEY"] = "secret";
+        _env["AWS_REGION"] = "us-east-1";
+        _env["AWS_ENDPOINT_URL_SNS"] = "http://127.0.0.1:4566";
+        var calls = 0;
+        _endpoints.On("POST http://127.0.0.1:4566/", _ => ++calls switch
+        {
+            1 => new HttpResponseMessage(HttpStatusCode.ServiceUnavailable) { Content = new StringContent("<ErrorResponse><Error><Code>ServiceUnavailable</Code></Error></ErrorResponse>") },
+            2 => Text("<PublishResponse><PublishResult><MessageId>m-1</MessageId></PublishResult></PublishResponse>"),
+            _ => new HttpResponseMessage(HttpStatusCode.NotFound)
+            {
+                Content = new StringContent("<ErrorResponse><Error><Code>NotFound</Code><Message>Topic does not exist</Message></Error><RequestId>req-2</RequestId></ErrorResponse>"),
+            },
+        });
+        using var connection = Connection();
+        var publish = connection.Sns.CallAsync("Publish", [new("TopicArn", "arn:aws:sns:us-east-1:000000000000:t"), new("Message", "{}")], default);
+        while (!publish.IsCompleted)
+        {
+            _time.Advance(TimeSpan.FromSeconds(1)); // the backoff waits on the connection's TimeProvider
+            await Task.Delay(5);
+        }
+
+        var answer = await publish;
+        var refused = await Assert.ThrowsAsync<AwsServiceException>(() => connection.Sns.CallAsync("Publish", [new("TopicArn", "missing"), new("Message", "{}")], default));
+
+        Assert.Equal("m-1", SnsClient.Element(answer, "MessageId"));
+        Assert.Equal(("NotFound", HttpStatusCode.NotFound, "req-2"), (refused.ErrorCode, refused.StatusCode, refused.RequestId));
+        Assert.Equal(3, calls);
+        Assert.StartsWith("Action=Publish&Version=2010-03-31&TopicArn=", _endpoints.Requests[1].Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void SigV4_SignsExtraHeaders_InOrder()
     {
         var at = new DateTimeOffset(2015, 8, 30, 12, 36, 0, TimeSpan.Zero);

@@ -35,6 +35,35 @@ public sealed class DeploymentTests
     }
 
     [Fact]
+    public async Task WriteDeployment_NotesForEachQueueThatDelayedSendsAreNotSupportedOnPubSub()
+    {
+        var builder = PortableApp.CreateBuilder([]);
+        OrdersApp.Configure(builder);
+        var app = builder.Build();
+        var folder = Directory.CreateTempSubdirectory("portable-gcp-notes-").FullName;
+        var printed = new StringWriter();
+        var console = Console.Out;
+        Console.SetOut(printed);
+        try
+        {
+            await GcpPlatform.Instance.WriteDeploymentAsync(app, folder, default);
+        }
+        finally
+        {
+            Console.SetOut(console);
+        }
+
+        var guide = await File.ReadAllTextAsync(Path.Combine(folder, "gcp-deploy.md"));
+        const string note = "queue 'order-placed': delayed sends (SendOptions.Delay) are not supported on Pub/Sub";
+        Assert.Contains("## Notes", guide, StringComparison.Ordinal);
+        Assert.Contains("- " + note, guide, StringComparison.Ordinal);
+        Assert.Contains("Cloud Scheduler or Cloud Tasks", guide, StringComparison.Ordinal);
+        Assert.Contains("Portable.Gcp note: " + note, printed.ToString(), StringComparison.Ordinal);
+        Assert.Equal(app.Catalog.Queues.Count * 2, ContainerRecipeWriter.Notes(app.Catalog).Count);
+        Directory.Delete(folder, recursive: true);
+    }
+
+    [Fact]
     public async Task WriteDeployment_WritesTheRecipeIntoTheFolder()
     {
         var builder = PortableApp.CreateBuilder([]);

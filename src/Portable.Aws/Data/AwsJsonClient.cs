@@ -1,19 +1,17 @@
-using System.Net;
 using System.Text.Json;
 
 namespace Portable.Aws.Data;
 
 /// <summary>
 /// A client for an AWS service that speaks the JSON 1.0 protocol (DynamoDB, SQS): <c>POST /</c> with
-/// <c>X-Amz-Target: {prefix}.{Action}</c> and a JSON body, signed with SigV4. Throttling, 5xx answers and network failures
-/// are retried twice with a jittered backoff; any other refusal becomes an <see cref="AwsServiceException"/>.
+/// <c>X-Amz-Target: {prefix}.{Action}</c> and a JSON body, signed with SigV4, retried by <see cref="AwsRetry"/> (throttling,
+/// 5xx answers and network failures); any other refusal becomes an <see cref="AwsServiceException"/>.
 /// The request bodies are written with <see cref="Utf8JsonWriter"/> and answers read with <see cref="JsonDocument"/>, so no
 /// AWS model types are needed (which keeps the Native AOT image small).
 /// </summary>
 internal sealed class AwsJsonClient(AwsConnection connection, string displayName, string signingName, string targetPrefix, string endpointKey)
 {
     private const string ContentType = "application/x-amz-json-1.0";
-    private const int Attempts = 3;
     private static readonly JsonWriterOptions WriterOptions = new() { Indented = false };
     private Uri? _endpoint;
 
@@ -27,18 +25,7 @@ internal sealed class AwsJsonClient(AwsConnection connection, string displayName
     {
         var body = Write(write);
         var endpoint = _endpoint ??= connection.Endpoint(signingName, endpointKey);
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await SendAsync(endpoint, action, body, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception e) when (attempt < Attempts && IsTransient(e, cancellationToken))
-            {
-                var backoff = TimeSpan.FromMilliseconds((50 << attempt) * (0.5 + Random.Shared.NextDouble()));
-                await Task.Delay(backoff, connection.Time, cancellationToken).ConfigureAwait(false);
-            }
-        }
+        return await AwsRetry.RunAsync(token => SendAsync(endpoint, action, body, token), connection.Time, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<JsonDocument> SendAsync(Uri endpoint, string action, byte[] body, CancellationToken cancellationToken)
@@ -75,15 +62,6 @@ internal sealed class AwsJsonClient(AwsConnection connection, string displayName
         var requestId = response.Headers.TryGetValues("x-amzn-RequestId", out var ids) ? ids.First() : null;
         return new AwsServiceException(displayName, action, response.StatusCode, string.IsNullOrEmpty(code) ? response.StatusCode.ToString() : code, message, requestId);
     }
-
-    private static bool IsTransient(Exception e, CancellationToken cancellationToken) => e switch
-    {
-        AwsServiceException refused => (int)refused.StatusCode >= 500 || refused.StatusCode == HttpStatusCode.TooManyRequests
-            || refused.ErrorCode is { } code && (code.Contains("Throttl", StringComparison.Ordinal) || code is "ProvisionedThroughputExceededException" or "RequestLimitExceeded"),
-        HttpRequestException => true,
-        TaskCanceledException => !cancellationToken.IsCancellationRequested, // HttpClient's own timeout
-        _ => false,
-    };
 
     private static byte[] Write(Action<Utf8JsonWriter> write)
     {

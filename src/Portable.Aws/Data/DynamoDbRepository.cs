@@ -21,7 +21,7 @@ internal sealed class DynamoDbRepository<T>(FunctionCatalog catalog, AwsConnecti
 
     public async Task<Stored<T>?> GetAsync(string id, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrEmpty(id);
+        PortRules.ValidateDocumentId(id);
         using var response = await Dynamo.CallAsync("GetItem", json =>
         {
             json.WriteStartObject();
@@ -35,7 +35,7 @@ internal sealed class DynamoDbRepository<T>(FunctionCatalog catalog, AwsConnecti
 
     public async Task<string> PutAsync(string id, T value, ExpectedVersion expected, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrEmpty(id);
+        PortRules.ValidateDocumentId(id);
         var document = JsonSerializer.Serialize(value, _definition.TypeInfo);
         try
         {
@@ -59,13 +59,13 @@ internal sealed class DynamoDbRepository<T>(FunctionCatalog catalog, AwsConnecti
         }
         catch (AwsServiceException e) when (e.ErrorCode == ConditionFailed)
         {
-            throw new ConcurrencyConflictException($"The write to '{_definition.Name}/{id}' expected {expected}, but the stored document differs. Read it again and retry.", e);
+            throw new ConcurrencyConflictException(_definition.Name, id, expected, e);
         }
     }
 
     public async Task<bool> DeleteAsync(string id, ExpectedVersion expected, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrEmpty(id);
+        PortRules.ValidateDocumentId(id);
         try
         {
             using var response = await Dynamo.CallAsync("DeleteItem", json =>
@@ -91,7 +91,7 @@ internal sealed class DynamoDbRepository<T>(FunctionCatalog catalog, AwsConnecti
         }
         catch (AwsServiceException e) when (e.ErrorCode == ConditionFailed)
         {
-            throw new ConcurrencyConflictException($"The delete of '{_definition.Name}/{id}' expected {expected}, but the stored document differs. Read it again and retry.", e);
+            throw new ConcurrencyConflictException(_definition.Name, id, expected, e);
         }
     }
 

@@ -5,7 +5,8 @@ namespace Portable.Aws.Data;
 /// <summary>
 /// The two SNS query-protocol actions Portable needs (<c>Publish</c>, and <c>CreateTopic</c> to find a topic's ARN when none is
 /// configured), as form-encoded POSTs signed with SigV4 (API version 2010-03-31), with the connection's credentials, region
-/// and endpoint (<c>AWS_ENDPOINT_URL_SNS</c> or <c>AWS_ENDPOINT_URL</c>).
+/// and endpoint (<c>AWS_ENDPOINT_URL_SNS</c> or <c>AWS_ENDPOINT_URL</c>), retried by <see cref="AwsRetry"/> as the JSON-protocol
+/// services are.
 /// </summary>
 internal sealed class SnsClient(AwsConnection connection)
 {
@@ -20,6 +21,11 @@ internal sealed class SnsClient(AwsConnection connection)
         foreach (var (name, value) in parameters) form.Append('&').Append(Uri.EscapeDataString(name)).Append('=').Append(Uri.EscapeDataString(value));
         var body = Encoding.UTF8.GetBytes(form.ToString());
         var endpoint = _endpoint ??= connection.Endpoint("sns", "SNS");
+        return await AwsRetry.RunAsync(token => SendAsync(endpoint, action, body, token), connection.Time, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<string> SendAsync(Uri endpoint, string action, byte[] body, CancellationToken cancellationToken)
+    {
         using var request = await connection.SignedPostAsync(endpoint, "sns", ContentType, body, [], cancellationToken).ConfigureAwait(false);
         using var response = await connection.Http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using Portable.Hosting;
 
 namespace Portable.Aws.Data;
 
@@ -16,7 +17,7 @@ internal sealed class SnsNotifier(AwsConnection aws, AwsResourceNames names) : I
 
     public async Task PublishAsync(Notification notification, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(notification);
+        PortRules.ValidateNotification(notification);
         var arn = await TopicArnAsync(notification.Topic, cancellationToken).ConfigureAwait(false);
         var parameters = new List<KeyValuePair<string, string>> { new("TopicArn", arn), new("Message", notification.Body) };
         if (!string.IsNullOrWhiteSpace(notification.Subject))

@@ -8,11 +8,24 @@ namespace Portable.Aws.Data;
 /// <see cref="IQueue{T}"/> on SQS (JSON protocol): one <c>SendMessage</c>, or <c>SendMessageBatch</c> in groups of ten; a delay
 /// becomes <c>DelaySeconds</c>. On a FIFO queue (<c>.fifo</c>) the deduplication id becomes <c>MessageDeduplicationId</c> and
 /// every message goes to one message group, keeping order; standard queues have no deduplication, so the id is not sent.
+/// FIFO queues take no per-message delay (only the queue's <c>DelaySeconds</c> attribute), so a delay sent to one is refused.
 /// </summary>
 internal sealed class SqsQueue<T>(FunctionCatalog catalog, AwsConnection aws, AwsResourceNames names) : IQueue<T>
 {
     private readonly QueueDefinition<T> _definition = catalog.GetQueue<T>();
     private Task<string>? _url;
+
+    /// <summary>A standard queue: delays, no deduplication.</summary>
+    public static QueueCapabilities Standard { get; } = new("an SQS standard queue", DelayedDelivery: true, Deduplication: false);
+
+    /// <summary>A FIFO queue: deduplication, no per-message delay.</summary>
+    public static QueueCapabilities Fifo { get; } = new("an SQS FIFO queue", DelayedDelivery: false, Deduplication: true)
+    {
+        DelayAlternative = "set the queue's DelaySeconds attribute",
+    };
+
+    /// <summary>What this queue does with send options, by the configured URL or the queue name.</summary>
+    public QueueCapabilities Capabilities => IsFifo(names.QueueUrl(_definition.Name) ?? _definition.Name) ? Fifo : Standard;
 
     public async Task SendAsync(T message, SendOptions? options, CancellationToken cancellationToken)
     {
@@ -71,26 +84,16 @@ internal sealed class SqsQueue<T>(FunctionCatalog catalog, AwsConnection aws, Aw
             json.WriteString("MessageGroupId", _definition.Name);
             if (deduplicationId is not null) json.WriteString("MessageDeduplicationId", deduplicationId);
         }
-        else if (delay is { } seconds)
-        {
-            json.WriteNumber("DelaySeconds", seconds);
-        }
+
+        if (delay is { } seconds) json.WriteNumber("DelaySeconds", seconds);
     }
 
     private static string? Text(JsonElement element, string name) => element.TryGetProperty(name, out var value) ? value.ToString() : null;
 
     private static bool IsFifo(string url) => url.EndsWith(".fifo", StringComparison.Ordinal);
 
-    private static int? Delay(SendOptions? options)
-    {
-        if (options?.Delay is not { } delay) return null;
-        if (delay < TimeSpan.Zero || delay > TimeSpan.FromMinutes(15))
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), delay, "A message delay is from zero to 15 minutes, as on every platform Portable supports.");
-        }
-
-        return (int)Math.Ceiling(delay.TotalSeconds);
-    }
+    private int? Delay(SendOptions? options)
+        => PortRules.ValidateSend(options, _definition.Name, Capabilities) is { } delay ? (int)Math.Ceiling(delay.TotalSeconds) : null;
 
     private Task<string> UrlAsync(CancellationToken cancellationToken)
     {

@@ -26,7 +26,7 @@ internal sealed partial class EventGridNotifier(FunctionCatalog catalog, AzureOp
 
     public async Task PublishAsync(Notification notification, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(notification);
+        PortRules.ValidateNotification(notification);
         var (endpoint, key) = _topics.GetOrAdd(notification.Topic, Resolve);
         var id = notification.DeduplicationId ?? Guid.NewGuid().ToString();
         using var request = new HttpRequestMessage(HttpMethod.Post, endpoint)

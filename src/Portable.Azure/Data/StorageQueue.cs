@@ -18,6 +18,9 @@ internal sealed class StorageQueue<T> : IQueue<T>
     private readonly QueueClient _queue;
     private readonly Lazy<Task> _created;
 
+    /// <summary>What Storage Queues do with send options: a delay is the initial visibility timeout; there is no deduplication.</summary>
+    public static QueueCapabilities Capabilities { get; } = new("Azure Storage Queues", DelayedDelivery: true, Deduplication: false);
+
     public StorageQueue(FunctionCatalog catalog, AzureStorageClients clients)
     {
         ArgumentNullException.ThrowIfNull(catalog);
@@ -29,7 +32,7 @@ internal sealed class StorageQueue<T> : IQueue<T>
 
     public async Task SendAsync(T message, SendOptions? options, CancellationToken cancellationToken)
     {
-        var delay = Validate(options);
+        var delay = PortRules.ValidateSend(options, _definition.Name, Capabilities);
         var body = JsonSerializer.SerializeToUtf8Bytes(message, _definition.TypeInfo);
         if (InvocationOutbox.TryCollect(_definition.Name, [body], options)) return;
         await _created.Value.ConfigureAwait(false);
@@ -39,7 +42,7 @@ internal sealed class StorageQueue<T> : IQueue<T>
     public async Task SendBatchAsync(IEnumerable<T> messages, SendOptions? options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        var delay = Validate(options);
+        var delay = PortRules.ValidateSend(options, _definition.Name, Capabilities);
         var bodies = messages.Select(m => JsonSerializer.SerializeToUtf8Bytes(m, _definition.TypeInfo)).ToList();
         if (bodies.Count == 0 || InvocationOutbox.TryCollect(_definition.Name, bodies, options)) return;
         await _created.Value.ConfigureAwait(false);
@@ -50,13 +53,4 @@ internal sealed class StorageQueue<T> : IQueue<T>
         }).ConfigureAwait(false);
     }
 
-    private static TimeSpan? Validate(SendOptions? options)
-    {
-        if (options?.Delay is { } delay && (delay < TimeSpan.Zero || delay > TimeSpan.FromMinutes(15)))
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), delay, "A message delay is from zero to 15 minutes, as on every platform Portable supports.");
-        }
-
-        return options?.Delay is { } d && d > TimeSpan.Zero ? d : null;
-    }
 }

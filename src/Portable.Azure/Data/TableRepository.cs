@@ -45,7 +45,7 @@ internal sealed class TableRepository<T> : IRepository<T>
 
     public async Task<Stored<T>?> GetAsync(string id, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrEmpty(id);
+        PortRules.ValidateDocumentId(id);
         await EnsureTableAsync().ConfigureAwait(false);
         using var response = await _client.SendAsync(HttpMethod.Get, TableStorageClient.EntityResource(Table, TableKey.Encode(id), ""), null, null, null, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.NotFound) return null;
@@ -56,7 +56,7 @@ internal sealed class TableRepository<T> : IRepository<T>
 
     public async Task<string> PutAsync(string id, T value, ExpectedVersion expected, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrEmpty(id);
+        PortRules.ValidateDocumentId(id);
         await EnsureTableAsync().ConfigureAwait(false);
         var key = TableKey.Encode(id);
         var body = ToEntity(key, value);
@@ -79,7 +79,7 @@ internal sealed class TableRepository<T> : IRepository<T>
 
     public async Task<bool> DeleteAsync(string id, ExpectedVersion expected, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrEmpty(id);
+        PortRules.ValidateDocumentId(id);
         if (expected.Kind == ExpectedVersionKind.None)
         {
             return await GetAsync(id, cancellationToken).ConfigureAwait(false) is null ? false : throw new ConcurrencyConflictException(_definition.Name, id, expected);

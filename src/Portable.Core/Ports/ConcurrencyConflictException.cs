@@ -8,7 +8,17 @@ public sealed class ConcurrencyConflictException : Exception
     /// <param name="id">The document id.</param>
     /// <param name="expected">What the write expected.</param>
     public ConcurrencyConflictException(string collection, string id, ExpectedVersion expected)
-        : base($"The write to '{collection}/{id}' expected {expected}, but the stored document differs. Read it again and retry.")
+        : this(collection, id, expected, null)
+    {
+    }
+
+    /// <summary>Creates the exception with the store's refusal as its cause.</summary>
+    /// <param name="collection">The repository's collection name.</param>
+    /// <param name="id">The document id.</param>
+    /// <param name="expected">What the write expected.</param>
+    /// <param name="innerException">The store's refusal.</param>
+    public ConcurrencyConflictException(string collection, string id, ExpectedVersion expected, Exception? innerException)
+        : base($"The write to '{collection}/{id}' expected {expected}, but the stored document differs. Read it again and retry.", innerException)
     {
         Collection = collection;
         Id = id;

@@ -1,4 +1,5 @@
 using System.Text;
+using Portable.Gcp.PubSub;
 using Portable.Hosting;
 
 namespace Portable.Gcp.Deployment;
@@ -7,6 +8,7 @@ namespace Portable.Gcp.Deployment;
 /// Writes the container recipe for Cloud Run functions next to the published app: a <c>Dockerfile</c> (the native binary on
 /// <c>runtime-deps</c>, or the DLL on <c>aspnet</c> for a JIT publish) and <c>gcp-deploy.md</c>, the gcloud commands that build
 /// the image once and deploy one Cloud Run service per function with its trigger (HTTP, Pub/Sub push, Cloud Scheduler).
+/// What the declared queues cannot do on Pub/Sub (<see cref="PubSubPublisher.QueueCapabilities"/>) is printed and written as notes.
 /// </summary>
 internal static class ContainerRecipeWriter
 {
@@ -18,6 +20,28 @@ internal static class ContainerRecipeWriter
         await File.WriteAllTextAsync(Path.Combine(folder, "Dockerfile"), Dockerfile(entry, jit), cancellationToken).ConfigureAwait(false);
         await File.WriteAllTextAsync(Path.Combine(folder, ".dockerignore"), "Dockerfile\n.dockerignore\ngcp-deploy.md\n*.pdb\n*.dbg\n", cancellationToken).ConfigureAwait(false);
         await File.WriteAllTextAsync(Path.Combine(folder, "gcp-deploy.md"), DeployGuide(app.Catalog), cancellationToken).ConfigureAwait(false);
+        foreach (var note in Notes(app.Catalog)) await Console.Out.WriteLineAsync("Portable.Gcp note: " + note).ConfigureAwait(false);
+    }
+
+    /// <summary>One line for each declared queue about the send options Pub/Sub does not honour.</summary>
+    internal static IReadOnlyList<string> Notes(FunctionCatalog catalog)
+    {
+        var capabilities = PubSubPublisher.QueueCapabilities;
+        var notes = new List<string>();
+        foreach (var queue in catalog.Queues)
+        {
+            if (!capabilities.DelayedDelivery)
+            {
+                notes.Add($"queue '{queue.Name}': delayed sends (SendOptions.Delay) are not supported on {capabilities.Service} and throw NotSupportedException; {capabilities.DelayAlternative}.");
+            }
+
+            if (!capabilities.Deduplication)
+            {
+                notes.Add($"queue '{queue.Name}': deduplication ids (SendOptions.DeduplicationId) are carried but not enforced on {capabilities.Service}; make its handler idempotent.");
+            }
+        }
+
+        return notes;
     }
 
     internal static string Dockerfile(string entry, bool jit)
@@ -52,6 +76,14 @@ internal static class ContainerRecipeWriter
         var topics = catalog.Queues.Select(q => q.Name).Concat(catalog.Topics).Distinct(StringComparer.Ordinal).ToList();
         if (topics.Count > 0) b.AppendLine("gcloud pubsub topics create " + string.Join(' ', topics));
         b.AppendLine("```");
+        if (Notes(catalog) is { Count: > 0 } notes)
+        {
+            b.AppendLine();
+            b.AppendLine("## Notes");
+            b.AppendLine();
+            foreach (var note in notes) b.AppendLine("- " + note);
+        }
+
         foreach (var function in catalog.Functions)
         {
             var service = $"{app}-{Slug(function.Name)}";

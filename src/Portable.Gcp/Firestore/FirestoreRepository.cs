@@ -18,7 +18,7 @@ internal sealed class FirestoreRepository<T>(FunctionCatalog catalog, GoogleApiC
 
     public async Task<Stored<T>?> GetAsync(string id, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrEmpty(id);
+        PortRules.ValidateDocumentId(id);
         using var request = new HttpRequestMessage(HttpMethod.Get, await DocumentUrlAsync(id, cancellationToken).ConfigureAwait(false));
         using var response = await api.SendAsync(request, api.FirestoreEmulated, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.NotFound) return null;
@@ -29,7 +29,7 @@ internal sealed class FirestoreRepository<T>(FunctionCatalog catalog, GoogleApiC
 
     public async Task<string> PutAsync(string id, T value, ExpectedVersion expected, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrEmpty(id);
+        PortRules.ValidateDocumentId(id);
         var url = await DocumentUrlAsync(id, cancellationToken).ConfigureAwait(false) + Precondition(expected, forDelete: false);
         using var request = new HttpRequestMessage(HttpMethod.Patch, url) { Content = GoogleApiClient.Json(Serialize(value)) };
         using var response = await api.SendAsync(request, api.FirestoreEmulated, cancellationToken).ConfigureAwait(false);
@@ -41,7 +41,7 @@ internal sealed class FirestoreRepository<T>(FunctionCatalog catalog, GoogleApiC
 
     public async Task<bool> DeleteAsync(string id, ExpectedVersion expected, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrEmpty(id);
+        PortRules.ValidateDocumentId(id);
         if (expected.Kind == ExpectedVersionKind.None)
         {
             // "Delete only if absent" deletes nothing; it conflicts when a document is there.
@@ -94,7 +94,7 @@ internal sealed class FirestoreRepository<T>(FunctionCatalog catalog, GoogleApiC
     private Stored<T> ToStored(JsonElement document)
     {
         var name = document.GetProperty("name").GetString()!;
-        var id = Uri.UnescapeDataString(name[(name.LastIndexOf('/') + 1)..]);
+        var id = name[(name.LastIndexOf('/') + 1)..]; // resource names carry the id as it is, not URL-encoded
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer))
         {

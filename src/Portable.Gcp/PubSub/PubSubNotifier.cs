@@ -1,4 +1,5 @@
 using System.Text;
+using Portable.Hosting;
 
 namespace Portable.Gcp.PubSub;
 
@@ -10,7 +11,7 @@ internal sealed class PubSubNotifier(PubSubPublisher publisher) : INotifier
 {
     public async Task PublishAsync(Notification notification, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(notification);
+        PortRules.ValidateNotification(notification);
         var attributes = new Dictionary<string, string>(notification.Attributes, StringComparer.Ordinal);
         if (notification.Subject is { } subject) attributes[PubSubAttributes.Subject] = subject;
         if (notification.DeduplicationId is { } id) attributes[PubSubAttributes.DeduplicationId] = id;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Portable.Gcp.Auth;
+using Portable.Hosting;
 
 namespace Portable.Gcp.PubSub;
 
@@ -7,6 +8,12 @@ namespace Portable.Gcp.PubSub;
 internal sealed class PubSubPublisher(GoogleApiClient api)
 {
     private const int MaxBatch = 1000;
+
+    /// <summary>What a queue on Pub/Sub does with send options: no delayed delivery, and a deduplication id is carried but not enforced.</summary>
+    public static QueueCapabilities QueueCapabilities { get; } = new("Pub/Sub", DelayedDelivery: false, Deduplication: false)
+    {
+        DelayAlternative = "schedule the work with Cloud Scheduler or Cloud Tasks",
+    };
 
     public async Task<IReadOnlyList<string>> PublishAsync(string topic, IReadOnlyList<(byte[] Data, IReadOnlyDictionary<string, string> Attributes)> messages, CancellationToken cancellationToken)
     {

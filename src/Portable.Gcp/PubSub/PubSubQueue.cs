@@ -5,8 +5,8 @@ namespace Portable.Gcp.PubSub;
 
 /// <summary>
 /// <see cref="IQueue{T}"/> on Pub/Sub: the queue is a topic of the same name, and its push subscription delivers to the queue
-/// function. A deduplication id travels as the <c>portable-deduplication-id</c> attribute. Pub/Sub has no delayed delivery, so a
-/// delay is refused rather than ignored.
+/// function. A deduplication id travels as the <c>portable-deduplication-id</c> attribute but is not enforced. Pub/Sub has no
+/// delayed delivery, so a delay is refused rather than ignored (<see cref="PubSubPublisher.QueueCapabilities"/>).
 /// </summary>
 internal sealed class PubSubQueue<T>(FunctionCatalog catalog, PubSubPublisher publisher) : IQueue<T>
 {
@@ -18,11 +18,7 @@ internal sealed class PubSubQueue<T>(FunctionCatalog catalog, PubSubPublisher pu
     public async Task SendBatchAsync(IEnumerable<T> messages, SendOptions? options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        if (options?.Delay is { } delay && delay > TimeSpan.Zero)
-        {
-            throw new NotSupportedException(
-                $"Queue '{_definition.Name}' is a Pub/Sub topic, and Pub/Sub has no delayed delivery; send without a delay, or schedule the work with Cloud Scheduler or Cloud Tasks.");
-        }
+        PortRules.ValidateSend(options, _definition.Name, PubSubPublisher.QueueCapabilities);
 
         var attributes = options?.DeduplicationId is { } id
             ? new Dictionary<string, string>(StringComparer.Ordinal) { [PubSubAttributes.DeduplicationId] = id }

@@ -4,19 +4,23 @@ using Portable.Hosting;
 namespace Portable.Local.Queues;
 
 /// <summary>
-/// <see cref="IQueue{T}"/> on the local store: a send returns once the message is committed. When an invocation has an
+/// <see cref="IQueue{T}"/> on the local store: a send returns once the message is committed; delays and deduplication ids are honoured. When an invocation has an
 /// <see cref="InvocationOutbox"/> (a cloud driver of the test host sets one), the outbox may take the send instead.
 /// </summary>
 internal sealed class LocalQueue<T>(FunctionCatalog catalog, LocalQueueStore queues) : IQueue<T>
 {
     private readonly QueueDefinition<T> _definition = catalog.GetQueue<T>();
 
+    /// <summary>What the local queue does with send options: both are honoured.</summary>
+    public static QueueCapabilities Capabilities { get; } = new("the local queue", DelayedDelivery: true, Deduplication: true);
+
     public Task SendAsync(T message, SendOptions? options, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        var delay = PortRules.ValidateSend(options, _definition.Name, Capabilities);
         byte[][] body = [JsonSerializer.SerializeToUtf8Bytes(message, _definition.TypeInfo)];
-        if (InvocationOutbox.TryCollect(_definition.Name, body, Validate(options))) return Task.CompletedTask;
-        queues.Enqueue(_definition.Name, body, options?.Delay, options?.DeduplicationId);
+        if (InvocationOutbox.TryCollect(_definition.Name, body, options)) return Task.CompletedTask;
+        queues.Enqueue(_definition.Name, body, delay, options?.DeduplicationId);
         return Task.CompletedTask;
     }
 
@@ -24,19 +28,10 @@ internal sealed class LocalQueue<T>(FunctionCatalog catalog, LocalQueueStore que
     {
         ArgumentNullException.ThrowIfNull(messages);
         cancellationToken.ThrowIfCancellationRequested();
+        var delay = PortRules.ValidateSend(options, _definition.Name, Capabilities);
         var bodies = messages.Select(m => JsonSerializer.SerializeToUtf8Bytes(m, _definition.TypeInfo)).ToList();
-        if (bodies.Count == 0 || InvocationOutbox.TryCollect(_definition.Name, bodies, Validate(options))) return Task.CompletedTask;
-        queues.Enqueue(_definition.Name, bodies, options?.Delay, options?.DeduplicationId);
+        if (bodies.Count == 0 || InvocationOutbox.TryCollect(_definition.Name, bodies, options)) return Task.CompletedTask;
+        queues.Enqueue(_definition.Name, bodies, delay, options?.DeduplicationId);
         return Task.CompletedTask;
-    }
-
-    private static SendOptions? Validate(SendOptions? options)
-    {
-        if (options?.Delay is { } delay && (delay < TimeSpan.Zero || delay > TimeSpan.FromMinutes(15)))
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), delay, "A message delay is from zero to 15 minutes, as on every platform Portable supports.");
-        }
-
-        return options;
     }
 }

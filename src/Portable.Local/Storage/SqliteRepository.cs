@@ -13,7 +13,7 @@ internal sealed class SqliteRepository<T>(FunctionCatalog catalog, LocalStore st
 
     public Task<Stored<T>?> GetAsync(string id, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrEmpty(id);
+        PortRules.ValidateDocumentId(id);
         cancellationToken.ThrowIfCancellationRequested();
         var row = store.Run(connection =>
         {
@@ -26,7 +26,7 @@ internal sealed class SqliteRepository<T>(FunctionCatalog catalog, LocalStore st
 
     public Task<string> PutAsync(string id, T value, ExpectedVersion expected, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrEmpty(id);
+        PortRules.ValidateDocumentId(id);
         cancellationToken.ThrowIfCancellationRequested();
         var body = JsonSerializer.Serialize(value, _definition.TypeInfo);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
@@ -56,7 +56,7 @@ internal sealed class SqliteRepository<T>(FunctionCatalog catalog, LocalStore st
 
     public Task<bool> DeleteAsync(string id, ExpectedVersion expected, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrEmpty(id);
+        PortRules.ValidateDocumentId(id);
         cancellationToken.ThrowIfCancellationRequested();
         var outcome = store.InTransaction((connection, transaction) =>
         {

@@ -68,7 +68,9 @@ internal sealed class FakeGoogleApis : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext context)
     {
-        var path = context.Request.Path.Value ?? "/";
+        // The path as sent (Kestrel's Request.Path is already decoded once; the segments are decoded below, once, as Google does).
+        var target = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()!.RawTarget;
+        var path = target.Split('?')[0];
         var method = context.Request.Method;
         Requests.Enqueue($"{method} {path}{context.Request.QueryString}");
         if (context.Request.Headers.Authorization.FirstOrDefault() is { } auth) Authorizations.Enqueue(auth);

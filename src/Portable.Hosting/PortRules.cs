@@ -1,0 +1,75 @@
+namespace Portable.Hosting;
+
+/// <summary>
+/// The rules every repository, queue and notifier implementation enforces, written once so that each platform accepts and
+/// refuses the same input: document ids, send options (delay limit, deduplication ids) and notifications.
+/// </summary>
+public static class PortRules
+{
+    /// <summary>The longest delay a message can be sent with (the SQS limit, and so the limit everywhere).</summary>
+    public static readonly TimeSpan MaxDelay = TimeSpan.FromMinutes(15);
+
+    /// <summary>The longest deduplication id, leaving room in the SQS limit of 128 for a batch index suffix.</summary>
+    public const int MaxDeduplicationIdLength = 100;
+
+    /// <summary>Checks a document id: any non-empty string.</summary>
+    /// <param name="id">The document id.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="id"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="id"/> is empty.</exception>
+    public static void ValidateDocumentId(string id) => ArgumentException.ThrowIfNullOrEmpty(id);
+
+    /// <summary>Checks send options against the limits and the queue's capabilities, and returns the delay to apply.</summary>
+    /// <param name="options">The options given to the send, or null.</param>
+    /// <param name="queue">The queue's name, for the messages.</param>
+    /// <param name="capabilities">What the queue implementation can do.</param>
+    /// <returns>The delay when it is longer than zero, else null.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The delay is negative or longer than <see cref="MaxDelay"/>.</exception>
+    /// <exception cref="ArgumentException">The deduplication id breaks <see cref="ValidateDeduplicationId"/>.</exception>
+    /// <exception cref="NotSupportedException">A delay was asked of a queue without delayed delivery.</exception>
+    public static TimeSpan? ValidateSend(SendOptions? options, string queue, QueueCapabilities capabilities)
+    {
+        ArgumentNullException.ThrowIfNull(capabilities);
+        if (options is null) return null;
+        ValidateDeduplicationId(options.DeduplicationId, nameof(options));
+        if (options.Delay is not { } delay) return null;
+        if (delay < TimeSpan.Zero || delay > MaxDelay)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), delay, $"A message delay is from zero to {MaxDelay.TotalMinutes:0} minutes, as on every platform Portable supports.");
+        }
+
+        if (delay == TimeSpan.Zero) return null;
+        if (!capabilities.DelayedDelivery)
+        {
+            throw new NotSupportedException(
+                $"Queue '{queue}' is on {capabilities.Service}, which has no delayed delivery; send without a delay{(capabilities.DelayAlternative is { } alternative ? ", or " + alternative : "")}.");
+        }
+
+        return delay;
+    }
+
+    /// <summary>Checks a notification: a topic, a body, and a valid deduplication id if any.</summary>
+    /// <param name="notification">The notification.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="notification"/> or its body is null.</exception>
+    /// <exception cref="ArgumentException">The topic is empty, or the deduplication id breaks <see cref="ValidateDeduplicationId"/>.</exception>
+    public static void ValidateNotification(Notification notification)
+    {
+        ArgumentNullException.ThrowIfNull(notification);
+        ArgumentException.ThrowIfNullOrEmpty(notification.Topic, nameof(notification));
+        ArgumentNullException.ThrowIfNull(notification.Body, nameof(notification));
+        ValidateDeduplicationId(notification.DeduplicationId, nameof(notification));
+    }
+
+    /// <summary>Checks a deduplication id: null, or 1 to <see cref="MaxDeduplicationIdLength"/> printable ASCII characters without spaces (what SQS and SNS accept).</summary>
+    /// <param name="deduplicationId">The id, or null.</param>
+    /// <param name="parameterName">The parameter the id came in, for the exception.</param>
+    /// <exception cref="ArgumentException">The id is empty, too long, or has other characters.</exception>
+    public static void ValidateDeduplicationId(string? deduplicationId, string parameterName)
+    {
+        if (deduplicationId is null) return;
+        if (deduplicationId.Length is 0 or > MaxDeduplicationIdLength || deduplicationId.Any(c => c is < '!' or > '~'))
+        {
+            throw new ArgumentException(
+                $"The deduplication id '{deduplicationId}' is not 1 to {MaxDeduplicationIdLength} printable ASCII characters without spaces.", parameterName);
+        }
+    }
+}

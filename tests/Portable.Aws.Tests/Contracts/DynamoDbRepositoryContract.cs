@@ -1,0 +1,26 @@
+using Microsoft.Extensions.DependencyInjection;
+using Portable.Aws.Data;
+using Portable.Aws.Tests.Fixtures;
+using Portable.Contracts;
+
+namespace Portable.Aws.Tests.Contracts;
+
+/// <summary>The repository contract on <see cref="DynamoDbRepository{T}"/>, against DynamoDB Local, over a fresh table.</summary>
+[ContractFor(typeof(DynamoDbRepository<>))]
+public sealed class DynamoDbRepositoryContract : RepositoryContract
+{
+    private ServiceProvider? _services;
+
+    protected override async Task<IRepository<ContractDocument>> CreateRepositoryAsync(PortableApp app, string collection)
+    {
+        _services = AwsEmulators.Services(app);
+        await AwsEmulators.CreateTableAsync(AwsEmulators.Dynamo, collection);
+        return _services.GetRequiredService<IRepository<ContractDocument>>();
+    }
+
+    protected override async Task DeleteRepositoryAsync()
+    {
+        await AwsEmulators.Dynamo.DeleteTableAsync(Collection);
+        if (_services is not null) await _services.DisposeAsync();
+    }
+}
