@@ -14,12 +14,31 @@ namespace Portable.Local;
 /// <summary>
 /// Builds the local host on ASP.NET Core's empty builder: Kestrel and nothing else. Configuration comes from
 /// <c>appsettings.json</c> (read once, never watched), the environment and the command line; nothing watches files, so a
-/// start in a crowded folder stays fast.
+/// start in a crowded folder stays fast. <see cref="Build"/> is public for test hosts and tools that run an app in memory
+/// (Portable.Testing swaps Kestrel for a test server); <c>LocalPlatform</c> runs it.
 /// </summary>
-internal static partial class LocalHost
+public static partial class LocalHost
 {
+    /// <summary>Builds, without starting, the local host of <paramref name="app"/>.</summary>
+    /// <param name="app">The app, as built by <see cref="PortableAppBuilder.Build"/>; its catalog is validated first.</param>
+    /// <param name="configureWeb">
+    /// Changes to the web application builder, applied before the local options are read and before the local services are
+    /// added, so its configuration counts and its service registrations win (such as a test server, log providers, or an
+    /// <see cref="INotificationObserver"/>).
+    /// </param>
+    /// <param name="configureOptions">Changes to the local options after they are bound from configuration; they are validated next.</param>
+    /// <returns>The web application; start it, and dispose it when done.</returns>
+    /// <remarks>
+    /// Adds the local services: <see cref="LocalOptions"/>, the SQLite store (a file under <see cref="LocalOptions.DataDirectory"/>,
+    /// or memory when <see cref="LocalOptions.InMemory"/>), <see cref="IRepository{T}"/> on SQLite, <see cref="IQueue{T}"/> on durable
+    /// local queues, <see cref="INotifier"/> fanning out to topic subscriptions (calling every registered
+    /// <see cref="INotificationObserver"/>), <see cref="LocalQueues"/> for inspection and redrive, the HTTP routes with
+    /// <c>/_portable/</c>, and hosted services that dispatch the queues and run the cron schedules.
+    /// </remarks>
+    /// <exception cref="ArgumentNullException"><paramref name="app"/> is null.</exception>
     public static WebApplication Build(PortableApp app, Action<WebApplicationBuilder>? configureWeb = null, Action<LocalOptions>? configureOptions = null)
     {
+        ArgumentNullException.ThrowIfNull(app);
         app.Catalog.Validate(); // on a laptop, a missing [JsonSerializable] should stop the start, not the first request
         var builder = KestrelHost.CreateBuilder(app, LocalPlatform.Instance.Name);
         builder.Logging.AddSimpleConsole(o =>
@@ -38,7 +57,7 @@ internal static partial class LocalHost
             services => services.GetRequiredService<LocalHttpHandler>().HandleAsync);
     }
 
-    public static Task RunAsync(PortableApp app, CancellationToken cancellationToken)
+    internal static Task RunAsync(PortableApp app, CancellationToken cancellationToken)
         => KestrelHost.RunAsync(Build(app), (services, address) =>
             PrintBanner(services.GetRequiredService<ILoggerFactory>().CreateLogger("Portable.Local"), app, address, services.GetRequiredService<LocalStore>().Location),
             cancellationToken);
@@ -48,6 +67,7 @@ internal static partial class LocalHost
         services.TryAddSingleton(options);
         services.TryAddSingleton<LocalStore>();
         services.TryAddSingleton<LocalQueueStore>();
+        services.TryAddSingleton(sp => new LocalQueues(sp.GetRequiredService<LocalQueueStore>()));
         services.TryAddSingleton<LocalHttpHandler>();
         services.Replace(ServiceDescriptor.Singleton(sp => new HttpDispatcher(sp.GetRequiredService<FunctionCatalog>(), sp.GetRequiredService<FunctionExecutor>(),
             sp.GetRequiredService<ILogger<HttpDispatcher>>()) { NotFoundHint = "GET /_portable/functions lists the routes." }));

@@ -8,10 +8,22 @@ namespace Portable.Local;
 /// <summary>
 /// <see cref="INotifier"/> for the local host: a publish is committed, in one transaction, to the subscription queue of
 /// every <see cref="TriggerKind.Topic"/> function of the topic, which then get the queues' retries and dead-lettering.
+/// Then every <see cref="INotificationObserver"/> is told, in registration order.
 /// </summary>
-internal sealed partial class LocalNotifier(FunctionCatalog catalog, LocalQueueStore queues, ILogger<LocalNotifier> log) : INotifier
+internal sealed partial class LocalNotifier(FunctionCatalog catalog, LocalQueueStore queues, ILogger<LocalNotifier> log, IEnumerable<INotificationObserver>? observers = null) : INotifier
 {
-    public Task PublishAsync(Notification notification, CancellationToken cancellationToken)
+    private readonly INotificationObserver[] _observers = observers?.ToArray() ?? [];
+
+    public async Task PublishAsync(Notification notification, CancellationToken cancellationToken)
+    {
+        Commit(notification, cancellationToken);
+        foreach (var observer in _observers)
+        {
+            await observer.HandleAsync(notification, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private void Commit(Notification notification, CancellationToken cancellationToken)
     {
         PortRules.ValidateNotification(notification);
         cancellationToken.ThrowIfCancellationRequested();
@@ -19,7 +31,7 @@ internal sealed partial class LocalNotifier(FunctionCatalog catalog, LocalQueueS
         if (subscriptions.Count == 0)
         {
             LogNoSubscribers(log, notification.Topic);
-            return Task.CompletedTask;
+            return;
         }
 
         var body = JsonSerializer.SerializeToUtf8Bytes(notification, LocalJsonContext.Default.Notification);
@@ -27,8 +39,6 @@ internal sealed partial class LocalNotifier(FunctionCatalog catalog, LocalQueueS
         {
             LogDuplicate(log, notification.Topic, notification.DeduplicationId!);
         }
-
-        return Task.CompletedTask;
     }
 
     [LoggerMessage(1, LogLevel.Debug, "Notification on {Topic} has no subscriber in this app; it is dropped, as a topic without subscriptions would")]

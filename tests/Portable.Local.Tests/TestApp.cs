@@ -110,7 +110,7 @@ public sealed class RunningHost : IAsyncDisposable
     public HttpClient Client { get; }
     public T Get<T>() where T : notnull => Web.Services.GetRequiredService<T>();
 
-    public static async Task<RunningHost> StartAsync(Action<LocalOptions>? options = null, Probe? probe = null, TimeProvider? time = null)
+    public static async Task<RunningHost> StartAsync(Action<LocalOptions>? options = null, Probe? probe = null, TimeProvider? time = null, Action<WebApplicationBuilder>? web = null)
     {
         probe ??= new Probe();
         var builder = PortableApp.CreateBuilder([]);
@@ -127,7 +127,7 @@ public sealed class RunningHost : IAsyncDisposable
             .MapTopic<SecondSubscriber, Notification>("jobs-done")
             .MapSchedule<Tick>("*/5 * * * *");
         var app = builder.Build();
-        var web = LocalHost.Build(app, null, o =>
+        var host = LocalHost.Build(app, web, o =>
         {
             o.Port = 0;
             o.InMemory = true;
@@ -137,9 +137,9 @@ public sealed class RunningHost : IAsyncDisposable
             o.PollInterval = TimeSpan.FromMilliseconds(50);
             options?.Invoke(o);
         });
-        await web.StartAsync();
-        var address = web.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new RunningHost(web, probe, new Uri(address));
+        await host.StartAsync();
+        var address = host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new RunningHost(host, probe, new Uri(address));
     }
 
     public async Task WaitUntilAsync(Func<bool> condition, int seconds = 10)
