@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using Portable.Hosting;
@@ -23,16 +22,17 @@ namespace Portable.Testing;
 public sealed class PortableTestHost : IPortableTestHost, IAsyncDisposable
 {
     private readonly WebApplication _web;
-    private readonly RecordingNotifier _notifier;
+    private readonly NotificationRecorder _notifier;
     private readonly MemoryLoggerProvider _logs;
 
-    private PortableTestHost(PortableApp app, WebApplication web, RecordingNotifier notifier, MemoryLoggerProvider logs)
+    private PortableTestHost(PortableApp app, WebApplication web, NotificationRecorder notifier, MemoryLoggerProvider logs)
     {
         App = app;
         _web = web;
         _notifier = notifier;
         _logs = logs;
         Executor = web.Services.GetRequiredService<FunctionExecutor>();
+        Queues = web.Services.GetRequiredService<LocalQueues>();
     }
 
     /// <summary>The app under test.</summary>
@@ -53,6 +53,8 @@ public sealed class PortableTestHost : IPortableTestHost, IAsyncDisposable
 
     internal FunctionExecutor Executor { get; }
 
+    private LocalQueues Queues { get; }
+
     /// <summary>Builds the app with <paramref name="configure"/> and starts it in memory.</summary>
     /// <param name="configure">The same wiring the app's Program.cs does, such as <c>OrdersApp.Configure</c>.</param>
     /// <param name="options">Changes to the local options; tests get fast retries (50 ms base), in-memory storage and no cron timers by default.</param>
@@ -64,7 +66,7 @@ public sealed class PortableTestHost : IPortableTestHost, IAsyncDisposable
         builder.AppName = "test";
         configure(builder);
         var app = builder.Build();
-        RecordingNotifier? recorder = null;
+        var recorder = new NotificationRecorder();
         var logs = new MemoryLoggerProvider();
         var web = LocalHost.Build(app, web =>
         {
@@ -73,8 +75,7 @@ public sealed class PortableTestHost : IPortableTestHost, IAsyncDisposable
             web.Logging.AddFilter("Microsoft", LogLevel.Warning);
             web.Logging.AddFilter<ConsoleLoggerProvider>(null, LogLevel.Warning);
             web.Logging.AddProvider(logs);
-            web.Services.Replace(ServiceDescriptor.Singleton<INotifier>(sp => recorder = new RecordingNotifier(new LocalNotifier(
-                sp.GetRequiredService<FunctionCatalog>(), sp.GetRequiredService<LocalQueueStore>(), sp.GetRequiredService<ILogger<LocalNotifier>>()))));
+            web.Services.AddSingleton<INotificationObserver>(recorder);
         }, o =>
         {
             o.InMemory = true;
@@ -86,8 +87,7 @@ public sealed class PortableTestHost : IPortableTestHost, IAsyncDisposable
             options?.Invoke(o);
         });
         await web.StartAsync().ConfigureAwait(false);
-        _ = web.Services.GetRequiredService<INotifier>();
-        return new PortableTestHost(app, web, recorder!, logs);
+        return new PortableTestHost(app, web, recorder, logs);
     }
 
     /// <summary>Forgets the log entries written so far, so that <see cref="Logs"/> holds only what comes next.</summary>
@@ -114,7 +114,7 @@ public sealed class PortableTestHost : IPortableTestHost, IAsyncDisposable
     /// <param name="queue">The queue name.</param>
     /// <param name="body">The body.</param>
     public void SendRaw(string queue, string body)
-        => _web.Services.GetRequiredService<LocalQueueStore>().Enqueue(queue, [Encoding.UTF8.GetBytes(body)], null, null);
+        => Queues.SendRaw(queue, body);
 
     /// <summary>Invokes a function directly with its input as JSON, as <c>POST /_portable/functions/{name}/invoke</c> does.</summary>
     /// <param name="function">The function name.</param>
@@ -146,7 +146,7 @@ public sealed class PortableTestHost : IPortableTestHost, IAsyncDisposable
     /// <exception cref="TimeoutException">Messages are still pending; the message lists the queues.</exception>
     public async Task WaitForIdleAsync(TimeSpan? timeout = null)
     {
-        var queues = _web.Services.GetRequiredService<LocalQueueStore>();
+        var queues = Queues;
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
         while (queues.PendingCount() > 0)
         {
@@ -162,12 +162,12 @@ public sealed class PortableTestHost : IPortableTestHost, IAsyncDisposable
 
     /// <summary>The counts of each queue.</summary>
     /// <returns>One entry per queue that holds or held messages.</returns>
-    public IReadOnlyList<QueueStats> QueueStats() => _web.Services.GetRequiredService<LocalQueueStore>().Stats();
+    public IReadOnlyList<QueueStats> QueueStats() => Queues.Stats();
 
     /// <summary>The dead-lettered messages of a queue, or of all queues.</summary>
     /// <param name="queue">The queue name, or null.</param>
     /// <returns>The dead letters.</returns>
-    public IReadOnlyList<DeadLetter> DeadLetters(string? queue = null) => _web.Services.GetRequiredService<LocalQueueStore>().DeadLetters(queue);
+    public IReadOnlyList<DeadLetter> DeadLetters(string? queue = null) => Queues.DeadLetters(queue);
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
