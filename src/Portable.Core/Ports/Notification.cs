@@ -73,14 +73,14 @@ public sealed record Notification
         body = Body;
     }
 
-    /// <summary>Equal when topic, body (as text or as bytes, whichever both have), subject, attributes (the same dictionary) and deduplication id are.</summary>
+    /// <summary>Equal when topic, body (as text or as bytes, whichever both have), subject, attributes (the same names and values) and deduplication id are.</summary>
     /// <param name="other">The other notification.</param>
     /// <returns>True when equal.</returns>
     public bool Equals(Notification? other)
     {
         if (ReferenceEquals(this, other)) return true;
         if (other is null || Topic != other.Topic || Subject != other.Subject || DeduplicationId != other.DeduplicationId
-            || !EqualityComparer<IReadOnlyDictionary<string, string>>.Default.Equals(Attributes, other.Attributes))
+            || !SameAttributes(Attributes, other.Attributes))
         {
             return false;
         }
@@ -89,6 +89,9 @@ public sealed record Notification
             ? string.Equals(_body, other._body, StringComparison.Ordinal)
             : Utf8Body.Span.SequenceEqual(other.Utf8Body.Span);
     }
+
+    private static bool SameAttributes(IReadOnlyDictionary<string, string> a, IReadOnlyDictionary<string, string> b)
+        => ReferenceEquals(a, b) || (a.Count == b.Count && a.All(p => b.TryGetValue(p.Key, out var value) && string.Equals(value, p.Value, StringComparison.Ordinal)));
 
     /// <inheritdoc />
     public override int GetHashCode() => HashCode.Combine(Topic, Subject, DeduplicationId, Body.Length);
