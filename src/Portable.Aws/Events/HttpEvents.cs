@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Buffers.Text;
 using System.Globalization;
-using System.Text;
 
 namespace Portable.Aws.Events;
 
@@ -58,7 +57,7 @@ internal static class HttpEvents
     {
         var contentType = response.Headers["Content-Type"];
         var text = response.Body.IsEmpty || IsText(contentType);
-        var body = text ? Encoding.UTF8.GetString(response.Body.Span) : Convert.ToBase64String(response.Body.Span);
+        var body = new HttpResultBody(response.Body, IsBase64: !text);
         var all = response.Headers.ToDictionary(h => h.Key, h => h.Value.ToList(), StringComparer.OrdinalIgnoreCase);
         switch (kind)
         {
