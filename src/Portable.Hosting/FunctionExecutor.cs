@@ -135,8 +135,7 @@ public sealed partial class FunctionExecutor
 
     private static async ValueTask<byte[]?> InvokeTopicJsonAsync(FunctionDefinition function, IServiceProvider services, ReadOnlyMemory<byte> input, FunctionContext context, CancellationToken token)
     {
-        var body = System.Text.Encoding.UTF8.GetString(input.Span);
-        await function.Invoker.InvokeNotificationAsync(services, new Notification(function.Trigger.Name!, body), context, token).ConfigureAwait(false);
+        await function.Invoker.InvokeNotificationAsync(services, new Notification(function.Trigger.Name!, input), context, token).ConfigureAwait(false);
         return null;
     }
 

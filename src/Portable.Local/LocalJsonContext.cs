@@ -6,6 +6,7 @@ namespace Portable.Local;
 /// <summary>Source-generated JSON metadata for the local host's own documents.</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(Notification))]
+[JsonSerializable(typeof(NotificationHeader))]
 [JsonSerializable(typeof(IReadOnlyList<QueueStats>))]
 [JsonSerializable(typeof(IReadOnlyList<DeadLetter>))]
 [JsonSerializable(typeof(RedriveResult))]

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Portable.Hosting;
 using Portable.Local.Queues;
@@ -34,7 +33,7 @@ internal sealed partial class LocalNotifier(FunctionCatalog catalog, LocalQueueS
             return;
         }
 
-        var body = JsonSerializer.SerializeToUtf8Bytes(notification, LocalJsonContext.Default.Notification);
+        var body = NotificationFrame.Write(notification);
         if (!queues.EnqueueFanOut("topic:" + notification.Topic, subscriptions, body, notification.DeduplicationId))
         {
             LogDuplicate(log, notification.Topic, notification.DeduplicationId!);

@@ -220,6 +220,24 @@ public sealed class PayloadVectorTests : IAsyncLifetime
         Assert.Equal("n-1", notification.DeduplicationId);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task TopicFunction_GetsANonAsciiMegabyteBodyAsTheNotifierSentIt(bool json)
+    {
+        var text = "héllo \"wörld\" ✓ 🎉\n" + new string('ж', 500_000);
+        var body = json ? "{\"note\":" + JsonSerializer.Serialize(text) + "}" : text;
+        var batch = Portable.Azure.Data.EventGridNotifier.Encode("test", new Notification("notices", body), "n-2", DateTimeOffset.UnixEpoch);
+        using var sent = JsonDocument.Parse(batch);
+
+        var result = await _host.Azure().InvokeAsync("OnNotice", Vectors.EventPayload(sent.RootElement[0].GetRawText()));
+
+        Assert.True(result.Succeeded, result.Json);
+        var notification = Assert.IsType<Notification>(_probe.Single("OnNotice").Input);
+        Assert.Equal(body, notification.Body);
+        Assert.Equal(System.Text.Encoding.UTF8.GetBytes(body), notification.Utf8Body.ToArray());
+    }
+
     [Fact]
     public async Task TypedHttpFunction_NotForwarded_AnswersItsJsonInRes()
     {

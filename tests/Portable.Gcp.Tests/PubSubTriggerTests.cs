@@ -109,6 +109,37 @@ public sealed class PubSubTriggerTests
     }
 
     [Fact]
+    public async Task NonAsciiMegabyteData_ReachesTheTopicAndQueueFunctionsByteForByte()
+    {
+        var recorder = new Recorder();
+        await using var host = await TestApp.StartTestHostAsync(recorder);
+        var id = "jöb-\"✓\"-🎉-\n-" + new string('ж', 500_000);
+        var body = "{\"id\":" + System.Text.Json.JsonSerializer.Serialize(id) + ",\"mode\":\"ok\"}";
+
+        var news = await host.Gcp("news").SendPushAsync("news", body);
+        var jobs = await host.Gcp("jobs").SendPushAsync("jobs", body);
+
+        Assert.Equal(204, news.StatusCode);
+        Assert.Equal(204, jobs.StatusCode);
+        var (notification, _) = Assert.Single(recorder.Notifications);
+        Assert.Equal(body, notification.Body);
+        Assert.Equal(Encoding.UTF8.GetBytes(body), notification.Utf8Body.ToArray());
+        Assert.Equal(id, Assert.Single(recorder.Jobs).Job.Id);
+    }
+
+    [Fact]
+    public async Task PushEnvelopeWhoseDataIsNotBase64_Answers400()
+    {
+        var recorder = new Recorder();
+        await using var host = await TestApp.StartTestHostAsync(recorder);
+        var envelope = """{"message":{"data":"not base64!","messageId":"m-1"},"subscription":"projects/p/subscriptions/s"}""";
+        var response = await host.Gcp("news").SendHttpAsync("POST", "/projects/test-project/topics/news", envelope);
+
+        Assert.Equal(400, response.StatusCode);
+        Assert.Empty(recorder.Notifications);
+    }
+
+    [Fact]
     public async Task CloudSchedulerRequest_RunsTheScheduledFunction_AtItsScheduleTime()
     {
         var recorder = new Recorder();

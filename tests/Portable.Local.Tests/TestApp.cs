@@ -25,6 +25,7 @@ public sealed class Probe
 {
     public ConcurrentQueue<(string Id, int Attempt)> Deliveries { get; } = new();
     public ConcurrentQueue<string> Notified { get; } = new();
+    public ConcurrentQueue<Notification> Notifications { get; } = new();
     public ConcurrentQueue<DateTimeOffset> Ticks { get; } = new();
     public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -82,6 +83,7 @@ public sealed class SecondSubscriber(Probe probe) : IMessageHandler<Notification
     public Task HandleAsync(Notification message, FunctionContext context, CancellationToken cancellationToken)
     {
         probe.Notified.Enqueue("second:" + message.Topic);
+        probe.Notifications.Enqueue(message);
         return Task.CompletedTask;
     }
 }

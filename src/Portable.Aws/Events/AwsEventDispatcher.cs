@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Portable.Aws.Runtime;
 using Portable.Hosting;
 
@@ -33,7 +33,10 @@ internal sealed class AwsEventDispatcher(FunctionCatalog catalog, FunctionExecut
 
     public FunctionCatalog Catalog => catalog;
 
-    /// <summary>Handles one event for a function.</summary>
+    /// <summary>
+    /// Handles one event for a function. The event is read once, straight from its bytes, into the shape the function's
+    /// trigger takes (HTTP event, SQS / SNS records, EventBridge or S3); JSON that is not that shape is a direct invocation.
+    /// </summary>
     /// <returns>The response payload; empty for functions that return nothing.</returns>
     /// <exception cref="InvalidInputException">The event cannot be read.</exception>
     public async Task<byte[]> DispatchAsync(FunctionDefinition function, LambdaInvocation invocation, CancellationToken cancellationToken)
@@ -41,46 +44,103 @@ internal sealed class AwsEventDispatcher(FunctionCatalog catalog, FunctionExecut
         ArgumentNullException.ThrowIfNull(function);
         ArgumentNullException.ThrowIfNull(invocation);
         var payload = invocation.Payload.Span.StartsWith("\uFEFF"u8) ? invocation.Payload[3..] : invocation.Payload;
-        JsonElement root;
+        var info = Info(invocation);
+        switch (function.Trigger.Kind)
+        {
+            case TriggerKind.Http:
+                if (Read(payload, AwsJsonContext.Default.HttpEvent) is { } http && HttpEvents.TryGetKind(http, out var kind))
+                {
+                    return await InvokeHttpAsync(http, kind, info, cancellationToken).ConfigureAwait(false);
+                }
+
+                break;
+            case TriggerKind.Queue or TriggerKind.Topic:
+                var messages = Read(payload, AwsJsonContext.Default.MessageEvent);
+                if (messages is not null && messages.IsFrom("aws:sqs"))
+                {
+                    return await InvokeSqsAsync(function, messages.Records!, info, cancellationToken).ConfigureAwait(false);
+                }
+
+                if (function.Trigger.Kind == TriggerKind.Topic && messages is not null && messages.IsFrom("aws:sns"))
+                {
+                    await InvokeSnsAsync(function, messages.Records!, info, cancellationToken).ConfigureAwait(false);
+                    return [];
+                }
+
+                break;
+            case TriggerKind.Schedule:
+                if (Read(payload, AwsJsonContext.Default.PlatformEvent) is { IsEventBridge: true, DetailType: "Scheduled Event" } scheduled)
+                {
+                    var time = ParseTime(scheduled.Time) ?? DateTimeOffset.UtcNow;
+                    await executor.InvokeScheduleAsync(function, new ScheduledEvent(function.Name, time, function.Trigger.Cron!), info, cancellationToken).ConfigureAwait(false);
+                    return [];
+                }
+
+                break;
+            case TriggerKind.Event:
+                var platformEvent = Read(payload, AwsJsonContext.Default.PlatformEvent);
+                if (platformEvent is { IsS3: true })
+                {
+                    var index = 0;
+                    foreach (var record in platformEvent.Records!)
+                    {
+                        await executor.InvokeEventAsync(function, FromS3(record, $"{invocation.RequestId}-{index++}"), info, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    return [];
+                }
+
+                if (platformEvent is { IsEventBridge: true })
+                {
+                    await executor.InvokeEventAsync(function, FromEventBridge(platformEvent, invocation.RequestId), info, cancellationToken).ConfigureAwait(false);
+                    return [];
+                }
+
+                break;
+        }
+
+        return await executor.InvokeJsonAsync(function, payload, info, cancellationToken).ConfigureAwait(false) ?? [];
+    }
+
+    /// <summary>The event in the trigger's shape; null when it is JSON of another shape (a direct invocation).</summary>
+    /// <exception cref="InvalidInputException">The event is not JSON.</exception>
+    private static T? Read<T>(ReadOnlyMemory<byte> payload, JsonTypeInfo<T> shape)
+        where T : class
+    {
         try
         {
-            using var document = JsonDocument.Parse(payload);
-            root = document.RootElement.Clone();
+            return JsonSerializer.Deserialize(payload.Span, shape);
+        }
+        catch (JsonException) when (IsJson(payload.Span))
+        {
+            return null;
         }
         catch (JsonException e)
         {
             throw new InvalidInputException($"The event is not JSON: {e.Message}", e);
         }
+    }
 
-        var info = Info(invocation);
-        switch (function.Trigger.Kind)
+    /// <summary>Whether the bytes are one well-formed JSON value: asked only when they did not read as the trigger's shape.</summary>
+    private static bool IsJson(ReadOnlySpan<byte> utf8)
+    {
+        try
         {
-            case TriggerKind.Http when HttpEvents.TryRead(root, out var http, out var kind):
-                return await InvokeHttpAsync(http!, kind, info, cancellationToken).ConfigureAwait(false);
-            case TriggerKind.Queue or TriggerKind.Topic when IsRecords(root, "aws:sqs"):
-                return await InvokeSqsAsync(function, root, info, cancellationToken).ConfigureAwait(false);
-            case TriggerKind.Topic when IsRecords(root, "aws:sns"):
-                await InvokeSnsAsync(function, root, info, cancellationToken).ConfigureAwait(false);
-                return [];
-            case TriggerKind.Schedule when IsEventBridge(root, out var detailType) && detailType == "Scheduled Event":
-                var time = root.TryGetProperty("time", out var t) && t.TryGetDateTimeOffset(out var at) ? at : DateTimeOffset.UtcNow;
-                await executor.InvokeScheduleAsync(function, new ScheduledEvent(function.Name, time, function.Trigger.Cron!), info, cancellationToken).ConfigureAwait(false);
-                return [];
-            case TriggerKind.Event when IsRecords(root, "aws:s3"):
-                var index = 0;
-                foreach (var record in root.GetProperty("Records").EnumerateArray())
-                {
-                    await executor.InvokeEventAsync(function, FromS3(record, $"{invocation.RequestId}-{index++}"), info, cancellationToken).ConfigureAwait(false);
-                }
+            var reader = new Utf8JsonReader(utf8);
+            while (reader.Read())
+            {
+            }
 
-                return [];
-            case TriggerKind.Event when IsEventBridge(root, out var type):
-                await executor.InvokeEventAsync(function, FromEventBridge(root, type!, invocation.RequestId), info, cancellationToken).ConfigureAwait(false);
-                return [];
-            default:
-                return await executor.InvokeJsonAsync(function, payload, info, cancellationToken).ConfigureAwait(false) ?? [];
+            return reader.BytesConsumed > 0;
+        }
+        catch (JsonException)
+        {
+            return false;
         }
     }
+
+    private static DateTimeOffset? ParseTime(string? text)
+        => text is not null && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var time) ? time : null;
 
     private async Task<byte[]> InvokeHttpAsync(HttpEvent http, HttpEventKind kind, InvocationInfo info, CancellationToken cancellationToken)
     {
@@ -100,26 +160,26 @@ internal sealed class AwsEventDispatcher(FunctionCatalog catalog, FunctionExecut
         return JsonSerializer.SerializeToUtf8Bytes(HttpEvents.ToResult(response, kind), AwsJsonContext.Default.HttpResult);
     }
 
-    private async Task<byte[]> InvokeSqsAsync(FunctionDefinition function, JsonElement root, InvocationInfo info, CancellationToken cancellationToken)
+    private async Task<byte[]> InvokeSqsAsync(FunctionDefinition function, List<MessageRecord> records, InvocationInfo info, CancellationToken cancellationToken)
     {
-        var batch = root.Deserialize(AwsJsonContext.Default.SqsEvent)!;
         var failures = new List<BatchItemFailure>();
-        foreach (var record in batch.Records ?? [])
+        foreach (var record in records)
         {
             if (string.IsNullOrEmpty(record.MessageId)) throw new InvalidInputException("An SQS record has no messageId.");
             var attempt = record.Attributes?.GetValueOrDefault("ApproximateReceiveCount") is { } count
                 && int.TryParse(count, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : 1;
             var trace = XRayTrace.ToTraceContext(record.Attributes?.GetValueOrDefault("AWSTraceHeader")) ?? info.Trace;
             var messageInfo = info with { InvocationId = record.MessageId, DeliveryAttempt = attempt, Trace = trace };
+            var body = record.Body ?? [];
             try
             {
                 if (function.Trigger.Kind == TriggerKind.Topic)
                 {
-                    await executor.InvokeNotificationAsync(function, FromSqsBody(function, record.Body ?? ""), messageInfo, cancellationToken).ConfigureAwait(false);
+                    await executor.InvokeNotificationAsync(function, FromSqsBody(function, body), messageInfo, cancellationToken).ConfigureAwait(false);
                 }
                 else
                 {
-                    await executor.InvokeMessageAsync(function, Encoding.UTF8.GetBytes(record.Body ?? ""), messageInfo, cancellationToken).ConfigureAwait(false);
+                    await executor.InvokeMessageAsync(function, body, messageInfo, cancellationToken).ConfigureAwait(false);
                 }
             }
 #pragma warning disable CA1031 // Every failure of one message becomes a batch item failure; the executor has logged it.
@@ -133,20 +193,19 @@ internal sealed class AwsEventDispatcher(FunctionCatalog catalog, FunctionExecut
         return JsonSerializer.SerializeToUtf8Bytes(new BatchResponse(failures), AwsJsonContext.Default.BatchResponse);
     }
 
-    private async Task InvokeSnsAsync(FunctionDefinition function, JsonElement root, InvocationInfo info, CancellationToken cancellationToken)
+    private async Task InvokeSnsAsync(FunctionDefinition function, List<MessageRecord> records, InvocationInfo info, CancellationToken cancellationToken)
     {
-        var sns = root.Deserialize(AwsJsonContext.Default.SnsEvent)!;
-        foreach (var record in sns.Records ?? [])
+        foreach (var record in records)
         {
             var message = record.Sns ?? throw new InvalidInputException("An SNS record has no Sns field.");
             await executor.InvokeNotificationAsync(function, ToNotification(function, message), info with { InvocationId = message.MessageId ?? info.InvocationId }, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    /// <summary>A message from an SQS queue subscribed to an SNS topic: the SNS envelope, or the raw body when raw delivery is on.</summary>
-    private static Notification FromSqsBody(FunctionDefinition function, string body)
+    /// <summary>A message from an SQS queue subscribed to an SNS topic: the SNS envelope (read from the body's bytes), or the raw body when raw delivery is on.</summary>
+    private static Notification FromSqsBody(FunctionDefinition function, byte[] body)
     {
-        if (body.TrimStart().StartsWith('{'))
+        if (body.AsSpan().TrimStart(" \t\r\n"u8).StartsWith("{"u8))
         {
             try
             {
@@ -162,7 +221,7 @@ internal sealed class AwsEventDispatcher(FunctionCatalog catalog, FunctionExecut
         return new Notification(function.Trigger.Name!, body);
     }
 
-    private static Notification ToNotification(FunctionDefinition function, SnsMessage message) => new(function.Trigger.Name!, message.Message ?? "")
+    private static Notification ToNotification(FunctionDefinition function, SnsMessage message) => new(function.Trigger.Name!, message.Message ?? [])
     {
         Subject = message.Subject,
         Attributes = (message.MessageAttributes ?? []).Where(a => a.Value?.Value is not null).ToDictionary(a => a.Key, a => a.Value.Value!, StringComparer.Ordinal),
@@ -188,30 +247,16 @@ internal sealed class AwsEventDispatcher(FunctionCatalog catalog, FunctionExecut
         };
     }
 
-    private static CloudEvent FromEventBridge(JsonElement root, string detailType, string fallbackId) => new()
+    private static CloudEvent FromEventBridge(PlatformEvent e, string fallbackId) => new()
     {
-        Id = Text(root, "id") ?? fallbackId,
-        Source = Text(root, "source") ?? "aws.events",
-        Type = detailType,
-        Subject = root.TryGetProperty("resources", out var r) && r.ValueKind == JsonValueKind.Array && r.GetArrayLength() > 0 && r[0].ValueKind == JsonValueKind.String ? r[0].GetString() : null,
-        Time = root.TryGetProperty("time", out var t) && t.TryGetDateTimeOffset(out var time) ? time : null,
+        Id = e.Id ?? fallbackId,
+        Source = e.Source ?? "aws.events",
+        Type = e.DetailType!,
+        Subject = e.Resources is [var first, ..] ? first : null,
+        Time = ParseTime(e.Time),
         DataContentType = "application/json",
-        Data = root.TryGetProperty("detail", out var d) ? d : null,
+        Data = e.Detail,
     };
-
-    private static bool IsRecords(JsonElement root, string source)
-    {
-        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("Records", out var records) || records.ValueKind != JsonValueKind.Array || records.GetArrayLength() == 0) return false;
-        var first = records[0];
-        if (first.ValueKind != JsonValueKind.Object) return false;
-        return (Text(first, "eventSource") ?? Text(first, "EventSource")) == source;
-    }
-
-    private static bool IsEventBridge(JsonElement root, out string? detailType)
-    {
-        detailType = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("source", out _) ? Text(root, "detail-type") : null;
-        return detailType is not null;
-    }
 
     private static string? Text(JsonElement element, string name)
         => element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;

@@ -1,9 +1,12 @@
+using System.Text.Json.Serialization;
+
 namespace Portable.Aws.Events;
 
 /// <summary>
 /// The fields of the four HTTP event shapes Lambda receives, read into one record: API Gateway REST (payload 1.0,
 /// <c>httpMethod</c> + <c>path</c>), HTTP API and function URLs (payload 2.0, <c>rawPath</c>), and ALB target events
-/// (<c>requestContext.elb</c>, single- or multi-value headers).
+/// (<c>requestContext.elb</c>, single- or multi-value headers). Read once, straight from the event's bytes: headers and
+/// query parameters as name-value pairs, the body as its UTF-8 bytes.
 /// </summary>
 internal sealed record HttpEvent
 {
@@ -21,15 +24,21 @@ internal sealed record HttpEvent
 
     public string? Path { get; init; }
 
-    public Dictionary<string, string?>? Headers { get; init; }
+    [JsonConverter(typeof(HttpValuePairsConverter))]
+    public List<KeyValuePair<string, string>>? Headers { get; init; }
 
-    public Dictionary<string, List<string>?>? MultiValueHeaders { get; init; }
+    [JsonConverter(typeof(HttpValuePairsConverter))]
+    public List<KeyValuePair<string, string>>? MultiValueHeaders { get; init; }
 
-    public Dictionary<string, string?>? QueryStringParameters { get; init; }
+    [JsonConverter(typeof(HttpValuePairsConverter))]
+    public List<KeyValuePair<string, string>>? QueryStringParameters { get; init; }
 
-    public Dictionary<string, List<string>?>? MultiValueQueryStringParameters { get; init; }
+    [JsonConverter(typeof(HttpValuePairsConverter))]
+    public List<KeyValuePair<string, string>>? MultiValueQueryStringParameters { get; init; }
 
-    public string? Body { get; init; }
+    /// <summary>The body as the event carries it, in UTF-8: the text itself, or its base64 when <see cref="IsBase64Encoded"/>.</summary>
+    [JsonConverter(typeof(Utf8StringConverter))]
+    public byte[]? Body { get; init; }
 
     public bool IsBase64Encoded { get; init; }
 

@@ -1,26 +1,22 @@
+using System.Buffers;
+using System.Buffers.Text;
 using System.Globalization;
-using System.Text;
-using System.Text.Json;
 
 namespace Portable.Aws.Events;
 
 /// <summary>Reads the four HTTP event shapes into <see cref="HttpRequestData"/> and writes <see cref="HttpResponseData"/> back in the shape the source expects.</summary>
 internal static class HttpEvents
 {
-    /// <summary>Whether the event is an HTTP event, and which kind.</summary>
-    public static bool TryRead(JsonElement root, out HttpEvent? httpEvent, out HttpEventKind kind)
+    /// <summary>Whether an event read as <see cref="HttpEvent"/> is one (payload 2.0: <c>rawPath</c>, or <c>version</c> 2.0 with a <c>requestContext</c>; otherwise <c>httpMethod</c> and <c>path</c>), and which kind.</summary>
+    public static bool TryGetKind(HttpEvent e, out HttpEventKind kind)
     {
-        httpEvent = null;
-        kind = default;
-        if (root.ValueKind != JsonValueKind.Object) return false;
-        var isV2 = root.TryGetProperty("rawPath", out _) || (root.TryGetProperty("version", out var v) && v.ValueKind == JsonValueKind.String && v.GetString() == "2.0" && root.TryGetProperty("requestContext", out _));
-        var isV1 = root.TryGetProperty("httpMethod", out _) && root.TryGetProperty("path", out _);
-        if (!isV1 && !isV2) return false;
-        httpEvent = root.Deserialize(AwsJsonContext.Default.HttpEvent)!;
+        ArgumentNullException.ThrowIfNull(e);
+        var isV2 = e.RawPath is not null || (e.Version == "2.0" && e.RequestContext is not null);
+        var isV1 = e.HttpMethod is not null && e.Path is not null;
         kind = isV2 && !isV1 ? HttpEventKind.HttpApi
-            : httpEvent.RequestContext?.Elb is not null ? (httpEvent.MultiValueHeaders is not null ? HttpEventKind.AlbMultiValue : HttpEventKind.Alb)
+            : e.RequestContext?.Elb is not null ? (e.MultiValueHeaders is not null ? HttpEventKind.AlbMultiValue : HttpEventKind.Alb)
             : HttpEventKind.RestApi;
-        return true;
+        return isV1 || isV2;
     }
 
     /// <summary>The portable request of an HTTP event.</summary>
@@ -42,19 +38,17 @@ internal static class HttpEvents
             }
 
             request = new HttpRequestData(method, path) { Body = body };
-            AddSingle(request.Headers, e.Headers, decode: false);
+            Add(request.Headers, e.Headers, decode: false);
             if (e.Cookies is { Count: > 0 } cookies) request.Headers["Cookie"] = string.Join("; ", cookies);
             if (e.RawQueryString is not null) AddRawQuery(request.Query, e.RawQueryString);
-            else AddSingle(request.Query, e.QueryStringParameters, decode: false);
+            else Add(request.Query, e.QueryStringParameters, decode: false);
             return request;
         }
 
         request = new HttpRequestData(e.HttpMethod ?? "GET", string.IsNullOrEmpty(e.Path) ? "/" : e.Path) { Body = body };
         var alb = kind is HttpEventKind.Alb or HttpEventKind.AlbMultiValue;
-        if (e.MultiValueHeaders is not null) AddMulti(request.Headers, e.MultiValueHeaders, decode: false);
-        else AddSingle(request.Headers, e.Headers, decode: false);
-        if (e.MultiValueQueryStringParameters is not null) AddMulti(request.Query, e.MultiValueQueryStringParameters, decode: alb);
-        else AddSingle(request.Query, e.QueryStringParameters, decode: alb);
+        Add(request.Headers, e.MultiValueHeaders ?? e.Headers, decode: false);
+        Add(request.Query, e.MultiValueQueryStringParameters ?? e.QueryStringParameters, decode: alb);
         return request;
     }
 
@@ -63,7 +57,7 @@ internal static class HttpEvents
     {
         var contentType = response.Headers["Content-Type"];
         var text = response.Body.IsEmpty || IsText(contentType);
-        var body = text ? Encoding.UTF8.GetString(response.Body.Span) : Convert.ToBase64String(response.Body.Span);
+        var body = new HttpResultBody(response.Body, IsBase64: !text);
         var all = response.Headers.ToDictionary(h => h.Key, h => h.Value.ToList(), StringComparer.OrdinalIgnoreCase);
         switch (kind)
         {
@@ -110,36 +104,23 @@ internal static class HttpEvents
             || media.EndsWith("+json", StringComparison.Ordinal) || media.EndsWith("+xml", StringComparison.Ordinal);
     }
 
+    /// <summary>The body's bytes: the event's UTF-8 as it is, or base64 decoded in place (once, into the same buffer).</summary>
     private static ReadOnlyMemory<byte> ReadBody(HttpEvent e)
     {
-        if (string.IsNullOrEmpty(e.Body)) return ReadOnlyMemory<byte>.Empty;
-        if (!e.IsBase64Encoded) return Encoding.UTF8.GetBytes(e.Body);
-        try
+        if (e.Body is not { Length: > 0 } body) return ReadOnlyMemory<byte>.Empty;
+        if (!e.IsBase64Encoded) return body;
+        if (Base64.DecodeFromUtf8InPlace(body, out var written) != OperationStatus.Done)
         {
-            return Convert.FromBase64String(e.Body);
+            throw new InvalidInputException("The event says its body is base64 (isBase64Encoded), but it is not valid base64.");
         }
-        catch (FormatException ex)
-        {
-            throw new InvalidInputException("The event says its body is base64 (isBase64Encoded), but it is not valid base64.", ex);
-        }
+
+        return body.AsMemory(0, written);
     }
 
-    private static void AddSingle(HttpValues target, Dictionary<string, string?>? values, bool decode)
+    private static void Add(HttpValues target, List<KeyValuePair<string, string>>? values, bool decode)
     {
         if (values is null) return;
-        foreach (var (name, value) in values)
-        {
-            if (value is not null) target.Add(decode ? Decode(name) : name, decode ? Decode(value) : value);
-        }
-    }
-
-    private static void AddMulti(HttpValues target, Dictionary<string, List<string>?> values, bool decode)
-    {
-        foreach (var (name, list) in values)
-        {
-            if (list is null) continue;
-            foreach (var value in list) target.Add(decode ? Decode(name) : name, decode ? Decode(value) : value);
-        }
+        foreach (var (name, value) in values) target.Add(decode ? Decode(name) : name, decode ? Decode(value) : value);
     }
 
     private static void AddRawQuery(HttpValues target, string raw)

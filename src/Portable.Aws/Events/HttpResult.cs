@@ -16,7 +16,7 @@ internal sealed record HttpResult
 
     public List<string>? Cookies { get; init; }
 
-    public string Body { get; init; } = "";
+    public HttpResultBody Body { get; init; }
 
     public bool IsBase64Encoded { get; init; }
 }

@@ -11,7 +11,9 @@ internal sealed record SnsMessage
 
     public string? Subject { get; init; }
 
-    public string? Message { get; init; }
+    /// <summary>The message, as UTF-8.</summary>
+    [System.Text.Json.Serialization.JsonConverter(typeof(Utf8StringConverter))]
+    public byte[]? Message { get; init; }
 
     public Dictionary<string, SnsAttribute>? MessageAttributes { get; init; }
 }

@@ -7,7 +7,8 @@ namespace Portable.Aws.Runtime;
 
 /// <summary>
 /// Starts a Lambda process: builds the services and finds the <c>_HANDLER</c> function, posting <c>/runtime/init/error</c>
-/// and returning a non-zero exit code when that fails, then runs <see cref="LambdaRuntime"/>.
+/// and returning a non-zero exit code when that fails, then runs <see cref="LambdaRuntime"/> with the function's event
+/// dispatch as its <see cref="LambdaHandler"/>.
 /// </summary>
 internal static partial class LambdaBootstrap
 {
@@ -24,6 +25,13 @@ internal static partial class LambdaBootstrap
         }
 
         using var client = LambdaRuntimeClient.Create(api);
+        return await RunAsync(app, client, environment, logOutput, cancellationToken, configure).ConfigureAwait(false);
+    }
+
+    /// <summary>Starts the app against a given Runtime API client.</summary>
+    /// <returns>The process exit code.</returns>
+    public static async Task<int> RunAsync(PortableApp app, ILambdaRuntimeClient client, Func<string, string?> environment, TextWriter logOutput, CancellationToken cancellationToken, Action<IServiceCollection>? configure = null)
+    {
         ServiceProvider? services = null;
         LambdaRuntime runtime;
         try
@@ -31,7 +39,7 @@ internal static partial class LambdaBootstrap
             services = AwsHost.BuildServices(app, logOutput, environment, configure);
             var function = AwsHost.ResolveHandler(app.Catalog, environment("_HANDLER"));
             var dispatcher = services.GetRequiredService<AwsEventDispatcher>();
-            runtime = new LambdaRuntime(client, dispatcher, function, services.GetRequiredService<ILoggerFactory>().CreateLogger("Portable.Aws.Runtime"));
+            runtime = new LambdaRuntime(client, async (invocation, token) => await dispatcher.DispatchAsync(function, invocation, token).ConfigureAwait(false), services.GetRequiredService<ILoggerFactory>().CreateLogger("Portable.Aws.Runtime"));
         }
 #pragma warning disable CA1031 // Any start-up failure is reported to Lambda as an init error.
         catch (Exception e)

@@ -1,16 +1,16 @@
 using Microsoft.Extensions.Logging;
-using Portable.Aws.Events;
 using Portable.Aws.Logging;
-using Portable.Hosting;
 
 namespace Portable.Aws.Runtime;
 
 /// <summary>
-/// The custom-runtime loop: get the next event, run the <c>_HANDLER</c> function on it, post the response or the error, and
-/// go on. An event that cannot be read, a handler that throws and a response the Runtime API refuses (413 over 6 MB) each
-/// end that invocation with an error; the loop keeps polling.
+/// The custom-runtime loop: get the next event, run the handler on it, post the response or the error, and go on. The loop
+/// knows nothing of Portable's functions: it takes a <see cref="LambdaHandler"/> (Portable's event dispatch, or any other)
+/// and an <see cref="ILambdaRuntimeClient"/>. Per invocation it sets <c>_X_AMZN_TRACE_ID</c> and the log scope's request id.
+/// An event that cannot be read, a handler that throws and a response the Runtime API refuses (413 over 6 MB) each end
+/// that invocation with an error; the loop keeps polling.
 /// </summary>
-internal sealed partial class LambdaRuntime(LambdaRuntimeClient client, AwsEventDispatcher dispatcher, FunctionDefinition function, ILogger log)
+internal sealed partial class LambdaRuntime(ILambdaRuntimeClient client, LambdaHandler handler, ILogger log)
 {
     /// <summary>The error type header of a handler exception.</summary>
     public const string UnhandledError = "Unhandled";
@@ -46,14 +46,14 @@ internal sealed partial class LambdaRuntime(LambdaRuntimeClient client, AwsEvent
         LambdaLogScope.RequestId = invocation.RequestId;
         try
         {
-            byte[] response;
+            ReadOnlyMemory<byte> response;
             try
             {
-                response = await dispatcher.DispatchAsync(function, invocation, cancellationToken).ConfigureAwait(false);
+                response = await handler(invocation, cancellationToken).ConfigureAwait(false);
             }
             catch (InvalidInputException e)
             {
-                LogInvalidEvent(log, invocation.RequestId, function.Name, e.Message);
+                LogInvalidEvent(log, invocation.RequestId, e.Message);
                 await PostErrorAsync(invocation.RequestId, ErrorPayload.From(e), InvalidEventError, cancellationToken).ConfigureAwait(false);
                 return;
             }
@@ -66,6 +66,7 @@ internal sealed partial class LambdaRuntime(LambdaRuntimeClient client, AwsEvent
             var (status, body) = await client.PostResponseAsync(invocation.RequestId, response, cancellationToken).ConfigureAwait(false);
             if (status != 202)
             {
+                // A refused response (413 over 6 MB) is logged and posted as an error, so the caller sees why; the loop goes on.
                 LogResponseRefused(log, invocation.RequestId, status, response.Length, body);
                 var error = new ErrorPayload(
                     $"The Runtime API refused the response of {response.Length} bytes with {status}{(status == 413 ? " (over the 6 MB limit)" : "")}: {body}",
@@ -82,12 +83,12 @@ internal sealed partial class LambdaRuntime(LambdaRuntimeClient client, AwsEvent
 
     private async Task PostErrorAsync(string requestId, ErrorPayload error, string errorType, CancellationToken cancellationToken)
     {
-        var (status, body) = await client.PostErrorAsync(requestId, error, errorType, cancellationToken).ConfigureAwait(false);
-        if (status != 202) LogErrorRefused(log, requestId, status, body);
+        var answer = await client.PostErrorAsync(requestId, error, errorType, cancellationToken).ConfigureAwait(false);
+        if (!answer.IsAccepted) LogErrorRefused(log, requestId, answer.Status, answer.Body);
     }
 
-    [LoggerMessage(1, LogLevel.Warning, "Invocation {RequestId}: the event for {FunctionName} cannot be read: {Reason}")]
-    private static partial void LogInvalidEvent(ILogger logger, string requestId, string functionName, string reason);
+    [LoggerMessage(1, LogLevel.Warning, "Invocation {RequestId}: the event cannot be read: {Reason}")]
+    private static partial void LogInvalidEvent(ILogger logger, string requestId, string reason);
 
     [LoggerMessage(2, LogLevel.Error, "Invocation {RequestId}: the Runtime API answered {Status} to the response of {Bytes} bytes: {Body}; posting an error instead")]
     private static partial void LogResponseRefused(ILogger logger, string requestId, int status, int bytes, string body);

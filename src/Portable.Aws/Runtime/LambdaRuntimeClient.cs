@@ -8,7 +8,7 @@ namespace Portable.Aws.Runtime;
 /// The Lambda Runtime API, version 2018-06-01: <c>GET /runtime/invocation/next</c> (never with a timeout: the process is
 /// frozen between events), <c>POST /runtime/invocation/{id}/response</c>, <c>…/error</c> and <c>/runtime/init/error</c>.
 /// </summary>
-internal sealed class LambdaRuntimeClient(HttpClient http) : IDisposable
+internal sealed class LambdaRuntimeClient(HttpClient http) : ILambdaRuntimeClient, IDisposable
 {
     /// <summary>The header that classifies an error posted to the Runtime API.</summary>
     public const string ErrorTypeHeader = "Lambda-Runtime-Function-Error-Type";
@@ -26,7 +26,7 @@ internal sealed class LambdaRuntimeClient(HttpClient http) : IDisposable
         return new LambdaRuntimeClient(client);
     }
 
-    /// <summary>Waits for the next event.</summary>
+    /// <inheritdoc />
     public async Task<LambdaInvocation> GetNextAsync(CancellationToken cancellationToken)
     {
         using var response = await http.GetAsync("runtime/invocation/next", HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
@@ -53,25 +53,25 @@ internal sealed class LambdaRuntimeClient(HttpClient http) : IDisposable
         };
     }
 
-    /// <summary>Posts a response; returns the status code and body the Runtime API answered (202 when accepted).</summary>
-    public async Task<(int Status, string Body)> PostResponseAsync(string requestId, byte[] payload, CancellationToken cancellationToken)
+    /// <inheritdoc />
+    public async Task<RuntimeApiAnswer> PostResponseAsync(string requestId, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
-        using var content = new ByteArrayContent(payload);
+        using var content = new ReadOnlyMemoryContent(payload);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         return await PostAsync($"runtime/invocation/{Uri.EscapeDataString(requestId)}/response", content, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Posts an invocation error.</summary>
-    public Task<(int Status, string Body)> PostErrorAsync(string requestId, ErrorPayload error, string errorType, CancellationToken cancellationToken)
+    /// <inheritdoc />
+    public Task<RuntimeApiAnswer> PostErrorAsync(string requestId, ErrorPayload error, string errorType, CancellationToken cancellationToken)
         => PostErrorToAsync($"runtime/invocation/{Uri.EscapeDataString(requestId)}/error", error, errorType, cancellationToken);
 
-    /// <summary>Posts an initialization error.</summary>
-    public Task<(int Status, string Body)> PostInitErrorAsync(ErrorPayload error, string errorType, CancellationToken cancellationToken)
+    /// <inheritdoc />
+    public Task<RuntimeApiAnswer> PostInitErrorAsync(ErrorPayload error, string errorType, CancellationToken cancellationToken)
         => PostErrorToAsync("runtime/init/error", error, errorType, cancellationToken);
 
     public void Dispose() => http.Dispose();
 
-    private async Task<(int Status, string Body)> PostErrorToAsync(string path, ErrorPayload error, string errorType, CancellationToken cancellationToken)
+    private async Task<RuntimeApiAnswer> PostErrorToAsync(string path, ErrorPayload error, string errorType, CancellationToken cancellationToken)
     {
         using var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(error, AwsJsonContext.Default.ErrorPayload));
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
@@ -79,11 +79,11 @@ internal sealed class LambdaRuntimeClient(HttpClient http) : IDisposable
         return await PostAsync(path, content, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<(int Status, string Body)> PostAsync(string path, HttpContent content, CancellationToken cancellationToken)
+    private async Task<RuntimeApiAnswer> PostAsync(string path, HttpContent content, CancellationToken cancellationToken)
     {
         using var response = await http.PostAsync(path, content, cancellationToken).ConfigureAwait(false);
         var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-        return ((int)response.StatusCode, body);
+        return new RuntimeApiAnswer((int)response.StatusCode, body);
     }
 
     private static string? Header(HttpResponseHeaders headers, string name)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 
@@ -162,9 +163,10 @@ internal static class PayloadReader
     /// <summary>A notification for a topic function, from the event that carried it: the body is the event's data.</summary>
     public static Notification ReadNotification(string topic, CloudEvent cloudEvent)
     {
-        var body = cloudEvent.Data is { } data
-            ? data.ValueKind == JsonValueKind.String ? data.GetString()! : data.GetRawText()
-            : "";
+        // Data given as JSON is the body's UTF-8 as the event carries it (no string between); data given as a string is its text.
+        var notification = cloudEvent.Data is { } data
+            ? data.ValueKind == JsonValueKind.String ? new Notification(topic, data.GetString()!) : new Notification(topic, JsonMarshal.GetRawUtf8Value(data).ToArray())
+            : new Notification(topic, "");
         var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
         if (cloudEvent.Extensions is not null)
         {
@@ -174,7 +176,7 @@ internal static class PayloadReader
             }
         }
 
-        return new Notification(topic, body) { Subject = cloudEvent.Subject, Attributes = attributes, DeduplicationId = cloudEvent.Id };
+        return notification with { Subject = cloudEvent.Subject, Attributes = attributes, DeduplicationId = cloudEvent.Id };
     }
 
     public static int? GetInt(JsonElement element, string name)

@@ -19,7 +19,7 @@ internal sealed class MessageInvoker<[DynamicallyAccessedMembers(DynamicallyAcce
     {
         var value = typeof(TMessage) == typeof(Notification)
             ? (TMessage)(object)notification
-            : PortableJson.Deserialize(System.Text.Encoding.UTF8.GetBytes(notification.Body), message, "The notification body");
+            : PortableJson.Deserialize(notification.Utf8Body, message, "The notification body");
         await services.GetRequiredService<TFunction>().HandleAsync(value, context, cancellationToken).ConfigureAwait(false);
     }
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Microsoft.Extensions.Logging;
 using Portable.Gcp.Events;
 using Portable.Gcp.PubSub;
@@ -104,7 +103,7 @@ internal sealed partial class GcpFunctionHandler
             var attributes = new Dictionary<string, string>(message.Attributes, StringComparer.Ordinal);
             attributes.Remove(PubSubAttributes.Subject, out var subject);
             attributes.Remove(PubSubAttributes.DeduplicationId, out var deduplicationId);
-            var notification = new Notification(Function.Trigger.Name!, Encoding.UTF8.GetString(message.Data.Span))
+            var notification = new Notification(Function.Trigger.Name!, message.Data)
             {
                 Subject = subject,
                 DeduplicationId = deduplicationId,

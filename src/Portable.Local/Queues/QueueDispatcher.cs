@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Portable.Hosting;
@@ -122,8 +121,7 @@ internal sealed partial class QueueDispatcher(
             var info = new InvocationInfo { InvocationId = message.Id, DeliveryAttempt = message.Attempt, Deadline = message.VisibleUntil };
             if (function.Trigger.Kind == TriggerKind.Topic)
             {
-                var notification = JsonSerializer.Deserialize(message.Body, LocalJsonContext.Default.Notification)!;
-                await executor.InvokeNotificationAsync(function, notification, info, _abortInFlight.Token).ConfigureAwait(false);
+                await executor.InvokeNotificationAsync(function, NotificationFrame.Read(message.Body), info, _abortInFlight.Token).ConfigureAwait(false);
             }
             else
             {
