@@ -8,11 +8,14 @@ namespace Portable.Local.Tests.Contracts;
 internal static class LeasedMessages
 {
     public static Task<IReadOnlyList<T>> TakeAllAsync<T>(LocalQueueStore queues, string queue, JsonTypeInfo<T> type)
+        => TakeAllAsync(queues, queue, body => JsonSerializer.Deserialize(body, type)!);
+
+    public static Task<IReadOnlyList<T>> TakeAllAsync<T>(LocalQueueStore queues, string queue, Func<byte[], T> read)
     {
         var received = new List<T>();
         while (queues.Lease(queue) is { } message)
         {
-            received.Add(JsonSerializer.Deserialize(message.Body, type)!);
+            received.Add(read(message.Body));
             Assert.True(queues.Acknowledge(message));
         }
 

@@ -20,7 +20,7 @@ public sealed class LocalNotifierContract : NotifierContract, IDisposable
         return Task.FromResult<INotifier>(new LocalNotifier(app.Catalog, _queues, NullLogger<LocalNotifier>.Instance));
     }
 
-    protected override Task<IReadOnlyList<Notification>> ReceiveAsync() => LeasedMessages.TakeAllAsync(_queues!, _subscription, LocalJsonContext.Default.Notification);
+    protected override Task<IReadOnlyList<Notification>> ReceiveAsync() => LeasedMessages.TakeAllAsync(_queues!, _subscription, NotificationFrame.Read);
 
     public void Dispose() => _store.Dispose();
 }
