@@ -47,15 +47,14 @@ public static class PortRules
         return delay;
     }
 
-    /// <summary>Checks a notification: a topic, a body, and a valid deduplication id if any.</summary>
+    /// <summary>Checks a notification: a topic and a valid deduplication id if any (<see cref="Notification"/> itself refuses a null body).</summary>
     /// <param name="notification">The notification.</param>
-    /// <exception cref="ArgumentNullException"><paramref name="notification"/> or its body is null.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="notification"/> is null.</exception>
     /// <exception cref="ArgumentException">The topic is empty, or the deduplication id breaks <see cref="ValidateDeduplicationId"/>.</exception>
     public static void ValidateNotification(Notification notification)
     {
         ArgumentNullException.ThrowIfNull(notification);
         ArgumentException.ThrowIfNullOrEmpty(notification.Topic, nameof(notification));
-        ArgumentNullException.ThrowIfNull(notification.Body, nameof(notification));
         ValidateDeduplicationId(notification.DeduplicationId, nameof(notification));
     }
 
