@@ -150,7 +150,8 @@ internal sealed class TableStorageClient
     public static async Task<Exception> FailureAsync(HttpResponseMessage response, string what)
     {
         var text = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
-        return new HttpRequestException($"Table Storage refused to {what}: {(int)response.StatusCode} {response.ReasonPhrase}. {text}", null, response.StatusCode);
+        var attempts = response.RequestMessage?.Options.TryGetValue(AttemptOption, out var attempt) == true && attempt > 1 ? $" (attempt {attempt}, the earlier ones failed transiently)" : "";
+        return new HttpRequestException($"Table Storage refused to {what}{attempts}: {(int)response.StatusCode} {response.ReasonPhrase}. {text}", null, response.StatusCode);
     }
 
     private async Task<string> TokenAsync(CancellationToken cancellationToken)
