@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 
 namespace Portable.Aws.Data;
@@ -20,12 +21,26 @@ internal sealed class AwsJsonClient(AwsConnection connection, string displayName
     public static AwsJsonClient Sqs(AwsConnection connection) => new(connection, "SQS", "sqs", "AmazonSQS", "SQS");
 
     /// <summary>Calls an action with the body <paramref name="write"/> produces and returns the answer.</summary>
+    /// <param name="action">The action, such as <c>GetItem</c>.</param>
+    /// <param name="write">Writes the request body.</param>
+    /// <param name="cancellationToken">Cancels the call and its retries.</param>
+    /// <param name="attempts">
+    /// When given, counts the attempts sent: more than one means an earlier attempt may have been applied although its answer was
+    /// lost, which a conditional write must take into account when the retry fails its own condition.
+    /// </param>
     /// <exception cref="AwsServiceException">The service refused the call.</exception>
-    public async Task<JsonDocument> CallAsync(string action, Action<Utf8JsonWriter> write, CancellationToken cancellationToken)
+    public async Task<JsonDocument> CallAsync(string action, Action<Utf8JsonWriter> write, CancellationToken cancellationToken, StrongBox<int>? attempts = null)
     {
         var body = Write(write);
         var endpoint = _endpoint ??= connection.Endpoint(signingName, endpointKey);
-        return await AwsRetry.RunAsync(token => SendAsync(endpoint, action, body, token), connection.Time, cancellationToken).ConfigureAwait(false);
+        return await AwsRetry.RunAsync(
+            token =>
+            {
+                if (attempts is not null) attempts.Value++;
+                return SendAsync(endpoint, action, body, token);
+            },
+            connection.Time,
+            cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<JsonDocument> SendAsync(Uri endpoint, string action, byte[] body, CancellationToken cancellationToken)
