@@ -177,6 +177,11 @@ public sealed partial class FunctionExecutor
             LogInvalidInput(logger, function.Name, invocationId, e.Message);
             throw new InvocationInputException(e, invocationId);
         }
+        catch (PortRuleException e)
+        {
+            LogInvalidInput(logger, function.Name, invocationId, e.Message);
+            throw new InvocationInputException(new InvalidInputException(e.Message, e), invocationId);
+        }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             LogCancelled(logger, function.Name, invocationId);

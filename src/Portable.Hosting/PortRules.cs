@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Portable.Hosting;
 
 /// <summary>
@@ -12,11 +14,68 @@ public static class PortRules
     /// <summary>The longest deduplication id, leaving room in the SQS limit of 128 for a batch index suffix.</summary>
     public const int MaxDeduplicationIdLength = 100;
 
-    /// <summary>Checks a document id: any non-empty string.</summary>
+    /// <summary>The longest document id, in bytes of UTF-8: what every store can hold once its keys are escaped.</summary>
+    public const int MaxDocumentIdBytes = 256;
+
+    /// <summary>The largest document, in bytes of its serialized UTF-8 JSON (256 KiB): what every store can hold with its bookkeeping.</summary>
+    public const int MaxDocumentBytes = 256 * 1024;
+
+    /// <summary>
+    /// Checks a document id against the one id rule of every store: 1 to <see cref="MaxDocumentIdBytes"/> bytes in UTF-8,
+    /// well-formed UTF-16 (no lone surrogate), and no control character (Unicode category Cc: U+0000–U+001F, U+007F–U+009F).
+    /// Every other string round-trips exactly on every store.
+    /// </summary>
     /// <param name="id">The document id.</param>
     /// <exception cref="ArgumentNullException"><paramref name="id"/> is null.</exception>
-    /// <exception cref="ArgumentException"><paramref name="id"/> is empty.</exception>
-    public static void ValidateDocumentId(string id) => ArgumentException.ThrowIfNullOrEmpty(id);
+    /// <exception cref="ArgumentException"><paramref name="id"/> breaks the rule; the message says how. Functions answer it as invalid input (400).</exception>
+    public static void ValidateDocumentId(string id)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        if (id.Length == 0) throw new PortRuleException($"The document id is empty; ids are 1 to {MaxDocumentIdBytes} bytes in UTF-8.", nameof(id));
+        var bytes = 0;
+        for (var i = 0; i < id.Length; i++)
+        {
+            var c = id[i];
+            if (char.IsHighSurrogate(c) && i + 1 < id.Length && char.IsLowSurrogate(id[i + 1]))
+            {
+                bytes += 4;
+                i++;
+            }
+            else if (char.IsSurrogate(c))
+            {
+                throw new PortRuleException(
+                    string.Create(CultureInfo.InvariantCulture, $"The document id contains a lone surrogate at index {i} (U+{(int)c:X4}); ids must be well-formed UTF-16 text."), nameof(id));
+            }
+            else if (char.IsControl(c))
+            {
+                throw new PortRuleException(
+                    string.Create(CultureInfo.InvariantCulture, $"The document id contains the control character U+{(int)c:X4} at index {i}; ids cannot hold control characters (U+0000 to U+001F, U+007F to U+009F)."), nameof(id));
+            }
+            else
+            {
+                bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
+            }
+        }
+
+        if (bytes > MaxDocumentIdBytes)
+        {
+            throw new PortRuleException(
+                string.Create(CultureInfo.InvariantCulture, $"The document id is {bytes:N0} bytes in UTF-8; ids are at most {MaxDocumentIdBytes}."), nameof(id));
+        }
+    }
+
+    /// <summary>Checks the size of a document about to be written: at most <see cref="MaxDocumentBytes"/> bytes of serialized UTF-8 JSON.</summary>
+    /// <param name="bytes">The length of the document's serialized UTF-8 JSON.</param>
+    /// <param name="collection">The repository's collection, for the message.</param>
+    /// <param name="id">The document id, for the message.</param>
+    /// <exception cref="ArgumentException">The document is larger than <see cref="MaxDocumentBytes"/>. Functions answer it as invalid input (400).</exception>
+    public static void ValidateDocumentSize(int bytes, string collection, string id)
+    {
+        if (bytes <= MaxDocumentBytes) return;
+        throw new PortRuleException(
+            string.Create(CultureInfo.InvariantCulture, $"The document '{collection}/{id}' is {bytes:N0} bytes of JSON; documents are at most {MaxDocumentBytes:N0} bytes (256 KiB) on every platform."),
+            "value");
+    }
 
     /// <summary>Checks send options against the limits and the queue's capabilities, and returns the delay to apply.</summary>
     /// <param name="options">The options given to the send, or null.</param>

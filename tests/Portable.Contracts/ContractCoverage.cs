@@ -13,7 +13,17 @@ public static class ContractCoverage
     /// <param name="adapter">The adapter's assembly.</param>
     /// <param name="tests">The adapter's test assembly.</param>
     /// <returns>One line for each missing contract subclass; empty when every implementation is covered.</returns>
-    public static IReadOnlyList<string> Missing(Assembly adapter, Assembly tests)
+    public static IReadOnlyList<string> Missing(Assembly adapter, Assembly tests) => Missing(adapter, tests, networkStores: false);
+
+    /// <summary>
+    /// As <see cref="Missing(Assembly, Assembly)"/>; with <paramref name="networkStores"/>, every repository implementation must
+    /// also have a <see cref="RepositoryRetryContract"/> subclass (its client talks to the store over the network and retries).
+    /// </summary>
+    /// <param name="adapter">The adapter's assembly.</param>
+    /// <param name="tests">The adapter's test assembly.</param>
+    /// <param name="networkStores">Whether the adapter's repositories are network stores.</param>
+    /// <returns>One line for each missing contract subclass; empty when every implementation is covered.</returns>
+    public static IReadOnlyList<string> Missing(Assembly adapter, Assembly tests, bool networkStores)
     {
         ArgumentNullException.ThrowIfNull(adapter);
         ArgumentNullException.ThrowIfNull(tests);
@@ -24,7 +34,7 @@ public static class ContractCoverage
         var missing = new List<string>();
         foreach (var type in adapter.GetTypes().Where(t => t is { IsAbstract: false, IsInterface: false }))
         {
-            foreach (var (port, contract) in Ports(type))
+            foreach (var (port, contract) in Ports(type, networkStores))
             {
                 if (!covered.Any(c => c.Contract == contract && Definition(c.Implementation) == Definition(type)))
                 {
@@ -36,12 +46,16 @@ public static class ContractCoverage
         return missing;
     }
 
-    private static IEnumerable<(Type Port, Type Contract)> Ports(Type type)
+    private static IEnumerable<(Type Port, Type Contract)> Ports(Type type, bool networkStores)
     {
         foreach (var port in type.GetInterfaces())
         {
             var definition = port.IsGenericType ? port.GetGenericTypeDefinition() : port;
-            if (definition == typeof(IRepository<>)) yield return (port, typeof(RepositoryContract));
+            if (definition == typeof(IRepository<>))
+            {
+                yield return (port, typeof(RepositoryContract));
+                if (networkStores) yield return (port, typeof(RepositoryRetryContract));
+            }
             else if (definition == typeof(IQueue<>)) yield return (port, typeof(QueueContract));
             else if (definition == typeof(INotifier)) yield return (port, typeof(NotifierContract));
         }
@@ -51,7 +65,7 @@ public static class ContractCoverage
     {
         for (var type = test.BaseType; type is not null; type = type.BaseType)
         {
-            if (type == typeof(RepositoryContract) || type == typeof(QueueContract) || type == typeof(NotifierContract)) return type;
+            if (type == typeof(RepositoryContract) || type == typeof(RepositoryRetryContract) || type == typeof(QueueContract) || type == typeof(NotifierContract)) return type;
         }
 
         return null;

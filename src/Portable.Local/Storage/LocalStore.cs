@@ -14,6 +14,7 @@ internal sealed class LocalStore : IDisposable
             collection TEXT NOT NULL,
             id TEXT NOT NULL,
             version INTEGER NOT NULL,
+            token TEXT NOT NULL,
             body TEXT NOT NULL,
             updated_at INTEGER NOT NULL,
             PRIMARY KEY (collection, id)) WITHOUT ROWID;
@@ -34,6 +35,21 @@ internal sealed class LocalStore : IDisposable
             key TEXT NOT NULL,
             expires_at INTEGER NOT NULL,
             PRIMARY KEY (scope, key)) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS sequences (
+            name TEXT NOT NULL PRIMARY KEY,
+            value INTEGER NOT NULL) WITHOUT ROWID;
+        """;
+
+    // Databases written before versions carried a token (and restarted at 1 after a delete): give every stored document a
+    // random token, so the bare numbers handed out before read as foreign versions (a conflict), and start the version
+    // sequence above every version stored.
+    private const string Migration = """
+        ALTER TABLE documents ADD COLUMN token TEXT NOT NULL DEFAULT '';
+        UPDATE documents SET token = lower(hex(randomblob(8)));
+        """;
+
+    private const string SequenceStart = """
+        INSERT OR IGNORE INTO sequences (name, value) VALUES ('documents', (SELECT coalesce(max(version), 0) FROM documents));
         """;
 
     private readonly SqliteConnection _connection;
@@ -59,7 +75,13 @@ internal sealed class LocalStore : IDisposable
         Execute(options.InMemory
             ? "PRAGMA foreign_keys = OFF;"
             : "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;");
-        Execute(Schema);
+        using (var transaction = _connection.BeginTransaction())
+        {
+            Execute(Schema, transaction);
+            if (!HasColumn("documents", "token", transaction)) Execute(Migration, transaction);
+            Execute(SequenceStart, transaction);
+            transaction.Commit();
+        }
     }
 
     /// <summary>The database file, or <c>memory</c>.</summary>
@@ -98,10 +120,21 @@ internal sealed class LocalStore : IDisposable
         }
     }
 
-    private void Execute(string sql)
+    private void Execute(string sql, SqliteTransaction? transaction = null)
     {
         using var command = _connection.CreateCommand();
         command.CommandText = sql;
+        command.Transaction = transaction;
         command.ExecuteNonQuery();
+    }
+
+    private bool HasColumn(string table, string column, SqliteTransaction transaction)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM pragma_table_info($table) WHERE name = $column";
+        command.Transaction = transaction;
+        command.Parameters.AddWithValue("$table", table);
+        command.Parameters.AddWithValue("$column", column);
+        return (long)command.ExecuteScalar()! > 0;
     }
 }

@@ -16,4 +16,13 @@ public sealed class ContractCoverageCheckTests
         Assert.Contains(missing, m => m.Contains("LocalQueue", StringComparison.Ordinal) && m.Contains("QueueContract", StringComparison.Ordinal));
         Assert.Contains(missing, m => m.Contains("LocalNotifier", StringComparison.Ordinal) && m.Contains("NotifierContract", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Missing_ForNetworkStores_AlsoNamesTheRetryContractOfEveryRepository()
+    {
+        var missing = ContractCoverage.Missing(typeof(SqliteRepository<>).Assembly, typeof(ContractApp).Assembly, networkStores: true);
+
+        Assert.Equal(4, missing.Count);
+        Assert.Contains(missing, m => m.Contains("SqliteRepository", StringComparison.Ordinal) && m.Contains("RepositoryRetryContract", StringComparison.Ordinal));
+    }
 }

@@ -8,4 +8,7 @@ namespace Portable.Local.Tests.Contracts;
 public sealed class LocalContractCoverageTests : ContractCoverageTest
 {
     protected override Assembly Adapter => typeof(SqliteRepository<>).Assembly;
+
+    /// <summary>The local store is in-process: no network, no retries, so no <see cref="RepositoryRetryContract"/>.</summary>
+    protected override bool NetworkStores => false;
 }
