@@ -37,6 +37,7 @@ internal sealed class DynamoDbRepository<T>(FunctionCatalog catalog, AwsConnecti
     {
         PortRules.ValidateDocumentId(id);
         var document = JsonSerializer.Serialize(value, _definition.TypeInfo);
+        PortRules.ValidateDocumentSize(Encoding.UTF8.GetByteCount(document), _definition.Name, id);
         var token = DynamoDbVersion.NewToken();
         if (expected.Kind == ExpectedVersionKind.Any)
         {

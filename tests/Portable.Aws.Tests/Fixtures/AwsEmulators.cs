@@ -46,11 +46,10 @@ internal static class AwsEmulators
         return AwsHost.BuildServices(app, TextWriter.Null, name => overrides?.GetValueOrDefault(name) ?? Environment.GetEnvironmentVariable(name));
     }
 
-    /// <summary>The AWS adapter's services for an app, on the emulators, with every AWS call sent through <paramref name="handler"/> (which forwards to the network).</summary>
-    public static ServiceProvider Services(PortableApp app, DelegatingHandler handler)
+    /// <summary>The AWS adapter's services for an app, on the emulators, with every AWS call sent through <paramref name="handler"/>.</summary>
+    public static ServiceProvider Services(PortableApp app, HttpMessageHandler handler)
     {
         Require();
-        handler.InnerHandler ??= new SocketsHttpHandler();
         Func<string, string?> environment = Environment.GetEnvironmentVariable;
         return AwsHost.BuildServices(app, TextWriter.Null, environment, services =>
             services.Replace(ServiceDescriptor.Singleton(_ => new AwsConnection(environment, TimeProvider.System, handler))));
