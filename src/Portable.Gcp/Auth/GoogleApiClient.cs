@@ -44,10 +44,11 @@ internal sealed class GoogleApiClient(HttpClient http, GoogleAccessTokenSource t
     /// <summary>
     /// Sends the request <paramref name="create"/> makes and retries it the way Google's client libraries do: a network failure, a
     /// timeout of the HTTP client, and the answers 408, 429, 500, 502, 503 and 504 are tried again, up to
-    /// <see cref="MaxAttempts"/> times in all, after an exponential backoff with jitter (100 ms, 200 ms, 400 ms, 800 ms, each
+    /// <see cref="MaxAttempts"/> times in all, after an exponential backoff with jitter (25 ms, 50 ms, 100 ms, 200 ms, each
     /// ×0.5–1.5). The last answer is returned as it is; the last failure is thrown. A retried write may already have been applied
     /// when its answer was lost: <paramref name="attempts"/> counts the attempts so the caller can tell (a conditional write then
-    /// reads the document back).
+    /// reads the document back, and recognises its own write by its token among the document's last 32 writes: the first retry
+    /// comes quickly so that a busy document has not moved on by 32 writes in the meantime).
     /// </summary>
     /// <param name="create">Makes a fresh request for each attempt (a request cannot be sent twice).</param>
     /// <param name="emulated">Whether the API is an emulator (no credentials).</param>
@@ -93,7 +94,7 @@ internal sealed class GoogleApiClient(HttpClient http, GoogleAccessTokenSource t
     };
 
     private static Task BackoffAsync(int attempt, CancellationToken cancellationToken)
-        => Task.Delay(TimeSpan.FromMilliseconds((100 << (attempt - 1)) * (0.5 + Random.Shared.NextDouble())), cancellationToken);
+        => Task.Delay(TimeSpan.FromMilliseconds((25 << (attempt - 1)) * (0.5 + Random.Shared.NextDouble())), cancellationToken);
 
     /// <summary>The <c>error.status</c> of a Google API error body (such as <c>FAILED_PRECONDITION</c>), or null.</summary>
     public static async Task<(string? Status, string Body)> ReadErrorAsync(HttpResponseMessage response, CancellationToken cancellationToken)

@@ -288,7 +288,7 @@ internal sealed partial class FakeGoogleApis : IAsyncDisposable
     }
 
     private static string Render(string prefix, string key, StoredDocument document)
-        => $$"""{"name":"{{prefix[4..]}}/{{key}}","fields":{{document.Fields}},"createTime":"{{document.CreateTime}}","updateTime":"{{document.UpdateTime}}"}""";
+        => $$"""{"name":{{JsonSerializer.Serialize(prefix[4..] + "/" + key)}},"fields":{{document.Fields}},"createTime":"{{document.CreateTime}}","updateTime":"{{document.UpdateTime}}"}""";
 
     private static byte[] FromBase64Url(string text)
     {
