@@ -16,9 +16,10 @@ namespace Portable.Gcp.Firestore;
 /// <c>{n}.{t}.{updateTime}</c>: conditional writes carry a precondition (<c>currentDocument.exists=false</c> to create,
 /// <c>currentDocument.updateTime</c> to update or delete), so a stale write is refused by Firestore and becomes a
 /// <see cref="ConcurrencyConflictException"/>. Requests are retried on transient failures
-/// (<see cref="GoogleApiClient.SendWithRetriesAsync"/>); when a retried conditional write fails its precondition because an
-/// earlier attempt was applied and its answer lost, the document is read back and the write counts as done when its token is in
-/// the ring. A conditional delete whose retry finds the document gone reports it deleted. Queries list the collection in document
+/// (<see cref="GoogleApiClient.SendWithRetriesAsync"/>); when the answer to a conditional write is lost, the document is read back
+/// at once (and again if a retry fails its precondition), and the write counts as done when its token is in the ring, so a lost
+/// answer is neither a false conflict nor a double apply. A delete whose answer is lost and that then finds the document gone
+/// reports it deleted. Queries list the collection in document
 /// name order (the escaped id, compared as Firestore orders strings), a page at a time.
 /// </summary>
 internal sealed class FirestoreRepository<T>(FunctionCatalog catalog, GoogleApiClient api) : IRepository<T>
@@ -58,8 +59,13 @@ internal sealed class FirestoreRepository<T>(FunctionCatalog catalog, GoogleApiC
         string[] mask = counter is { } n ? [DocumentField, CounterField, TokenField, FirestoreVersion.RingSlot(n)] : [DocumentField, TokenField];
         var url = await DocumentUrlAsync(id, cancellationToken).ConfigureAwait(false) + "?"
             + string.Join('&', [.. Precondition(expected, current, forDelete: false), .. mask.Select(f => "updateMask.fieldPaths=" + f)]);
+        string? applied = null;
+        Func<CancellationToken, Task<bool>>? wasApplied = counter is { } written
+            ? async ct => (applied = await AppliedVersionAsync(id, written, token, current?.UpdateTime, ct).ConfigureAwait(false)) is not null
+            : null;
         using var response = await api.SendWithRetriesAsync(
-            () => new HttpRequestMessage(HttpMethod.Patch, url) { Content = GoogleApiClient.Json(body) }, api.FirestoreEmulated, cancellationToken).ConfigureAwait(false);
+            () => new HttpRequestMessage(HttpMethod.Patch, url) { Content = GoogleApiClient.Json(body) }, api.FirestoreEmulated, cancellationToken, wasApplied: wasApplied).ConfigureAwait(false);
+        if (response is null) return applied!; // an answer was lost, and the document shows the write
         if (counter is { } mine && await IsConflictAsync(response, cancellationToken).ConfigureAwait(false))
         {
             // The precondition also fails when an earlier attempt was applied and only its answer was lost: the ring then holds our token.
@@ -67,8 +73,8 @@ internal sealed class FirestoreRepository<T>(FunctionCatalog catalog, GoogleApiC
                 ?? throw new ConcurrencyConflictException(_definition.Name, id, expected);
         }
 
-        var written = await ReadAsync(response, "Writing " + Describe(id), cancellationToken).ConfigureAwait(false);
-        using var document = JsonDocument.Parse(written);
+        var answer = await ReadAsync(response, "Writing " + Describe(id), cancellationToken).ConfigureAwait(false);
+        using var document = JsonDocument.Parse(answer);
         return VersionOf(document.RootElement).ToString();
     }
 
@@ -87,7 +93,9 @@ internal sealed class FirestoreRepository<T>(FunctionCatalog catalog, GoogleApiC
         var url = await DocumentUrlAsync(id, cancellationToken).ConfigureAwait(false) + "?" + Precondition(expected, current, forDelete: true).Single();
         var attempts = new StrongBox<int>();
         using var response = await api.SendWithRetriesAsync(
-            () => new HttpRequestMessage(HttpMethod.Delete, url), api.FirestoreEmulated, cancellationToken, attempts).ConfigureAwait(false);
+            () => new HttpRequestMessage(HttpMethod.Delete, url), api.FirestoreEmulated, cancellationToken, attempts,
+            async token => await GetAsync(id, token).ConfigureAwait(false) is null).ConfigureAwait(false);
+        if (response is null) return true; // an answer was lost, and the document is gone
         if (await IsConflictAsync(response, cancellationToken).ConfigureAwait(false))
         {
             // A retry of a delete whose answer was lost finds the document gone: the earlier attempt deleted it.
@@ -104,7 +112,7 @@ internal sealed class FirestoreRepository<T>(FunctionCatalog catalog, GoogleApiC
     {
         var url = await CollectionUrlAsync(cancellationToken).ConfigureAwait(false) + $"?pageSize={request.PageSize}&orderBy=__name__";
         if (request.ContinuationToken is { Length: > 0 } token) url += "&pageToken=" + Uri.EscapeDataString(token);
-        using var response = await api.SendWithRetriesAsync(() => new HttpRequestMessage(HttpMethod.Get, url), api.FirestoreEmulated, cancellationToken).ConfigureAwait(false);
+        using var response = await api.ReadWithRetriesAsync(() => new HttpRequestMessage(HttpMethod.Get, url), api.FirestoreEmulated, cancellationToken).ConfigureAwait(false);
         var body = await ReadAsync(response, $"Listing collection '{_definition.Name}'", cancellationToken).ConfigureAwait(false);
         using var document = JsonDocument.Parse(body);
         var items = new List<Stored<T>>();
@@ -121,7 +129,7 @@ internal sealed class FirestoreRepository<T>(FunctionCatalog catalog, GoogleApiC
     private async Task<JsonDocument?> ReadDocumentAsync(string id, CancellationToken cancellationToken)
     {
         var url = await DocumentUrlAsync(id, cancellationToken).ConfigureAwait(false);
-        using var response = await api.SendWithRetriesAsync(() => new HttpRequestMessage(HttpMethod.Get, url), api.FirestoreEmulated, cancellationToken).ConfigureAwait(false);
+        using var response = await api.ReadWithRetriesAsync(() => new HttpRequestMessage(HttpMethod.Get, url), api.FirestoreEmulated, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.NotFound) return null;
         return JsonDocument.Parse(await ReadAsync(response, "Reading " + Describe(id), cancellationToken).ConfigureAwait(false));
     }
