@@ -50,7 +50,11 @@ public abstract class RepositoryRetryContract : IAsyncLifetime
     /// <inheritdoc />
     public Task DisposeAsync() => DeleteRepositoryAsync();
 
-    /// <summary>Sixteen writers × 50 read-modify-write increments, with the answer of one write in 25 lost: exactly 800, no false conflict turned into a double apply.</summary>
+    /// <summary>
+    /// Sixteen writers × 50 read-modify-write increments, with the answer of one write in 25 lost: exactly 800, no false conflict
+    /// turned into a double apply. Check whether a write was applied right after its answer is lost, before the backoff: with
+    /// sixteen busy writers, more than 32 writes can pass during a backoff of a second, and the ring no longer holds the token.
+    /// </summary>
     [Fact]
     public async Task ConcurrentIncrements_WithOneWriteAnswerIn25Lost_EndAtExactly800()
     {

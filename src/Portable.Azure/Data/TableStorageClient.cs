@@ -10,7 +10,10 @@ namespace Portable.Azure.Data;
 /// <summary>
 /// The Table service REST API (version 2019-02-02, JSON) over <see cref="HttpClient"/>, signed with the account key
 /// (<c>SharedKeyLite</c>) or a bearer token from a <see cref="TokenCredential"/>. Spoken directly because Azure.Data.Tables
-/// 12.13.0 produces trim and AOT warnings.
+/// 12.13.0 produces trim and AOT warnings. Retries transient failures as Azure.Core's default policy does: network errors,
+/// timeouts, 408, 429, 500, 502, 503 and 504, up to <see cref="MaxRetries"/> times with exponential backoff and jitter from
+/// <see cref="RetryDelay"/>, honouring <c>Retry-After</c>. A retried write may have been applied by the attempt whose answer
+/// was lost: <see cref="WasRetried"/> tells the caller to check before reporting a conflict.
 /// </summary>
 internal sealed class TableStorageClient
 {
@@ -39,11 +42,70 @@ internal sealed class TableStorageClient
         _credential = credential;
     }
 
-    /// <summary>Sends one request. <paramref name="resource"/> is the path after the endpoint, such as <c>orders(PartitionKey='a',RowKey='')</c>.</summary>
+    /// <summary>How many times a transient failure is retried (Azure.Core's default: 3).</summary>
+    public int MaxRetries { get; init; } = 3;
+
+    /// <summary>The delay before the first retry, doubled for each next one, with ±20% jitter (Azure.Core's default: 0.8 s).</summary>
+    public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(0.8);
+
+    /// <summary>The longest delay between two attempts (Azure.Core's default: 1 minute).</summary>
+    public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Whether the answer is that of a retry, so an earlier attempt of the same call may have been applied.</summary>
+    public static bool WasRetried(HttpResponseMessage response)
+        => response.RequestMessage?.Options.TryGetValue(AttemptOption, out var attempt) == true && attempt > 1;
+
+    private static readonly HttpRequestOptionsKey<int> AttemptOption = new("Portable.Attempt");
+
+    /// <summary>
+    /// Sends one request, retrying transient failures. <paramref name="resource"/> is the path after the endpoint, such as
+    /// <c>orders(PartitionKey='a',RowKey='')</c>. The answer is the last attempt's: a success, a non-transient failure, or the
+    /// transient failure of the last attempt.
+    /// </summary>
     public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string resource, string? query, byte[]? body, string? ifMatch, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            HttpResponseMessage response;
+            try
+            {
+                response = await SendOnceAsync(method, resource, query, body, ifMatch, attempt, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (attempt <= MaxRetries && IsTransient(e, cancellationToken))
+            {
+                await BackoffAsync(attempt, null, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            if (attempt > MaxRetries || !IsTransient(response.StatusCode)) return response;
+            var retryAfter = response.Headers.RetryAfter?.Delta;
+            response.Dispose();
+            await BackoffAsync(attempt, retryAfter, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Whether an answer is a transient failure worth retrying: 408, 429, 500, 502, 503, 504.</summary>
+    public static bool IsTransient(HttpStatusCode status) => (int)status is 408 or 429 or 500 or 502 or 503 or 504;
+
+    /// <summary>Whether a failure to get an answer is transient: a network error, or a timeout that is not the caller's cancellation.</summary>
+    public static bool IsTransient(Exception e, CancellationToken cancellationToken)
+        => e is HttpRequestException or IOException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested);
+
+    /// <summary>Waits before retry number <paramref name="attempt"/>: exponential from <see cref="RetryDelay"/> with jitter, at least <paramref name="retryAfter"/>, at most <see cref="MaxRetryDelay"/>.</summary>
+    public Task BackoffAsync(int attempt, TimeSpan? retryAfter, CancellationToken cancellationToken)
+    {
+        var exponential = RetryDelay.TotalMilliseconds * Math.Pow(2, attempt - 1) * (0.8 + (Random.Shared.NextDouble() * 0.4));
+        var delay = TimeSpan.FromMilliseconds(Math.Min(exponential, MaxRetryDelay.TotalMilliseconds));
+        if (retryAfter is { } after && after > delay) delay = after < MaxRetryDelay ? after : MaxRetryDelay;
+        return Task.Delay(delay, cancellationToken);
+    }
+
+    /// <summary>Sends one request without retrying; attempt number <paramref name="attempt"/> is what <see cref="WasRetried"/> reads.</summary>
+    public async Task<HttpResponseMessage> SendOnceAsync(HttpMethod method, string resource, string? query, byte[]? body, string? ifMatch, int attempt, CancellationToken cancellationToken)
     {
         var uri = new Uri($"{_endpoint}/{resource}{(string.IsNullOrEmpty(query) ? "" : "?" + query)}");
         using var request = new HttpRequestMessage(method, uri);
+        request.Options.Set(AttemptOption, attempt);
         var date = DateTimeOffset.UtcNow.ToString("R", CultureInfo.InvariantCulture);
         request.Headers.TryAddWithoutValidation("x-ms-date", date);
         request.Headers.TryAddWithoutValidation("x-ms-version", ApiVersion);
