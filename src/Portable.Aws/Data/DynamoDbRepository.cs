@@ -11,9 +11,10 @@ namespace Portable.Aws.Data;
 /// writes, <c>t</c> is the random token of its last write, and <c>w0</c>…<c>w31</c> keep the tokens of the last 32 conditional
 /// writes (slot <c>n mod 32</c>). The version is <c>{n}.{t}</c> (<see cref="DynamoDbVersion"/>): never reused, also across delete and
 /// re-create. Every conditional write checks <c>n</c> and <c>t</c> in the same request (<c>ConditionExpression</c>), so a stale
-/// writer gets <see cref="ConcurrencyConflictException"/> and no update is lost; when the condition fails on a retry (an earlier
-/// attempt's answer was lost), the item is read back and the write counts as done when its token is in the ring, so a lost answer is
-/// neither a false conflict nor a double apply. A conditional delete whose retry finds the document gone reports it deleted.
+/// writer gets <see cref="ConcurrencyConflictException"/> and no update is lost. When the answer to a conditional write is lost
+/// (a network failure, a 5xx), the item is read back at once (and again if a retry fails its condition): the write counts as done
+/// when its token is in the ring, so a lost answer is neither a false conflict nor a double apply. A delete whose answer is lost and
+/// that then finds the document gone reports it deleted.
 /// Listing is a <c>Scan</c>, a page at a time: every document once, in no particular order. Spoken over DynamoDB's JSON protocol
 /// (API 2012-08-10).
 /// </summary>
@@ -66,7 +67,7 @@ internal sealed class DynamoDbRepository<T>(FunctionCatalog catalog, AwsConnecti
         var attempts = new StrongBox<int>();
         try
         {
-            using var response = await Dynamo.CallAsync("UpdateItem", json =>
+            using var response = await Dynamo.WriteAsync("UpdateItem", json =>
             {
                 json.WriteStartObject();
                 json.WriteString("TableName", _table);
@@ -81,8 +82,8 @@ internal sealed class DynamoDbRepository<T>(FunctionCatalog catalog, AwsConnecti
                 if (current is { } expectedVersion) WriteExpected(json, expectedVersion);
                 json.WriteEndObject();
                 json.WriteEndObject();
-            }, cancellationToken, attempts).ConfigureAwait(false);
-            return mine.ToString();
+            }, token => WasAppliedAsync(id, mine, token), attempts, cancellationToken).ConfigureAwait(false);
+            return mine.ToString(); // also when an answer was lost and the item shows the write (no answer then)
         }
         catch (AwsServiceException e) when (e.ErrorCode == ConditionFailed)
         {
@@ -99,7 +100,7 @@ internal sealed class DynamoDbRepository<T>(FunctionCatalog catalog, AwsConnecti
         var attempts = new StrongBox<int>();
         try
         {
-            using var response = await Dynamo.CallAsync("DeleteItem", json =>
+            using var response = await Dynamo.WriteAsync("DeleteItem", json =>
             {
                 json.WriteStartObject();
                 json.WriteString("TableName", _table);
@@ -119,7 +120,8 @@ internal sealed class DynamoDbRepository<T>(FunctionCatalog catalog, AwsConnecti
 
                 json.WriteString("ReturnValues", "ALL_OLD");
                 json.WriteEndObject();
-            }, cancellationToken, attempts).ConfigureAwait(false);
+            }, async token => await GetAsync(id, token).ConfigureAwait(false) is null, attempts, cancellationToken).ConfigureAwait(false);
+            if (response is null) return true; // an answer was lost, and the document is gone
             var deleted = response.RootElement.TryGetProperty("Attributes", out var old) && old.ValueKind == JsonValueKind.Object && old.EnumerateObject().Any();
 
             // A retry of a delete whose answer was lost finds nothing: the earlier attempt deleted the document.
