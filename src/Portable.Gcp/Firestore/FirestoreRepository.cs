@@ -10,7 +10,7 @@ namespace Portable.Gcp.Firestore;
 /// <see cref="IRepository{T}"/> on Firestore's REST API (v1): a document per id in the declared collection (the id escaped by
 /// <see cref="FirestoreDocumentId"/>). A stored document has the user's JSON document as one map field, <c>doc</c>, next to the
 /// bookkeeping fields <c>n</c> (the count of conditional writes), <c>t</c> (the random token of the last write) and
-/// <c>w0</c>…<c>w31</c> (the tokens of the last 32 conditional writes, slot <c>n mod 32</c>); reads return <c>doc</c> alone.
+/// <c>w0</c>…<c>w127</c> (the tokens of the last 128 conditional writes, slot <c>n mod 128</c>); reads return <c>doc</c> alone.
 /// Every write is a <c>PATCH</c> whose <c>updateMask</c> names exactly the fields it sets (so a field removed from the user's
 /// document is removed from <c>doc</c>, and the ring keeps its other slots). The version is <see cref="FirestoreVersion"/>,
 /// <c>{n}.{t}.{updateTime}</c>: conditional writes carry a precondition (<c>currentDocument.exists=false</c> to create,
