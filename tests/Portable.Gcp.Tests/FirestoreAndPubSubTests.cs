@@ -50,7 +50,9 @@ public sealed class FirestoreAndPubSubTests
         var orders = services.GetRequiredService<IRepository<Order>>();
         await orders.PutAsync("o-2", new Order("o-2", "c-2", [new OrderItem("B", 3, 1.5m)], 4.5m, OrderStatus.Placed, Placed), ExpectedVersion.Any, default);
 
-        var fields = google.Document("orders", "o-2")!.Value;
+        var stored = google.Document("orders", "o-2")!.Value;
+        Assert.Equal(JsonValueKind.String, stored.GetProperty("t").GetProperty("stringValue").ValueKind);
+        var fields = stored.GetProperty("doc").GetProperty("mapValue").GetProperty("fields");
         Assert.Equal("c-2", fields.GetProperty("customerId").GetProperty("stringValue").GetString());
         Assert.Equal(4.5, fields.GetProperty("total").GetProperty("doubleValue").GetDouble());
         var item = fields.GetProperty("items").GetProperty("arrayValue").GetProperty("values")[0].GetProperty("mapValue").GetProperty("fields");

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 
 namespace Portable.Aws.Data;
@@ -26,6 +27,41 @@ internal sealed class AwsJsonClient(AwsConnection connection, string displayName
         var body = Write(write);
         var endpoint = _endpoint ??= connection.Endpoint(signingName, endpointKey);
         return await AwsRetry.RunAsync(token => SendAsync(endpoint, action, body, token), connection.Time, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Calls a write action like <see cref="CallAsync"/>, and asks <paramref name="wasApplied"/> right after each lost answer (a
+    /// network failure, a timeout, a throttling or 5xx answer), before any backoff: when it says the write is already stored (an
+    /// earlier attempt was applied), no retry is sent and null is returned.
+    /// </summary>
+    /// <param name="action">The action, such as <c>UpdateItem</c>.</param>
+    /// <param name="write">Writes the request body.</param>
+    /// <param name="wasApplied">Says whether the write is already stored.</param>
+    /// <param name="attempts">Counts the attempts sent: more than one means an earlier attempt may have been applied.</param>
+    /// <param name="cancellationToken">Cancels the call and its retries.</param>
+    /// <returns>The answer, or null when <paramref name="wasApplied"/> found the write stored.</returns>
+    /// <exception cref="AwsServiceException">The service refused the call.</exception>
+    public async Task<JsonDocument?> WriteAsync(
+        string action, Action<Utf8JsonWriter> write, Func<CancellationToken, Task<bool>> wasApplied, StrongBox<int> attempts, CancellationToken cancellationToken)
+    {
+        var body = Write(write);
+        var endpoint = _endpoint ??= connection.Endpoint(signingName, endpointKey);
+        return await AwsRetry.RunAsync<JsonDocument?>(
+            async token =>
+            {
+                attempts.Value++;
+                try
+                {
+                    return await SendAsync(endpoint, action, body, token).ConfigureAwait(false);
+                }
+                catch (Exception e) when (AwsRetry.IsTransient(e, cancellationToken))
+                {
+                    if (await wasApplied(token).ConfigureAwait(false)) return null;
+                    throw;
+                }
+            },
+            connection.Time,
+            cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<JsonDocument> SendAsync(Uri endpoint, string action, byte[] body, CancellationToken cancellationToken)

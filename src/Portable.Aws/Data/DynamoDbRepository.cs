@@ -1,4 +1,4 @@
-using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using Portable.Hosting;
@@ -6,14 +6,22 @@ using Portable.Hosting;
 namespace Portable.Aws.Data;
 
 /// <summary>
-/// <see cref="IRepository{T}"/> on a DynamoDB table with key <c>pk</c> (the repository name, hash) and <c>id</c> (range), so a
-/// paged query reads in id order. The document is the JSON attribute <c>doc</c>; <c>v</c> is a number bumped by every write,
-/// and every conditional write checks it in the same request (<c>ConditionExpression</c>), so a stale writer gets
-/// <see cref="ConcurrencyConflictException"/> and no update is lost. Spoken over DynamoDB's JSON protocol (API 2012-08-10).
+/// <see cref="IRepository{T}"/> on a DynamoDB table of its own, keyed by the document id alone (<c>id</c>, the hash key), so the
+/// documents spread over the table's partitions. The document is the JSON attribute <c>doc</c>; <c>n</c> counts the document's
+/// writes, <c>t</c> is the random token of its last write, and <c>w0</c>…<c>w31</c> keep the tokens of the last 32 conditional
+/// writes (slot <c>n mod 32</c>). The version is <c>{n}.{t}</c> (<see cref="DynamoDbVersion"/>): never reused, also across delete and
+/// re-create. Every conditional write checks <c>n</c> and <c>t</c> in the same request (<c>ConditionExpression</c>), so a stale
+/// writer gets <see cref="ConcurrencyConflictException"/> and no update is lost. When the answer to a conditional write is lost
+/// (a network failure, a 5xx), the item is read back at once (and again if a retry fails its condition): the write counts as done
+/// when its token is in the ring, so a lost answer is neither a false conflict nor a double apply. A delete whose answer is lost and
+/// that then finds the document gone reports it deleted.
+/// Listing is a <c>Scan</c>, a page at a time: every document once, in no particular order. Spoken over DynamoDB's JSON protocol
+/// (API 2012-08-10).
 /// </summary>
 internal sealed class DynamoDbRepository<T>(FunctionCatalog catalog, AwsConnection aws, AwsResourceNames names) : IRepository<T>
 {
     private const string ConditionFailed = "ConditionalCheckFailedException";
+    private const string Matches = "#n = :n AND #t = :t";
     private readonly RepositoryDefinition<T> _definition = catalog.GetRepository<T>();
     private readonly string _table = names.Table(catalog.GetRepository<T>().Name);
 
@@ -22,14 +30,7 @@ internal sealed class DynamoDbRepository<T>(FunctionCatalog catalog, AwsConnecti
     public async Task<Stored<T>?> GetAsync(string id, CancellationToken cancellationToken)
     {
         PortRules.ValidateDocumentId(id);
-        using var response = await Dynamo.CallAsync("GetItem", json =>
-        {
-            json.WriteStartObject();
-            json.WriteString("TableName", _table);
-            WriteKey(json, id);
-            json.WriteBoolean("ConsistentRead", true);
-            json.WriteEndObject();
-        }, cancellationToken).ConfigureAwait(false);
+        using var response = await GetItemAsync(id, cancellationToken).ConfigureAwait(false);
         return response.RootElement.TryGetProperty("Item", out var item) && item.ValueKind == JsonValueKind.Object ? Read(item) : null;
     }
 
@@ -37,28 +38,57 @@ internal sealed class DynamoDbRepository<T>(FunctionCatalog catalog, AwsConnecti
     {
         PortRules.ValidateDocumentId(id);
         var document = JsonSerializer.Serialize(value, _definition.TypeInfo);
-        try
+        PortRules.ValidateDocumentSize(Encoding.UTF8.GetByteCount(document), _definition.Name, id);
+        var token = DynamoDbVersion.NewToken();
+        if (expected.Kind == ExpectedVersionKind.Any)
         {
-            using var response = await Dynamo.CallAsync("UpdateItem", json =>
+            using var written = await Dynamo.CallAsync("UpdateItem", json =>
             {
                 json.WriteStartObject();
                 json.WriteString("TableName", _table);
                 WriteKey(json, id);
-                json.WriteString("UpdateExpression", "SET #doc = :doc, #v = if_not_exists(#v, :zero) + :one");
-                WriteCondition(json, expected, id, ("#doc", "doc"), ("#v", "v"));
+                json.WriteString("UpdateExpression", "SET #doc = :doc, #n = if_not_exists(#n, :zero) + :one, #t = :token");
+                WriteNames(json, ("#doc", "doc"), ("#n", "n"), ("#t", "t"));
                 json.WriteStartObject("ExpressionAttributeValues");
                 WriteValue(json, ":doc", "S", document);
                 WriteValue(json, ":zero", "N", "0");
                 WriteValue(json, ":one", "N", "1");
-                if (expected.Kind == ExpectedVersionKind.Exactly) WriteValue(json, ":expected", "N", ExpectedNumber(expected, id));
+                WriteValue(json, ":token", "S", token);
                 json.WriteEndObject();
                 json.WriteString("ReturnValues", "UPDATED_NEW");
                 json.WriteEndObject();
             }, cancellationToken).ConfigureAwait(false);
-            return response.RootElement.GetProperty("Attributes").GetProperty("v").GetProperty("N").GetString()!;
+            var n = written.RootElement.GetProperty("Attributes").GetProperty("n").GetProperty("N").GetString()!;
+            return n + "." + token;
+        }
+
+        var current = Expected(expected, id);
+        var mine = new DynamoDbVersion(current is { } c ? c.Counter + 1 : 1, token);
+        var attempts = new StrongBox<int>();
+        try
+        {
+            using var response = await Dynamo.WriteAsync("UpdateItem", json =>
+            {
+                json.WriteStartObject();
+                json.WriteString("TableName", _table);
+                WriteKey(json, id);
+                json.WriteString("UpdateExpression", "SET #doc = :doc, #n = :next, #t = :token, #w = :token");
+                json.WriteString("ConditionExpression", current is null ? "attribute_not_exists(#id)" : Matches);
+                WriteNames(json, ("#doc", "doc"), ("#n", "n"), ("#t", "t"), ("#w", DynamoDbVersion.RingSlot(mine.Counter)), current is null ? ("#id", "id") : default);
+                json.WriteStartObject("ExpressionAttributeValues");
+                WriteValue(json, ":doc", "S", document);
+                WriteValue(json, ":next", "N", mine.Counter.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                WriteValue(json, ":token", "S", token);
+                if (current is { } expectedVersion) WriteExpected(json, expectedVersion);
+                json.WriteEndObject();
+                json.WriteEndObject();
+            }, token => WasAppliedAsync(id, mine, token), attempts, cancellationToken).ConfigureAwait(false);
+            return mine.ToString(); // also when an answer was lost and the item shows the write (no answer then)
         }
         catch (AwsServiceException e) when (e.ErrorCode == ConditionFailed)
         {
+            // The condition also fails when an earlier attempt was applied and only its answer was lost: the ring then holds our token.
+            if (await WasAppliedAsync(id, mine, cancellationToken).ConfigureAwait(false)) return mine.ToString();
             throw new ConcurrencyConflictException(_definition.Name, id, expected, e);
         }
     }
@@ -66,31 +96,40 @@ internal sealed class DynamoDbRepository<T>(FunctionCatalog catalog, AwsConnecti
     public async Task<bool> DeleteAsync(string id, ExpectedVersion expected, CancellationToken cancellationToken)
     {
         PortRules.ValidateDocumentId(id);
+        var current = expected.Kind == ExpectedVersionKind.Exactly ? Expected(expected, id) : null;
+        var attempts = new StrongBox<int>();
         try
         {
-            using var response = await Dynamo.CallAsync("DeleteItem", json =>
+            using var response = await Dynamo.WriteAsync("DeleteItem", json =>
             {
                 json.WriteStartObject();
                 json.WriteString("TableName", _table);
                 WriteKey(json, id);
                 if (expected.Kind != ExpectedVersionKind.Any)
                 {
-                    WriteCondition(json, expected, id);
-                    if (expected.Kind == ExpectedVersionKind.Exactly)
+                    json.WriteString("ConditionExpression", current is null ? "attribute_not_exists(#id)" : Matches);
+                    if (current is null) WriteNames(json, ("#id", "id"));
+                    else WriteNames(json, ("#n", "n"), ("#t", "t"));
+                    if (current is { } expectedVersion)
                     {
                         json.WriteStartObject("ExpressionAttributeValues");
-                        WriteValue(json, ":expected", "N", ExpectedNumber(expected, id));
+                        WriteExpected(json, expectedVersion);
                         json.WriteEndObject();
                     }
                 }
 
                 json.WriteString("ReturnValues", "ALL_OLD");
                 json.WriteEndObject();
-            }, cancellationToken).ConfigureAwait(false);
-            return response.RootElement.TryGetProperty("Attributes", out var old) && old.ValueKind == JsonValueKind.Object && old.EnumerateObject().Any();
+            }, async token => await GetAsync(id, token).ConfigureAwait(false) is null, attempts, cancellationToken).ConfigureAwait(false);
+            if (response is null) return true; // an answer was lost, and the document is gone
+            var deleted = response.RootElement.TryGetProperty("Attributes", out var old) && old.ValueKind == JsonValueKind.Object && old.EnumerateObject().Any();
+
+            // A retry of a delete whose answer was lost finds nothing: the earlier attempt deleted the document.
+            return deleted || attempts.Value > 1;
         }
         catch (AwsServiceException e) when (e.ErrorCode == ConditionFailed)
         {
+            if (current is not null && attempts.Value > 1 && await GetAsync(id, cancellationToken).ConfigureAwait(false) is null) return true;
             throw new ConcurrencyConflictException(_definition.Name, id, expected, e);
         }
     }
@@ -104,17 +143,10 @@ internal sealed class DynamoDbRepository<T>(FunctionCatalog catalog, AwsConnecti
         {
             var limit = size + 1 - items.Count;
             var after = start;
-            using var response = await Dynamo.CallAsync("Query", json =>
+            using var response = await Dynamo.CallAsync("Scan", json =>
             {
                 json.WriteStartObject();
                 json.WriteString("TableName", _table);
-                json.WriteString("KeyConditionExpression", "#pk = :pk");
-                json.WriteStartObject("ExpressionAttributeNames");
-                json.WriteString("#pk", "pk");
-                json.WriteEndObject();
-                json.WriteStartObject("ExpressionAttributeValues");
-                WriteValue(json, ":pk", "S", _definition.Name);
-                json.WriteEndObject();
                 json.WriteBoolean("ConsistentRead", true);
                 json.WriteNumber("Limit", limit);
                 if (after is not null)
@@ -132,8 +164,41 @@ internal sealed class DynamoDbRepository<T>(FunctionCatalog catalog, AwsConnecti
         while (start is not null && items.Count <= size);
 
         if (items.Count <= size) return new Page<Stored<T>>(items, null);
+
+        // One more than a page was read: the next page starts after the last item returned, which the Scan order places before it.
         items.RemoveAt(items.Count - 1);
         return new Page<Stored<T>>(items, Convert.ToBase64String(Encoding.UTF8.GetBytes(items[^1].Id)));
+    }
+
+    private Task<JsonDocument> GetItemAsync(string id, CancellationToken cancellationToken)
+        => Dynamo.CallAsync("GetItem", json =>
+        {
+            json.WriteStartObject();
+            json.WriteString("TableName", _table);
+            WriteKey(json, id);
+            json.WriteBoolean("ConsistentRead", true);
+            json.WriteEndObject();
+        }, cancellationToken);
+
+    /// <summary>
+    /// True when the stored item shows that <paramref name="mine"/> was applied: its counter is at or after mine (by less than the
+    /// ring's size) and the ring slot of my counter holds my token.
+    /// </summary>
+    private async Task<bool> WasAppliedAsync(string id, DynamoDbVersion mine, CancellationToken cancellationToken)
+    {
+        using var response = await GetItemAsync(id, cancellationToken).ConfigureAwait(false);
+        if (!response.RootElement.TryGetProperty("Item", out var item) || item.ValueKind != JsonValueKind.Object) return false;
+        if (!item.TryGetProperty("n", out var n) || !long.TryParse(n.GetProperty("N").GetString(), System.Globalization.CultureInfo.InvariantCulture, out var counter)) return false;
+        return counter >= mine.Counter && counter - mine.Counter < DynamoDbVersion.RingSize
+            && item.TryGetProperty(DynamoDbVersion.RingSlot(mine.Counter), out var slot)
+            && slot.TryGetProperty("S", out var token) && token.ValueEquals(mine.Token);
+    }
+
+    /// <summary>The version an <see cref="ExpectedVersionKind.Exactly"/> condition names (null for a create); one this store did not issue is a conflict.</summary>
+    private DynamoDbVersion? Expected(ExpectedVersion expected, string id)
+    {
+        if (expected.Kind != ExpectedVersionKind.Exactly) return null;
+        return DynamoDbVersion.TryParse(expected.Version, out var version) ? version : throw new ConcurrencyConflictException(_definition.Name, id, expected);
     }
 
     private void WriteKey(Utf8JsonWriter json, string id)
@@ -142,10 +207,9 @@ internal sealed class DynamoDbRepository<T>(FunctionCatalog catalog, AwsConnecti
         WriteKeyObject(json, id);
     }
 
-    private void WriteKeyObject(Utf8JsonWriter json, string id)
+    private static void WriteKeyObject(Utf8JsonWriter json, string id)
     {
         json.WriteStartObject();
-        WriteValue(json, "pk", "S", _definition.Name);
         WriteValue(json, "id", "S", id);
         json.WriteEndObject();
     }
@@ -157,46 +221,40 @@ internal sealed class DynamoDbRepository<T>(FunctionCatalog catalog, AwsConnecti
         json.WriteEndObject();
     }
 
-    /// <summary>Writes <c>ConditionExpression</c> and <c>ExpressionAttributeNames</c> (with <paramref name="names"/> too); the caller writes <c>:expected</c>.</summary>
-    private static void WriteCondition(Utf8JsonWriter json, ExpectedVersion expected, string id, params (string Placeholder, string Name)[] names)
+    private static void WriteExpected(Utf8JsonWriter json, DynamoDbVersion expected)
     {
-        switch (expected.Kind)
-        {
-            case ExpectedVersionKind.None:
-                json.WriteString("ConditionExpression", "attribute_not_exists(#id)");
-                names = [.. names, ("#id", "id")];
-                break;
-            case ExpectedVersionKind.Exactly:
-                json.WriteString("ConditionExpression", "#v = :expected");
-                if (!names.Any(n => n.Placeholder == "#v")) names = [.. names, ("#v", "v")];
-                break;
-        }
-
-        if (names.Length == 0) return;
-        json.WriteStartObject("ExpressionAttributeNames");
-        foreach (var (placeholder, name) in names) json.WriteString(placeholder, name);
-        json.WriteEndObject();
+        WriteValue(json, ":n", "N", expected.Counter.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        WriteValue(json, ":t", "S", expected.Token);
     }
 
-    private string ExpectedNumber(ExpectedVersion expected, string id)
-        => long.TryParse(expected.Version, NumberStyles.None, CultureInfo.InvariantCulture, out var version)
-            ? version.ToString(CultureInfo.InvariantCulture)
-            : throw new ConcurrencyConflictException(_definition.Name, id, expected);
+    /// <summary>Writes <c>ExpressionAttributeNames</c>: exactly the placeholders the expressions use (DynamoDB refuses unused ones); a default pair is skipped.</summary>
+    private static void WriteNames(Utf8JsonWriter json, params (string? Placeholder, string? Name)[] names)
+    {
+        json.WriteStartObject("ExpressionAttributeNames");
+        foreach (var (placeholder, name) in names)
+        {
+            if (placeholder is not null) json.WriteString(placeholder, name);
+        }
+
+        json.WriteEndObject();
+    }
 
     private Stored<T> Read(JsonElement item)
         => new(
             item.GetProperty("id").GetProperty("S").GetString()!,
             JsonSerializer.Deserialize(item.GetProperty("doc").GetProperty("S").GetString()!, _definition.TypeInfo)!,
-            item.GetProperty("v").GetProperty("N").GetString()!);
+            item.GetProperty("n").GetProperty("N").GetString() + "." + item.GetProperty("t").GetProperty("S").GetString());
 
     private static string? DecodeToken(string? token)
     {
         if (token is null) return null;
         try
         {
-            return Encoding.UTF8.GetString(Convert.FromBase64String(token));
+            var id = new UTF8Encoding(false, true).GetString(Convert.FromBase64String(token));
+            PortRules.ValidateDocumentId(id);
+            return id;
         }
-        catch (FormatException e)
+        catch (Exception e) when (e is FormatException or ArgumentException)
         {
             throw new ArgumentException("The continuation token is not one this repository returned.", nameof(token), e);
         }

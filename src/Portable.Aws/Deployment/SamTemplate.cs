@@ -62,11 +62,9 @@ internal static class SamTemplate
             y.AppendLine("    Properties:");
             y.AppendLine("      BillingMode: PAY_PER_REQUEST");
             y.AppendLine("      AttributeDefinitions:");
-            y.AppendLine("        - { AttributeName: pk, AttributeType: S }");
             y.AppendLine("        - { AttributeName: id, AttributeType: S }");
             y.AppendLine("      KeySchema:");
-            y.AppendLine("        - { AttributeName: pk, KeyType: HASH }");
-            y.AppendLine("        - { AttributeName: id, KeyType: RANGE }");
+            y.AppendLine("        - { AttributeName: id, KeyType: HASH }");
         }
 
         foreach (var q in catalog.Queues)

@@ -11,6 +11,9 @@ public sealed class DynamoDbRepositoryContract : RepositoryContract
 {
     private ServiceProvider? _services;
 
+    /// <summary>A <c>Scan</c> pages in the table's hash order, not by id.</summary>
+    protected override bool OrdersById => false;
+
     protected override async Task<IRepository<ContractDocument>> CreateRepositoryAsync(PortableApp app, string collection)
     {
         _services = AwsEmulators.Services(app);

@@ -4,6 +4,8 @@ using Amazon.DynamoDBv2.Model;
 using Amazon.SQS;
 using Amazon.SQS.Model;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Portable.Aws.Data;
 using Portable.Aws.Events;
 using Portable.Aws.Runtime;
 using Portable.Hosting;
@@ -44,6 +46,15 @@ internal static class AwsEmulators
         return AwsHost.BuildServices(app, TextWriter.Null, name => overrides?.GetValueOrDefault(name) ?? Environment.GetEnvironmentVariable(name));
     }
 
+    /// <summary>The AWS adapter's services for an app, on the emulators, with every AWS call sent through <paramref name="handler"/>.</summary>
+    public static ServiceProvider Services(PortableApp app, HttpMessageHandler handler)
+    {
+        Require();
+        Func<string, string?> environment = Environment.GetEnvironmentVariable;
+        return AwsHost.BuildServices(app, TextWriter.Null, environment, services =>
+            services.Replace(ServiceDescriptor.Singleton(_ => new AwsConnection(environment, TimeProvider.System, handler))));
+    }
+
     public static PortableApp App(Action<PortableAppBuilder> configure)
     {
         var builder = PortableApp.CreateBuilder([]);
@@ -51,15 +62,15 @@ internal static class AwsEmulators
         return builder.Build();
     }
 
-    /// <summary>Creates a table of the shape the SAM template declares: <c>pk</c> hash, <c>id</c> range.</summary>
+    /// <summary>Creates a table of the shape the SAM template declares: <c>id</c> as the hash key, nothing else in the key.</summary>
     public static async Task CreateTableAsync(IAmazonDynamoDB dynamo, string name)
     {
         await dynamo.CreateTableAsync(new CreateTableRequest
         {
             TableName = name,
             BillingMode = BillingMode.PAY_PER_REQUEST,
-            AttributeDefinitions = [new AttributeDefinition("pk", ScalarAttributeType.S), new AttributeDefinition("id", ScalarAttributeType.S)],
-            KeySchema = [new KeySchemaElement("pk", KeyType.HASH), new KeySchemaElement("id", KeyType.RANGE)],
+            AttributeDefinitions = [new AttributeDefinition("id", ScalarAttributeType.S)],
+            KeySchema = [new KeySchemaElement("id", KeyType.HASH)],
         });
     }
 

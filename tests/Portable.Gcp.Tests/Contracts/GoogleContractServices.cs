@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Portable.Gcp.Auth;
 using Portable.Gcp.Tests.Fixtures;
 
 namespace Portable.Gcp.Tests.Contracts;
@@ -20,12 +21,14 @@ internal sealed class GoogleContractServices : IAsyncDisposable
 
     private int _taken;
 
-    public static async Task<GoogleContractServices> StartAsync(PortableApp app)
+    /// <summary>Starts a fake and the app's services on it; with <paramref name="handler"/>, every Google API call is sent through it.</summary>
+    public static async Task<GoogleContractServices> StartAsync(PortableApp app, HttpMessageHandler? handler = null)
     {
         var google = await FakeGoogleApis.StartAsync();
         IServiceCollection services = new ServiceCollection();
         foreach (var descriptor in app.Services) services.Add(descriptor);
         services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
+        if (handler is not null) services.AddSingleton(new GoogleApiHttp(new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(60) }));
         GcpHost.AddGcpServices(services, app, new GcpSettings
         {
             ProjectId = "test-project",

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -17,10 +18,10 @@ namespace Portable.Gcp.Tests.Fixtures;
 /// <summary>
 /// An in-test HTTP server (Kestrel on 127.0.0.1, a free port) implementing the documented behaviour of the Google APIs the adapter
 /// relies on, because no Google emulator can be installed here: Firestore REST v1 documents get / patch / delete / list with
-/// <c>currentDocument</c> preconditions and Google error bodies; Pub/Sub REST v1 <c>topics.publish</c>; the metadata server's token
+/// <c>currentDocument</c> preconditions (times compared as times), <c>updateMask</c>, the id and field-name rules, and Google error bodies; Pub/Sub REST v1 <c>topics.publish</c>; the metadata server's token
 /// and project id; and the OAuth token endpoint's JWT bearer grant (checking the RS256 signature).
 /// </summary>
-internal sealed class FakeGoogleApis : IAsyncDisposable
+internal sealed partial class FakeGoogleApis : IAsyncDisposable
 {
     private readonly WebApplication _web;
     private readonly ConcurrentDictionary<string, StoredDocument> _documents = new(StringComparer.Ordinal);
@@ -112,17 +113,24 @@ internal sealed class FakeGoogleApis : IAsyncDisposable
         var key = $"{collection}/{id}";
         var exists = context.Request.Query["currentDocument.exists"].FirstOrDefault();
         var updateTime = context.Request.Query["currentDocument.updateTime"].FirstOrDefault();
+        var mask = context.Request.Query["updateMask.fieldPaths"];
+        var body = context.Request.Method == "PATCH" ? await new StreamReader(context.Request.Body).ReadToEndAsync() : null;
+        if (InvalidDocumentId(id) is { } invalidId) { await Error(context, 400, "INVALID_ARGUMENT", invalidId); return; }
+        if (updateTime is not null && Timestamp(updateTime) is null) { await Error(context, 400, "INVALID_ARGUMENT", $"Invalid value at 'current_document.update_time' (type.googleapis.com/google.protobuf.Timestamp), Field 'updateTime', Invalid time format: {updateTime}"); return; }
+        if (mask.FirstOrDefault(p => !SimpleFieldPath().IsMatch(p!)) is { } badPath) { await Error(context, 400, "INVALID_ARGUMENT", $"The fake supports top-level simple field paths only, not '{badPath}'."); return; }
+        var incoming = body is null ? null : JsonNode.Parse(body)!["fields"] as JsonObject ?? [];
+        if (incoming is not null && ReservedFieldName(incoming) is { } reserved) { await Error(context, 400, "INVALID_ARGUMENT", $"Field name '{reserved}' is reserved: names matching __.*__ are."); return; }
+
         string? response = null;
         int status = 200;
         string? errorStatus = null;
-        var body = context.Request.Method == "PATCH" ? await new StreamReader(context.Request.Body).ReadToEndAsync() : null;
         lock (_gate)
         {
             _documents.TryGetValue(key, out var current);
             if (exists == "false" && current is not null) (status, errorStatus) = (409, "ALREADY_EXISTS");
             else if (exists == "true" && current is null) (status, errorStatus) = (404, "NOT_FOUND");
             else if (updateTime is not null && current is null) (status, errorStatus) = (404, "NOT_FOUND");
-            else if (updateTime is not null && current!.UpdateTime != updateTime) (status, errorStatus) = (400, "FAILED_PRECONDITION");
+            else if (updateTime is not null && Timestamp(current!.UpdateTime) != Timestamp(updateTime)) (status, errorStatus) = (400, "FAILED_PRECONDITION");
             else
             {
                 switch (context.Request.Method)
@@ -132,9 +140,23 @@ internal sealed class FakeGoogleApis : IAsyncDisposable
                         else response = Render(prefix, key, current);
                         break;
                     case "PATCH":
-                        var fields = JsonNode.Parse(body!)!["fields"]?.ToJsonString() ?? "{}";
+                        // Without a mask the document's fields are replaced; with one, each masked field is set from the body, or
+                        // deleted when the body lacks it, and every other stored field is kept (fields of the body outside the mask are ignored).
+                        JsonObject fields;
+                        if (mask.Count == 0) fields = incoming!;
+                        else
+                        {
+                            fields = current is null ? [] : (JsonObject)JsonNode.Parse(current.Fields)!;
+                            foreach (var path in mask)
+                            {
+                                var name = path!.Trim('`');
+                                if (incoming!.TryGetPropertyValue(name, out var value)) fields[name] = value?.DeepClone();
+                                else fields.Remove(name);
+                            }
+                        }
+
                         var now = Tick();
-                        var stored = new StoredDocument(fields, current?.CreateTime ?? now, now);
+                        var stored = new StoredDocument(fields.ToJsonString(), current?.CreateTime ?? now, now);
                         _documents[key] = stored;
                         response = Render(prefix, key, stored);
                         break;
@@ -152,6 +174,55 @@ internal sealed class FakeGoogleApis : IAsyncDisposable
         if (errorStatus is not null) await Error(context, status, errorStatus, $"Precondition or lookup failed for {key}");
         else await Json(context, 200, response!);
     }
+
+    /// <summary>Why Firestore refuses a document id (decoded from the path), or null: it holds no <c>/</c>, is not <c>.</c> or <c>..</c>, does not match <c>__.*__</c>, and is at most 1,500 bytes.</summary>
+    private static string? InvalidDocumentId(string id)
+    {
+        if (id.Length == 0 || id.Contains('/', StringComparison.Ordinal)) return $"Document id '{id}' is empty or contains '/'.";
+        if (id is "." or "..") return $"Document id '{id}' cannot be '.' or '..'.";
+        if (id.Length >= 4 && id.StartsWith("__", StringComparison.Ordinal) && id.EndsWith("__", StringComparison.Ordinal)) return $"Document id '{id}' is reserved: ids matching __.*__ are.";
+        return Encoding.UTF8.GetByteCount(id) > 1500 ? "Document id is longer than 1,500 bytes." : null;
+    }
+
+    /// <summary>The first field name matching <c>__.*__</c>, at any depth of maps and arrays, or null.</summary>
+    private static string? ReservedFieldName(JsonObject fields)
+    {
+        foreach (var (name, value) in fields)
+        {
+            if (name.Length >= 4 && name.StartsWith("__", StringComparison.Ordinal) && name.EndsWith("__", StringComparison.Ordinal)) return name;
+            if (value is JsonObject typed && InnerReserved(typed) is { } inner) return inner;
+        }
+
+        return null;
+
+        static string? InnerReserved(JsonObject value)
+        {
+            if (value["mapValue"]?["fields"] is JsonObject map) return ReservedFieldName(map);
+            if (value["arrayValue"]?["values"] is JsonArray items)
+            {
+                foreach (var item in items)
+                {
+                    if (item is JsonObject element && InnerReserved(element) is { } found) return found;
+                }
+            }
+
+            return null;
+        }
+    }
+
+    /// <summary>An RFC 3339 UTC timestamp as a comparable (seconds, nanoseconds) text, or null when it is not one: Firestore compares precondition times as times.</summary>
+    private static string? Timestamp(string text)
+    {
+        var match = TimestampFormat().Match(text);
+        if (!match.Success || !DateTime.TryParseExact(match.Groups[1].Value, "yyyy'-'MM'-'dd'T'HH':'mm':'ss", CultureInfo.InvariantCulture, DateTimeStyles.None, out _)) return null;
+        return match.Groups[1].Value + "." + match.Groups[2].Value.PadRight(9, '0');
+    }
+
+    [GeneratedRegex(@"^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?Z$")]
+    private static partial Regex TimestampFormat();
+
+    [GeneratedRegex(@"^([A-Za-z_][A-Za-z_0-9]*|`[^`]+`)$")]
+    private static partial Regex SimpleFieldPath();
 
     private async Task ListAsync(HttpContext context, string prefix, string collection)
     {
@@ -217,7 +288,7 @@ internal sealed class FakeGoogleApis : IAsyncDisposable
     }
 
     private static string Render(string prefix, string key, StoredDocument document)
-        => $$"""{"name":"{{prefix[4..]}}/{{key}}","fields":{{document.Fields}},"createTime":"{{document.CreateTime}}","updateTime":"{{document.UpdateTime}}"}""";
+        => $$"""{"name":{{JsonSerializer.Serialize(prefix[4..] + "/" + key)}},"fields":{{document.Fields}},"createTime":"{{document.CreateTime}}","updateTime":"{{document.UpdateTime}}"}""";
 
     private static byte[] FromBase64Url(string text)
     {
