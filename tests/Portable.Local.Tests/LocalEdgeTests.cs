@@ -14,9 +14,10 @@ public sealed class LocalEdgeTests
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
 
     [Fact]
-    public async Task PostingToAQueueNoFunctionConsumes_Answers404_AndQueuesNothing()
+    public async Task PostingToAQueueNoFunctionConsumes_Answers404_LogsIt_AndQueuesNothing()
     {
-        await using var host = await RunningHost.StartAsync();
+        var logs = new ListLogger();
+        await using var host = await RunningHost.StartAsync(web: w => w.Logging.AddProvider(logs));
 
         var response = await host.Client.PostAsync("/_portable/queues/nobody-reads-this/messages", Json("""{"id":"x","mode":"ok"}"""));
 
@@ -26,6 +27,7 @@ public sealed class LocalEdgeTests
         Assert.Contains("nobody-reads-this", detail, StringComparison.Ordinal);
         Assert.Contains("jobs", detail, StringComparison.Ordinal);
         Assert.Equal(0, host.Get<LocalQueues>().PendingCount());
+        Assert.Single(logs.Lines, l => l.Level == LogLevel.Warning && l.Text.Contains("nobody-reads-this", StringComparison.Ordinal));
     }
 
     [Fact]

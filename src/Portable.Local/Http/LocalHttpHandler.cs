@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using Portable.Hosting;
 using Portable.Hosting.AspNetCore;
 using Portable.Local.Queues;
@@ -11,12 +12,13 @@ namespace Portable.Local.Http;
 /// (404, 405, 413, 415, 400 and 500 answers included), and the host keeps serving.
 /// Under <c>/_portable/</c> it serves the catalog, direct invocation, queue statistics and dead letters.
 /// </summary>
-internal sealed class LocalHttpHandler(
+internal sealed partial class LocalHttpHandler(
     PortableApp app,
     FunctionExecutor executor,
     HttpDispatcher dispatcher,
     LocalQueues queues,
-    LocalOptions options)
+    LocalOptions options,
+    ILogger<LocalHttpHandler> log)
 {
     private const string AdminPrefix = "/_portable/";
 
@@ -64,6 +66,7 @@ internal sealed class LocalHttpHandler(
             .ToList();
         if (!consumed.Contains(queue, StringComparer.Ordinal))
         {
+            LogNoConsumer(log, queue);
             return HttpResponseData.NotFound(consumed.Count == 0
                 ? $"No function consumes queue '{queue}': this app has no queue or topic functions."
                 : $"No function consumes queue '{queue}', so the message would never be delivered. The queues consumed here: {string.Join(", ", consumed)}.");
@@ -118,4 +121,7 @@ internal sealed class LocalHttpHandler(
             return false;
         }
     }
+
+    [LoggerMessage(1, LogLevel.Warning, "A message posted to queue {Queue} was refused with 404: no function consumes that queue (GET /_portable/functions lists the triggers)")]
+    private static partial void LogNoConsumer(ILogger logger, string queue);
 }
