@@ -3,8 +3,21 @@ using Portable;
 namespace Orders;
 
 /// <summary><c>POST /orders</c>: validates and saves an order, then queues its confirmation.</summary>
+/// <remarks>
+/// The ranges keep the total far inside <see cref="decimal"/>: at most <see cref="MaxItems"/> × <see cref="MaxQuantity"/> ×
+/// <see cref="MaxUnitPrice"/> = 10^13, so no valid order can overflow it, and an out-of-range one is a 400 naming the field.
+/// </remarks>
 public sealed class PlaceOrder(IRepository<Order> orders, IQueue<OrderPlaced> placed, TimeProvider time) : IFunction<PlaceOrderRequest, OrderView>
 {
+    /// <summary>The most lines an order may have.</summary>
+    public const int MaxItems = 1_000;
+
+    /// <summary>The largest quantity of one line.</summary>
+    public const int MaxQuantity = 10_000;
+
+    /// <summary>The largest unit price.</summary>
+    public const decimal MaxUnitPrice = 1_000_000m;
+
     /// <inheritdoc />
     public async Task<OrderView> HandleAsync(PlaceOrderRequest input, FunctionContext context, CancellationToken cancellationToken)
     {
@@ -27,15 +40,24 @@ public sealed class PlaceOrder(IRepository<Order> orders, IQueue<OrderPlaced> pl
         {
             errors["items"] = ["An order has at least one item."];
         }
+        else if (input.Items.Count > MaxItems)
+        {
+            errors["items"] = [$"An order has at most {MaxItems} items."];
+        }
         else
         {
             for (var i = 0; i < input.Items.Count; i++)
             {
                 var item = input.Items[i];
-                if (item is null) errors[$"items[{i}]"] = ["An item cannot be null."];
-                else if (string.IsNullOrWhiteSpace(item.Sku)) errors[$"items[{i}].sku"] = ["A SKU is required."];
-                else if (item.Quantity < 1) errors[$"items[{i}].quantity"] = ["The quantity is at least 1."];
-                else if (item.UnitPrice < 0) errors[$"items[{i}].unitPrice"] = ["The unit price cannot be negative."];
+                if (item is null)
+                {
+                    errors[$"items[{i}]"] = ["An item cannot be null."];
+                    continue;
+                }
+
+                if (string.IsNullOrWhiteSpace(item.Sku)) errors[$"items[{i}].sku"] = ["A SKU is required."];
+                if (item.Quantity is < 1 or > MaxQuantity) errors[$"items[{i}].quantity"] = [$"The quantity is from 1 to {MaxQuantity}."];
+                if (item.UnitPrice is < 0 or > MaxUnitPrice) errors[$"items[{i}].unitPrice"] = [$"The unit price is from 0 to {MaxUnitPrice}."];
             }
         }
 

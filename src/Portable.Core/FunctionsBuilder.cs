@@ -30,7 +30,7 @@ public sealed class FunctionsBuilder
     {
         var trigger = ParseHttp(methodAndRoute);
         return Add<TFunction>(name, trigger, typeof(TInput), typeof(TOutput), (json, _) => new TypedHttpInvoker<TFunction, TInput, TOutput>(
-            PortableJson.GetTypeInfo<TInput>(json, typeof(TFunction).Name),
+            PortableJson.GetTypeInfo<TInput>(PortableJson.ForInput(json), typeof(TFunction).Name),
             PortableJson.GetTypeInfo<TOutput>(json, typeof(TFunction).Name),
             successStatusCode));
     }
@@ -56,7 +56,7 @@ public sealed class FunctionsBuilder
     {
         ValidateName(queue, "queue");
         return Add<TFunction>(name, FunctionTrigger.Queue(queue), typeof(TMessage), null,
-            (json, _) => new MessageInvoker<TFunction, TMessage>(PortableJson.GetTypeInfo<TMessage>(json, typeof(TFunction).Name)));
+            (json, _) => new MessageInvoker<TFunction, TMessage>(PortableJson.GetTypeInfo<TMessage>(PortableJson.ForInput(json), typeof(TFunction).Name)));
     }
 
     /// <summary>Subscribes a message handler to a topic. The notification body is read as <typeparamref name="TMessage"/>, or the whole <see cref="Notification"/> is given when that is the type.</summary>
@@ -70,7 +70,7 @@ public sealed class FunctionsBuilder
     {
         ValidateName(topic, "topic");
         return Add<TFunction>(name, FunctionTrigger.Topic(topic), typeof(TMessage), null,
-            (json, _) => new MessageInvoker<TFunction, TMessage>(PortableJson.GetTypeInfo<TMessage>(json, typeof(TFunction).Name)));
+            (json, _) => new MessageInvoker<TFunction, TMessage>(PortableJson.GetTypeInfo<TMessage>(PortableJson.ForInput(json), typeof(TFunction).Name)));
     }
 
     /// <summary>Runs a handler on a cron schedule.</summary>

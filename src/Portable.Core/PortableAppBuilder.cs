@@ -30,7 +30,11 @@ public sealed class PortableAppBuilder
     /// <summary>The repositories, queues and topics the app uses.</summary>
     public ResourcesBuilder Resources { get; } = new();
 
-    /// <summary>The JSON options every function, message and document is read and written with. Add source-generated contexts with <see cref="AddJson"/>.</summary>
+    /// <summary>
+    /// The JSON options every function, message and document is read and written with. Add source-generated contexts with <see cref="AddJson"/>.
+    /// Input (request bodies, messages, notification and event payloads) is read with a copy of these options (made once and kept) that also
+    /// respects nullable annotations and requires every constructor parameter that is neither nullable nor optional.
+    /// </summary>
     public JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web) { TypeInfoResolver = null };
 
     /// <summary>The application name used in logs and deployment files; the entry assembly's name when null.</summary>

@@ -1,5 +1,7 @@
 using System.Net;
+using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
@@ -15,8 +17,10 @@ namespace Portable.Hosting.AspNetCore;
 /// start), environment variables and the command line; Kestrel and nothing else; one request delegate; and a graceful stop
 /// that drains requests in flight.
 /// </summary>
-public static class KestrelHost
+public static partial class KestrelHost
 {
+    private const string ListenKey = "Portable.Hosting.AspNetCore.Listen";
+
     /// <summary>
     /// Starts a host builder for <paramref name="app"/> on <paramref name="platform"/>: configuration (read once), logging at
     /// Information with ASP.NET Core's own chatter at Warning, the app's services, then <see cref="HostServices.AddPortableApp"/>,
@@ -60,6 +64,7 @@ public static class KestrelHost
         ArgumentNullException.ThrowIfNull(address);
         ArgumentNullException.ThrowIfNull(handler);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = shutdownTimeout);
+        builder.Services.AddKeyedSingleton(ListenKey, new IPEndPoint(address, port));
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
@@ -71,7 +76,11 @@ public static class KestrelHost
         return web;
     }
 
-    /// <summary>Starts the host, calls <paramref name="started"/>, and waits until it is stopped (SIGTERM, Ctrl+C or the token), draining requests in flight.</summary>
+    /// <summary>
+    /// Starts the host, calls <paramref name="started"/>, and waits until it is stopped (SIGTERM, Ctrl+C or the token), draining
+    /// requests in flight. A port that is taken (or forbidden) is one error line naming <c>PORT</c> and exit code 1
+    /// (<see cref="Environment.ExitCode"/>), not Kestrel's and the host's stack traces: nothing is started then.
+    /// </summary>
     /// <param name="web">The host from <see cref="Build"/>.</param>
     /// <param name="started">Called once the host listens, with its services and first address (for a banner).</param>
     /// <param name="cancellationToken">Stops the host.</param>
@@ -81,9 +90,55 @@ public static class KestrelHost
         ArgumentNullException.ThrowIfNull(web);
         await using (web.ConfigureAwait(false))
         {
-            await web.StartAsync(cancellationToken).ConfigureAwait(false);
+            var endpoint = web.Services.GetKeyedService<IPEndPoint>(ListenKey);
+            if (endpoint is not null && Unusable(endpoint) is { } reason)
+            {
+                RefusePort(web, endpoint, reason);
+                return;
+            }
+
+            try
+            {
+                await web.StartAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (IOException e) when (endpoint is not null && e.InnerException is AddressInUseException)
+            {
+                RefusePort(web, endpoint, "is already in use"); // taken between the check above and Kestrel's bind
+                return;
+            }
+
             started?.Invoke(web.Services, web.Urls.FirstOrDefault() ?? "?");
             await web.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>Why Kestrel could not listen on <paramref name="endpoint"/>, found by binding it first; null when it can (or the port is 0, any free one).</summary>
+    private static string? Unusable(IPEndPoint endpoint)
+    {
+        if (endpoint.Port == 0) return null;
+        using var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            socket.Bind(endpoint);
+            return null;
+        }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse)
+        {
+            return "is already in use";
+        }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.AccessDenied)
+        {
+            return "may not be used by this user";
+        }
+    }
+
+    private static void RefusePort(WebApplication web, IPEndPoint endpoint, string reason)
+    {
+        var setting = web.Configuration["FUNCTIONS_CUSTOMHANDLER_PORT"] is null ? "PORT" : "FUNCTIONS_CUSTOMHANDLER_PORT"; // Azure's host picks the port
+        LogPortUnusable(web.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Portable.Hosting"), endpoint.Port, endpoint.Address.ToString(), reason, setting);
+        Environment.ExitCode = 1;
+    }
+
+    [LoggerMessage(1, LogLevel.Critical, "Port {Port} on {Address} {Reason}: set {Setting} to a free port (or stop what holds it). Not started.")]
+    private static partial void LogPortUnusable(ILogger logger, int port, string address, string reason, string setting);
 }

@@ -61,13 +61,14 @@ public sealed record CloudEvent
     {
         ArgumentNullException.ThrowIfNull(typeInfo);
         if (Data is not { } data || data.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined) return default;
+        var input = Json.PortableJson.ForInput(typeInfo); // required members and non-nullable properties hold, as for messages
         try
         {
-            return data.Deserialize(typeInfo);
+            return data.Deserialize(input);
         }
         catch (JsonException e)
         {
-            throw new InvalidInputException($"The data of event '{Id}' is not a valid {typeof(T).Name}: {e.Message}", e);
+            throw new InvalidInputException(Json.PortableJson.Invalid(e, input, $"The data of event '{Id}'", data).Message, e);
         }
     }
 }

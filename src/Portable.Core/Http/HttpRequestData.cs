@@ -56,7 +56,7 @@ public sealed class HttpRequestData
     public T ReadJson<T>(JsonTypeInfo<T> typeInfo)
     {
         ArgumentNullException.ThrowIfNull(typeInfo);
-        return Json.PortableJson.Deserialize(Body, typeInfo, "The request body");
+        return Json.PortableJson.Deserialize(Body, Json.PortableJson.ForInput(typeInfo), "The request body");
     }
 
     private static Dictionary<string, string> ParseCookies(IReadOnlyList<string> headers)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using Portable.Hosting;
 using Portable.Hosting.AspNetCore;
 using Portable.Local.Queues;
@@ -11,12 +12,13 @@ namespace Portable.Local.Http;
 /// (404, 405, 413, 415, 400 and 500 answers included), and the host keeps serving.
 /// Under <c>/_portable/</c> it serves the catalog, direct invocation, queue statistics and dead letters.
 /// </summary>
-internal sealed class LocalHttpHandler(
+internal sealed partial class LocalHttpHandler(
     PortableApp app,
     FunctionExecutor executor,
     HttpDispatcher dispatcher,
-    LocalQueueStore queues,
-    LocalOptions options)
+    LocalQueues queues,
+    LocalOptions options,
+    ILogger<LocalHttpHandler> log)
 {
     private const string AdminPrefix = "/_portable/";
 
@@ -42,21 +44,37 @@ internal sealed class LocalHttpHandler(
             case ["queues"] when method == "GET":
                 return HttpResponseData.Json(200, queues.Stats(), LocalJsonContext.Default.IReadOnlyListQueueStats);
             case ["queues", var queue, "messages"] when method == "POST":
-                var body = request.Body;
-                if (!IsJson(body)) return HttpResponseData.Problem(400, "Bad Request", "The message must be a JSON document.");
-                queues.Enqueue(Uri.UnescapeDataString(queue), [body.ToArray()], null, null);
-                return new HttpResponseData(202);
+                return Send(Uri.UnescapeDataString(queue), request.Body);
             case ["queues", var queue, "dead-letters"] when method == "GET":
                 return HttpResponseData.Json(200, queues.DeadLetters(Uri.UnescapeDataString(queue)), LocalJsonContext.Default.IReadOnlyListDeadLetter);
             case ["queues", var queue, "dead-letters", "redrive"] when method == "POST":
                 var name2 = Uri.UnescapeDataString(queue);
-                var count = queues.Redrive(name2, request.Query["id"]);
-                return HttpResponseData.Json(200, new RedriveResult(name2, count), LocalJsonContext.Default.RedriveResult);
+                return HttpResponseData.Json(200, queues.Redrive(name2, request.Query["id"]), LocalJsonContext.Default.RedriveResult);
             default:
                 return HttpResponseData.NotFound(
                     "The local admin API has: GET /_portable/functions, POST /_portable/functions/{name}/invoke, GET /_portable/queues, " +
                     "POST /_portable/queues/{queue}/messages, GET /_portable/queues/{queue}/dead-letters, POST /_portable/queues/{queue}/dead-letters/redrive[?id=].");
         }
+    }
+
+    /// <summary>Queues a posted message, if a function consumes its queue: otherwise it would wait forever, so the answer is 404.</summary>
+    private HttpResponseData Send(string queue, ReadOnlyMemory<byte> body)
+    {
+        var consumed = app.Catalog.Functions
+            .Where(f => f.Trigger.Kind is TriggerKind.Queue or TriggerKind.Topic)
+            .Select(QueueDispatcher.QueueOf)
+            .ToList();
+        if (!consumed.Contains(queue, StringComparer.Ordinal))
+        {
+            LogNoConsumer(log, queue);
+            return HttpResponseData.NotFound(consumed.Count == 0
+                ? $"No function consumes queue '{queue}': this app has no queue or topic functions."
+                : $"No function consumes queue '{queue}', so the message would never be delivered. The queues consumed here: {string.Join(", ", consumed)}.");
+        }
+
+        if (!IsJson(body)) return HttpResponseData.Problem(400, "Bad Request", "The message must be a JSON document.");
+        queues.SendRaw(queue, body.ToArray());
+        return new HttpResponseData(202);
     }
 
     private async Task<HttpResponseData> InvokeAsync(HttpRequestData request, string name, CancellationToken cancellationToken)
@@ -103,4 +121,7 @@ internal sealed class LocalHttpHandler(
             return false;
         }
     }
+
+    [LoggerMessage(1, LogLevel.Warning, "A message posted to queue {Queue} was refused with 404: no function consumes that queue (GET /_portable/functions lists the triggers)")]
+    private static partial void LogNoConsumer(ILogger logger, string queue);
 }

@@ -24,6 +24,9 @@ public sealed class LocalQueues
         _store.Enqueue(queue, [Encoding.UTF8.GetBytes(body)], null, null);
     }
 
+    /// <summary>Puts a raw body, already checked to be JSON, on a queue (the admin API's <c>POST /_portable/queues/{queue}/messages</c>).</summary>
+    internal void SendRaw(string queue, byte[] body) => _store.Enqueue(queue, [body], null, null);
+
     /// <summary>How many messages are not yet handled (ready, in flight or delayed for a retry), across every queue.</summary>
     /// <returns>The count; dead letters are not counted.</returns>
     public int PendingCount() => _store.PendingCount();

@@ -37,6 +37,7 @@ internal static class NotificationFrame
 
             var header = JsonSerializer.Deserialize(message.AsSpan(0, newline), LocalJsonContext.Default.NotificationHeader)
                 ?? throw new InvalidInputException("The stored notification's header is JSON null.");
+            if (string.IsNullOrEmpty(header.Topic)) throw new InvalidInputException("The stored notification's header has no topic.");
             return new Notification(header.Topic, message.AsMemory(newline + 1))
             {
                 Subject = header.Subject,
@@ -46,6 +47,11 @@ internal static class NotificationFrame
         }
         catch (JsonException e)
         {
+            throw new InvalidInputException("The stored message is not a notification: " + e.Message, e);
+        }
+        catch (ArgumentException e)
+        {
+            // valid JSON that Notification refuses (no body): unreadable, and no retry would make it readable
             throw new InvalidInputException("The stored message is not a notification: " + e.Message, e);
         }
     }

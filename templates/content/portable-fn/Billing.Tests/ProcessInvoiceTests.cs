@@ -30,6 +30,20 @@ public sealed class ProcessInvoiceTests
         await notifier.DidNotReceiveWithAnyArgs().PublishAsync(default!, default);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    [InlineData(1_000_000_001)]
+    public async Task Process_AmountOutOfRange_IsInvalidInputNamingAmount(int amount)
+    {
+        var invoices = Substitute.For<IRepository<Invoice>>();
+        var error = await Assert.ThrowsAsync<InvalidInputException>(() =>
+            new ProcessInvoice(invoices, Substitute.For<INotifier>(), TimeProvider.System).HandleAsync(new InvoiceRequested("cus-1", amount), Context(), default));
+
+        Assert.Equal("amount", Assert.Single(error.Errors).Key);
+        await invoices.DidNotReceiveWithAnyArgs().PutAsync(default!, default!, default, default);
+    }
+
     [Fact]
     public async Task QueuedRequest_ThroughTheLocalHost_IssuesOneInvoice()
     {
