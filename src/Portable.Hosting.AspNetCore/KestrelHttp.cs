@@ -1,3 +1,4 @@
+using System.Buffers;
 using Microsoft.AspNetCore.Http;
 
 namespace Portable.Hosting.AspNetCore;
@@ -24,9 +25,26 @@ public static class KestrelHttp
         ArgumentNullException.ThrowIfNull(dispatcher);
         ArgumentNullException.ThrowIfNull(handle);
         HttpResponseData response;
+        byte[]? body;
         try
         {
-            var body = await ReadBodyAsync(context, limit).ConfigureAwait(false);
+            body = await ReadBodyAsync(context, limit).ConfigureAwait(false);
+        }
+        catch (Exception e) when (context.RequestAborted.IsCancellationRequested && e is OperationCanceledException or IOException)
+        {
+            return; // the caller has gone: nobody is left to answer
+        }
+        catch (Exception e) when (IsFramingError(e))
+        {
+            // The body cannot be read, so the connection cannot be reused either.
+            response = dispatcher.BadRequest(context.Request.Method, path, $"The request body cannot be read: {e.Message}");
+            response.Headers["Connection"] = "close";
+            await WriteAsync(context, response).ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
             response = body is null
                 ? dispatcher.TooLarge(context.Request.Method, path, limit, limitSetting)
                 : await handle(ToRequestData(context, path, body), context.RequestAborted).ConfigureAwait(false);
@@ -34,10 +52,6 @@ public static class KestrelHttp
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
             return;
-        }
-        catch (BadHttpRequestException e)
-        {
-            response = dispatcher.BadRequest(context.Request.Method, path, e.Message);
         }
 
         await WriteAsync(context, response).ConfigureAwait(false);
@@ -75,28 +89,67 @@ public static class KestrelHttp
         }
     }
 
-    /// <summary>Reads the whole body, or returns null as soon as it is known to be over <paramref name="limit"/> bytes.</summary>
+    /// <summary>
+    /// Reads the whole body into one array of its exact size, or returns null as soon as it is known to be over
+    /// <paramref name="limit"/> bytes. A body of announced length is read straight into its array; a chunked one into pooled
+    /// segments, copied once into the array at the end. Nothing else holds a copy, so a body costs its size (twice, briefly, when chunked).
+    /// </summary>
     private static async Task<byte[]?> ReadBodyAsync(HttpContext context, long limit)
     {
-        if (context.Request.ContentLength > limit) return null;
-        if (context.Request.ContentLength is { } length && length <= 64 * 1024)
+        var stream = context.Request.Body;
+        var cancellationToken = context.RequestAborted;
+        if (context.Request.ContentLength is { } length)
         {
-            var exact = new byte[length];
-            await context.Request.Body.ReadExactlyAsync(exact, context.RequestAborted).ConfigureAwait(false);
+            if (length > limit || length > Array.MaxLength) return null;
+            if (length == 0) return [];
+            var exact = GC.AllocateUninitializedArray<byte>(checked((int)length));
+            await stream.ReadExactlyAsync(exact, cancellationToken).ConfigureAwait(false);
             return exact;
         }
 
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await context.Request.Body.ReadAsync(chunk, context.RequestAborted).ConfigureAwait(false)) > 0)
+        const int SegmentSize = 64 * 1024;
+        List<byte[]> segments = [];
+        long total = 0;
+        try
         {
-            if (buffer.Length + read > limit) return null;
-            buffer.Write(chunk, 0, read);
-        }
+            var segment = ArrayPool<byte>.Shared.Rent(SegmentSize);
+            segments.Add(segment);
+            var filled = 0;
+            int read;
+            while ((read = await stream.ReadAsync(segment.AsMemory(filled), cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                total += read;
+                if (total > limit || total > Array.MaxLength) return null;
+                filled += read;
+                if (filled < segment.Length) continue;
+                segment = ArrayPool<byte>.Shared.Rent(SegmentSize);
+                segments.Add(segment);
+                filled = 0;
+            }
 
-        return buffer.ToArray();
+            var body = GC.AllocateUninitializedArray<byte>((int)total);
+            var offset = 0;
+            foreach (var part in segments)
+            {
+                var count = (int)Math.Min(part.Length, total - offset);
+                part.AsSpan(0, count).CopyTo(body.AsSpan(offset));
+                offset += count;
+            }
+
+            return body;
+        }
+        finally
+        {
+            foreach (var part in segments) ArrayPool<byte>.Shared.Return(part);
+        }
     }
+
+    /// <summary>
+    /// Kestrel reports malformed framing as <see cref="BadHttpRequestException"/>, but a chunk size over 64 bits as an
+    /// <see cref="IOException"/> around an <see cref="OverflowException"/>, and a trailer it cannot decode (a byte such as 0xFF)
+    /// as <see cref="InvalidOperationException"/>. While the caller is still there, any of them means the body cannot be read.
+    /// </summary>
+    private static bool IsFramingError(Exception e) => e is BadHttpRequestException or InvalidOperationException or IOException;
 
     private static HttpRequestData ToRequestData(HttpContext context, string path, ReadOnlyMemory<byte> body)
     {
