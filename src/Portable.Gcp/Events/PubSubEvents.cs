@@ -47,37 +47,60 @@ internal static partial class PubSubEvents
     /// array, and nothing else of the envelope is copied.
     /// </summary>
     /// <exception cref="InvalidInputException">The request is no Pub/Sub message, or the message is malformed.</exception>
-    public static PubSubMessage ReadMessage(HttpRequestData request)
+    /// <param name="request">The request.</param>
+    /// <param name="pooled">Whether the data may be decoded into a pooled array (<see cref="PubSubMessage.Rented"/>), for a caller that returns it with <see cref="Release"/> and keeps nothing of the data.</param>
+    public static PubSubMessage ReadMessage(HttpRequestData request, bool pooled)
     {
-        if (GcpEventReader.IsBinaryCloudEvent(request) || GcpEventReader.IsStructuredCloudEvent(request)) return ToMessage(GcpEventReader.Read(request).CloudEvent);
+        if (GcpEventReader.IsBinaryCloudEvent(request) || GcpEventReader.IsStructuredCloudEvent(request)) return ToMessage(GcpEventReader.Read(request).CloudEvent, pooled);
         using var document = GcpEventReader.ParseBody(request.Body);
         var root = document.RootElement;
         return IsPushEnvelope(root)
-            ? FromMessage(root, root.GetProperty("message"), "message", null, null)
-            : ToMessage(GcpEventReader.ReadJson(root, request.Path).CloudEvent);
+            ? FromMessage(root, root.GetProperty("message"), "message", null, null, pooled)
+            : ToMessage(GcpEventReader.ReadJson(root, request.Path).CloudEvent, pooled);
+    }
+
+    /// <summary>Returns the pooled array of a message read with <c>pooled</c>; the message's data must not be used after.</summary>
+    public static void Release(PubSubMessage message)
+    {
+        if (message.Rented is { } rented) ArrayPool<byte>.Shared.Return(rented);
     }
 
     /// <summary>The message of a <c>messagePublished</c> event.</summary>
     /// <exception cref="InvalidInputException">The event is of another type, or its message is malformed.</exception>
-    public static PubSubMessage ToMessage(CloudEvent cloudEvent)
+    public static PubSubMessage ToMessage(CloudEvent cloudEvent, bool pooled = false)
     {
         if (!string.Equals(cloudEvent.Type, EventMapping.MessagePublished, StringComparison.Ordinal))
             throw new InvalidInputException("type", $"A queue or topic function takes Pub/Sub messages ({EventMapping.MessagePublished}), not '{cloudEvent.Type}'.");
         if (cloudEvent.Data is not { ValueKind: JsonValueKind.Object } data || !data.TryGetProperty("message", out var message) || message.ValueKind != JsonValueKind.Object)
             throw new InvalidInputException("data.message", "The Pub/Sub event has no message object.");
-        return FromMessage(data, message, "data.message", cloudEvent.Id, cloudEvent.Time);
+        return FromMessage(data, message, "data.message", cloudEvent.Id, cloudEvent.Time, pooled);
     }
 
     /// <summary>Reads a message and its envelope (subscription, delivery attempt), refusing any member of the wrong type.</summary>
-    private static PubSubMessage FromMessage(JsonElement envelope, JsonElement message, string path, string? fallbackId, DateTimeOffset? fallbackTime)
+    private static PubSubMessage FromMessage(JsonElement envelope, JsonElement message, string path, string? fallbackId, DateTimeOffset? fallbackTime, bool pooled)
     {
         if (message.ValueKind != JsonValueKind.Object) throw new InvalidInputException(path, "The Pub/Sub message is not a JSON object.");
         var body = ReadOnlyMemory<byte>.Empty;
+        byte[]? rented = null;
         if (message.TryGetProperty("data", out var encoded) && encoded.ValueKind != JsonValueKind.Null)
         {
             if (encoded.ValueKind != JsonValueKind.String) throw new InvalidInputException(path + ".data", "The Pub/Sub message data is not a base64 string.");
-            body = DecodeBase64(encoded) ?? throw new InvalidInputException(path + ".data", "The Pub/Sub message data is not base64.");
+            body = DecodeBase64(encoded, pooled, out rented) ?? throw new InvalidInputException(path + ".data", "The Pub/Sub message data is not base64.");
         }
+
+        try
+        {
+            return FromMessage(envelope, message, path, fallbackId, fallbackTime, body) with { Rented = rented };
+        }
+        catch when (rented is not null)
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+            throw;
+        }
+    }
+
+    private static PubSubMessage FromMessage(JsonElement envelope, JsonElement message, string path, string? fallbackId, DateTimeOffset? fallbackTime, ReadOnlyMemory<byte> body)
+    {
 
         var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
         if (message.TryGetProperty("attributes", out var attrs) && attrs.ValueKind != JsonValueKind.Null)
@@ -109,16 +132,25 @@ internal static partial class PubSubEvents
     /// Decodes a base64 JSON string into one array of the exact size, straight from the document's bytes; only a string with
     /// JSON escapes (rare in base64) is unescaped first. Null when it is not base64.
     /// </summary>
-    private static byte[]? DecodeBase64(JsonElement encoded)
+    private static ReadOnlyMemory<byte>? DecodeBase64(JsonElement encoded, bool pooled, out byte[]? rented)
     {
+        rented = null;
         var raw = JsonMarshal.GetRawUtf8Value(encoded);
         raw = raw[1..^1]; // the quotes
         if (raw.Contains((byte)'\\')) return encoded.TryGetBytesFromBase64(out var unescaped) ? unescaped : null;
         if (raw.Length % 4 != 0) return null;
         var padding = raw.IsEmpty ? 0 : raw[^1] != '=' ? 0 : raw[^2] != '=' ? 1 : 2;
-        var bytes = GC.AllocateUninitializedArray<byte>(raw.Length / 4 * 3 - padding);
-        var status = Base64.DecodeFromUtf8(raw, bytes, out var consumed, out var written);
-        return status == OperationStatus.Done && consumed == raw.Length && written == bytes.Length ? bytes : null;
+        var length = raw.Length / 4 * 3 - padding;
+        var bytes = pooled ? ArrayPool<byte>.Shared.Rent(length) : GC.AllocateUninitializedArray<byte>(length);
+        var status = Base64.DecodeFromUtf8(raw, bytes.AsSpan(0, length), out var consumed, out var written);
+        if (status == OperationStatus.Done && consumed == raw.Length && written == length)
+        {
+            if (pooled) rented = bytes;
+            return bytes.AsMemory(0, length);
+        }
+
+        if (pooled) ArrayPool<byte>.Shared.Return(bytes);
+        return null;
     }
 
     private static string? OptionalText(JsonElement element, string name, string? path)

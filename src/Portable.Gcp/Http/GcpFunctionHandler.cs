@@ -110,13 +110,24 @@ internal sealed partial class GcpFunctionHandler
 
     private Func<CancellationToken, Task<HttpResponseData>> DecodeMessage(HttpRequestData request, InvocationInfo info)
     {
-        var message = PubSubEvents.ReadMessage(request);
+        // A queue function is given the message read into its type, so its data may be decoded into a pooled array, returned
+        // once the function is done; a topic function may keep the notification, so its data is its own.
+        var queue = Function.Trigger.Kind == TriggerKind.Queue;
+        var message = PubSubEvents.ReadMessage(request, pooled: queue);
         info = info with { InvocationId = message.MessageId ?? info.InvocationId, DeliveryAttempt = message.DeliveryAttempt, Properties = Properties(message) };
-        if (Function.Trigger.Kind == TriggerKind.Queue)
+        if (queue)
         {
             return async cancellationToken =>
             {
-                await _executor.InvokeMessageAsync(Function, message.Data, info, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await _executor.InvokeMessageAsync(Function, message.Data, info, cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    PubSubEvents.Release(message);
+                }
+
                 return new HttpResponseData(204);
             };
         }
