@@ -1,3 +1,4 @@
+using System.Buffers;
 using Microsoft.AspNetCore.Http;
 
 namespace Portable.Hosting.AspNetCore;
@@ -17,30 +18,64 @@ public static class KestrelHttp
     /// <param name="limitSetting">The setting that changes the limit, named in the 413 answer.</param>
     /// <param name="handle">Answers the portable request.</param>
     /// <returns>A task that completes when the answer is written.</returns>
-    public static async Task ServeAsync(HttpContext context, string path, HttpDispatcher dispatcher, long limit, string limitSetting,
+    public static Task ServeAsync(HttpContext context, string path, HttpDispatcher dispatcher, long limit, string limitSetting,
         Func<HttpRequestData, CancellationToken, Task<HttpResponseData>> handle)
+        => ServeAsync(context, path, dispatcher, limit, limitSetting, handle, poolBody: false);
+
+    /// <summary>
+    /// Reads the request, lets <paramref name="handle"/> answer it, and writes the answer; with <paramref name="poolBody"/>, the
+    /// body is read into a pooled buffer that is returned once the answer is written, so a stream of large bodies reuses the
+    /// same memory instead of growing the heap. Pool only when <paramref name="handle"/> keeps nothing of the body (it copies
+    /// what it decodes): the buffer is reused by a later request.
+    /// </summary>
+    /// <param name="context">The ASP.NET Core request.</param>
+    /// <param name="path">The path the portable request gets (a host may strip a prefix).</param>
+    /// <param name="dispatcher">Gives the 413 and 400 answers, and logs them.</param>
+    /// <param name="limit">The largest body accepted, in bytes.</param>
+    /// <param name="limitSetting">The setting that changes the limit, named in the 413 answer.</param>
+    /// <param name="handle">Answers the portable request.</param>
+    /// <param name="poolBody">Whether the body may live in a pooled buffer, valid only until the answer is written.</param>
+    /// <returns>A task that completes when the answer is written.</returns>
+    public static async Task ServeAsync(HttpContext context, string path, HttpDispatcher dispatcher, long limit, string limitSetting,
+        Func<HttpRequestData, CancellationToken, Task<HttpResponseData>> handle, bool poolBody)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(dispatcher);
         ArgumentNullException.ThrowIfNull(handle);
         HttpResponseData response;
+        Body? body;
         try
         {
-            var body = await ReadBodyAsync(context, limit).ConfigureAwait(false);
-            response = body is null
+            body = await ReadBodyAsync(context, limit, poolBody).ConfigureAwait(false);
+        }
+        catch (Exception e) when (context.RequestAborted.IsCancellationRequested && e is OperationCanceledException or IOException)
+        {
+            return; // the caller has gone: nobody is left to answer
+        }
+        catch (Exception e) when (IsFramingError(e))
+        {
+            // The body cannot be read, so the connection cannot be reused either.
+            response = dispatcher.BadRequest(context.Request.Method, path, $"The request body cannot be read: {e.Message}");
+            response.Headers["Connection"] = "close";
+            await WriteAsync(context, response).ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            response = body is not { } read
                 ? dispatcher.TooLarge(context.Request.Method, path, limit, limitSetting)
-                : await handle(ToRequestData(context, path, body), context.RequestAborted).ConfigureAwait(false);
+                : await handle(ToRequestData(context, path, read.Array.AsMemory(0, read.Length)), context.RequestAborted).ConfigureAwait(false);
+            await WriteAsync(context, response).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
-            return;
+            // The caller has gone.
         }
-        catch (BadHttpRequestException e)
+        finally
         {
-            response = dispatcher.BadRequest(context.Request.Method, path, e.Message);
+            if (body is { Pooled: true } pooled) ArrayPool<byte>.Shared.Return(pooled.Array);
         }
-
-        await WriteAsync(context, response).ConfigureAwait(false);
     }
 
     /// <summary>The request path, <c>/</c> when empty.</summary>
@@ -75,28 +110,82 @@ public static class KestrelHttp
         }
     }
 
-    /// <summary>Reads the whole body, or returns null as soon as it is known to be over <paramref name="limit"/> bytes.</summary>
-    private static async Task<byte[]?> ReadBodyAsync(HttpContext context, long limit)
+    /// <summary>
+    /// Reads the whole body into one array (of its exact size, or pooled when <paramref name="pool"/>), or returns null as soon as
+    /// it is known to be over <paramref name="limit"/> bytes. A body of announced length is read straight into its array; a
+    /// chunked one into pooled segments, copied once into the array at the end. Nothing else holds a copy, so a body costs its
+    /// size (twice, briefly, when chunked).
+    /// </summary>
+    private static async Task<Body?> ReadBodyAsync(HttpContext context, long limit, bool pool)
     {
-        if (context.Request.ContentLength > limit) return null;
-        if (context.Request.ContentLength is { } length && length <= 64 * 1024)
+        var stream = context.Request.Body;
+        var cancellationToken = context.RequestAborted;
+        if (context.Request.ContentLength is { } length)
         {
-            var exact = new byte[length];
-            await context.Request.Body.ReadExactlyAsync(exact, context.RequestAborted).ConfigureAwait(false);
-            return exact;
+            if (length > limit || length > Array.MaxLength) return null;
+            if (length == 0) return new Body([], 0, false);
+            var exact = Allocate((int)length, pool);
+            try
+            {
+                await stream.ReadExactlyAsync(exact.AsMemory(0, (int)length), cancellationToken).ConfigureAwait(false);
+            }
+            catch when (pool)
+            {
+                ArrayPool<byte>.Shared.Return(exact);
+                throw;
+            }
+
+            return new Body(exact, (int)length, pool);
         }
 
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await context.Request.Body.ReadAsync(chunk, context.RequestAborted).ConfigureAwait(false)) > 0)
+        const int SegmentSize = 64 * 1024;
+        List<byte[]> segments = [];
+        long total = 0;
+        try
         {
-            if (buffer.Length + read > limit) return null;
-            buffer.Write(chunk, 0, read);
-        }
+            var segment = ArrayPool<byte>.Shared.Rent(SegmentSize);
+            segments.Add(segment);
+            var filled = 0;
+            int read;
+            while ((read = await stream.ReadAsync(segment.AsMemory(filled), cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                total += read;
+                if (total > limit || total > Array.MaxLength) return null;
+                filled += read;
+                if (filled < segment.Length) continue;
+                segment = ArrayPool<byte>.Shared.Rent(SegmentSize);
+                segments.Add(segment);
+                filled = 0;
+            }
 
-        return buffer.ToArray();
+            var body = Allocate((int)total, pool);
+            var offset = 0;
+            foreach (var part in segments)
+            {
+                var count = (int)Math.Min(part.Length, total - offset);
+                part.AsSpan(0, count).CopyTo(body.AsSpan(offset));
+                offset += count;
+            }
+
+            return new Body(body, (int)total, pool);
+        }
+        finally
+        {
+            foreach (var part in segments) ArrayPool<byte>.Shared.Return(part);
+        }
     }
+
+    private static byte[] Allocate(int length, bool pool) => pool ? ArrayPool<byte>.Shared.Rent(length) : GC.AllocateUninitializedArray<byte>(length);
+
+    /// <summary>
+    /// Kestrel reports malformed framing as <see cref="BadHttpRequestException"/>, but a chunk size over 64 bits as an
+    /// <see cref="IOException"/> around an <see cref="OverflowException"/>, and a trailer it cannot decode (a byte such as 0xFF)
+    /// as <see cref="InvalidOperationException"/>. While the caller is still there, any of them means the body cannot be read.
+    /// </summary>
+    private static bool IsFramingError(Exception e) => e is BadHttpRequestException or InvalidOperationException or IOException;
+
+    /// <summary>A body read: its bytes are the first <see cref="Length"/> of <see cref="Array"/>, which is rented when <see cref="Pooled"/>.</summary>
+    private readonly record struct Body(byte[] Array, int Length, bool Pooled);
 
     private static HttpRequestData ToRequestData(HttpContext context, string path, ReadOnlyMemory<byte> body)
     {

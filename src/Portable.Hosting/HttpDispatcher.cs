@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -12,6 +13,8 @@ namespace Portable.Hosting;
 /// </summary>
 public sealed partial class HttpDispatcher
 {
+    private static readonly ConditionalWeakTable<HttpResponseData, object> Failures = [];
+    private static readonly object FailureMark = new();
     private readonly FunctionExecutor _executor;
     private readonly HttpRouter _router;
     private readonly ILogger _log;
@@ -131,8 +134,24 @@ public sealed partial class HttpDispatcher
     /// <param name="invocationId">The invocation, to find it in the logs.</param>
     /// <returns>The response.</returns>
     public static HttpResponseData Failure(string functionName, string invocationId)
-        => HttpResponseData.Problem(500, "Internal Server Error",
+    {
+        var response = HttpResponseData.Problem(500, "Internal Server Error",
             $"Function '{functionName}' failed. The log has the details under invocation {invocationId}.", invocationId: invocationId);
+        Failures.AddOrUpdate(response, FailureMark);
+        return response;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="response"/> is the answer <see cref="Failure"/> gave for a function that failed (not a 500 the
+    /// function returned itself), for adapters that tell their platform about a crash, such as GCP's <c>X-Google-Status</c>.
+    /// </summary>
+    /// <param name="response">A response from this dispatcher.</param>
+    /// <returns>True for a failure.</returns>
+    public static bool IsFailure(HttpResponseData response)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        return Failures.TryGetValue(response, out _);
+    }
 
     [LoggerMessage(1, LogLevel.Warning, "{Method} {Path} refused: the body is over the limit of {Limit} bytes")]
     private static partial void LogTooLarge(ILogger logger, string method, string path, long limit);

@@ -64,13 +64,23 @@ public sealed class HttpRouter
         return new RouteMatch(RouteMatchStatus.Found, function, matched ? values : new Dictionary<string, string>(StringComparer.Ordinal));
     }
 
+    /// <summary>
+    /// The methods <c>*</c> stands for: those every platform's gateway forwards to a function (API Gateway's <c>ANY</c>).
+    /// <c>CONNECT</c>, <c>TRACE</c> and unknown methods reach no function on any platform, so none does here either: 405.
+    /// </summary>
+    private static readonly string[] AnyMethods = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
+
     private static bool Allows(string routeMethod, string method)
-        => routeMethod == "*" || string.Equals(routeMethod, method, StringComparison.OrdinalIgnoreCase)
-           || (routeMethod == "GET" && string.Equals(method, "HEAD", StringComparison.OrdinalIgnoreCase));
+        => routeMethod == "*"
+            ? AnyMethods.Contains(method, StringComparer.OrdinalIgnoreCase)
+            : string.Equals(routeMethod, method, StringComparison.OrdinalIgnoreCase)
+              || (routeMethod == "GET" && string.Equals(method, "HEAD", StringComparison.OrdinalIgnoreCase));
 
     private static void AddAllowed(List<string> allowed, string routeMethod)
     {
-        if (!allowed.Contains(routeMethod, StringComparer.Ordinal)) allowed.Add(routeMethod);
-        if (routeMethod == "GET" && !allowed.Contains("HEAD", StringComparer.Ordinal)) allowed.Add("HEAD");
+        foreach (var method in routeMethod == "*" ? AnyMethods : routeMethod == "GET" ? ["GET", "HEAD"] : [routeMethod])
+        {
+            if (!allowed.Contains(method, StringComparer.Ordinal)) allowed.Add(method);
+        }
     }
 }

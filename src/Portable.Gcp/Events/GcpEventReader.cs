@@ -31,10 +31,16 @@ internal static class GcpEventReader
         if (IsStructuredCloudEvent(request)) return new IncomingEvent(ReadStructured(request), null, "structured");
 
         using var document = ParseBody(request.Body);
-        var root = document.RootElement;
+        return ReadJson(document.RootElement, request.Path);
+    }
+
+    /// <summary>Reads a JSON body that is not a CloudEvent: a Pub/Sub push envelope or a legacy event. What it returns holds no reference to <paramref name="root"/>.</summary>
+    /// <exception cref="InvalidInputException">The body is neither.</exception>
+    public static IncomingEvent ReadJson(JsonElement root, string path)
+    {
         if (root.ValueKind != JsonValueKind.Object)
             throw new InvalidInputException("The request is not an event: send a CloudEvent, a legacy event or a Pub/Sub push envelope.");
-        if (PubSubEvents.IsPushEnvelope(root)) return new IncomingEvent(PubSubEvents.FromPushEnvelope(root, request.Path), null, "push");
+        if (PubSubEvents.IsPushEnvelope(root)) return new IncomingEvent(PubSubEvents.FromPushEnvelope(root, path), null, "push");
         if (root.TryGetProperty("specversion", out _))
             throw new InvalidInputException("The body looks like a structured CloudEvent, but its Content-Type is not application/cloudevents+json.");
         return new IncomingEvent(LegacyEventConverter.ToCloudEvent(root), LegacyEventConverter.Read(root), "legacy");

@@ -62,6 +62,7 @@ internal static partial class LegacyEventConverter
         {
             case EventMapping.PubSubService:
                 source = $"//{service}/{resourceName}";
+                if (data is not (null or JsonObject)) throw new InvalidInputException("data", "The data of a Pub/Sub legacy event is the message, a JSON object.");
                 var message = data as JsonObject ?? [];
                 message["messageId"] = context.EventId;
                 if (context.Timestamp is not null) message["publishTime"] = context.Timestamp;

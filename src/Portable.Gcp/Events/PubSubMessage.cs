@@ -7,4 +7,8 @@ internal sealed record PubSubMessage(
     string? MessageId,
     DateTimeOffset? PublishTime,
     string? Subscription,
-    int DeliveryAttempt);
+    int DeliveryAttempt)
+{
+    /// <summary>The pooled array <see cref="Data"/> lives in, to return once the message is handled; null when it is its own.</summary>
+    public byte[]? Rented { get; init; }
+}

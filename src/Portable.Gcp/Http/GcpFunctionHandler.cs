@@ -15,8 +15,6 @@ namespace Portable.Gcp.Http;
 /// </summary>
 internal sealed partial class GcpFunctionHandler
 {
-    private const string ProblemInvocationHeader = "X-Portable-Invocation-Id";
-
     private readonly FunctionExecutor _executor;
     private readonly HttpDispatcher _dispatcher;
     private readonly ILogger _log;
@@ -48,74 +46,109 @@ internal sealed partial class GcpFunctionHandler
         var trace = GcpTrace.FromHeaders(request.Headers);
         using var scope = _log.BeginScope(new TraceScope(trace));
         var info = new InvocationInfo { InvocationId = Guid.NewGuid().ToString("N"), Trace = trace };
+        if (Function.Trigger.Kind == TriggerKind.Http) return await InvokeHttpAsync(request, info, cancellationToken).ConfigureAwait(false);
+
+        // First decode: whatever goes wrong here is the caller's input, answered 400 and logged once, here.
+        Func<CancellationToken, Task<HttpResponseData>> invoke;
         try
         {
-            return Function.Trigger.Kind switch
+            invoke = Function.Trigger.Kind switch
             {
-                TriggerKind.Http => await InvokeHttpAsync(request, info, cancellationToken).ConfigureAwait(false),
-                TriggerKind.Event => await InvokeEventAsync(request, info, cancellationToken).ConfigureAwait(false),
-                TriggerKind.Queue or TriggerKind.Topic => await InvokeMessageAsync(request, info, cancellationToken).ConfigureAwait(false),
-                _ => await InvokeScheduleAsync(request, info, cancellationToken).ConfigureAwait(false),
+                TriggerKind.Event => DecodeEvent(request, info),
+                TriggerKind.Queue or TriggerKind.Topic => DecodeMessage(request, info),
+                _ => DecodeSchedule(request, info),
             };
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            var reason = e is InvalidInputException ? e.Message : $"The {Function.Trigger.Kind.ToString().ToLowerInvariant()} request cannot be read: {e.Message}";
+            LogRefused(_log, Function.Name, request.Method, request.Path, reason);
+            return HttpResponseData.Problem(400, "Bad Request", reason, (e as InvalidInputException)?.Errors, info.InvocationId);
+        }
+
+        // Then invoke: the executor logs a refusal of the input (400) or a failure (500 crash, so the platform retries) once.
+        try
+        {
+            return await invoke(cancellationToken).ConfigureAwait(false);
         }
         catch (InvalidInputException e)
         {
-            LogRefused(_log, Function.Name, request.Method, request.Path, e.Message);
             return HttpResponseData.Problem(400, "Bad Request", e.Message, e.Errors, info.InvocationId);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            // The executor has logged the failure with its invocation id.
-            var response = HttpDispatcher.Failure(Function.Name, info.InvocationId!);
-            response.Headers["X-Google-Status"] = "crash";
-            return response;
+            return Crash(HttpDispatcher.Failure(Function.Name, info.InvocationId!));
         }
+    }
+
+    private static HttpResponseData Crash(HttpResponseData response)
+    {
+        response.Headers["X-Google-Status"] = "crash";
+        return response;
     }
 
     private async Task<HttpResponseData> InvokeHttpAsync(HttpRequestData request, InvocationInfo info, CancellationToken cancellationToken)
     {
         var response = await _dispatcher.DispatchToAsync(Function, request, info, cancellationToken).ConfigureAwait(false);
-        if (response.StatusCode == 500 && response.Headers.Contains(ProblemInvocationHeader)) response.Headers["X-Google-Status"] = "crash";
-        return response;
+        return HttpDispatcher.IsFailure(response) ? Crash(response) : response;
     }
 
-    private async Task<HttpResponseData> InvokeEventAsync(HttpRequestData request, InvocationInfo info, CancellationToken cancellationToken)
+    private Func<CancellationToken, Task<HttpResponseData>> DecodeEvent(HttpRequestData request, InvocationInfo info)
     {
         var incoming = GcpEventReader.Read(request);
         if (incoming.Mode == "push" && incoming.CloudEvent.Source == PubSubEvents.UnknownTopicSource) LogUnknownTopic(_log, request.Path);
         var properties = new Dictionary<string, object?>(StringComparer.Ordinal);
         if (incoming.Legacy is not null) properties[GcpFunctionContextExtensions.LegacyEventProperty] = incoming.Legacy;
         else if (_legacyShape) properties[GcpFunctionContextExtensions.LegacyEventProperty] = CloudEventToLegacyConverter.Convert(incoming.CloudEvent);
-        await _executor.InvokeEventAsync(Function, incoming.CloudEvent, info with { InvocationId = incoming.CloudEvent.Id, Properties = properties }, cancellationToken).ConfigureAwait(false);
-        return new HttpResponseData(200);
+        info = info with { InvocationId = incoming.CloudEvent.Id, Properties = properties };
+        return async cancellationToken =>
+        {
+            await _executor.InvokeEventAsync(Function, incoming.CloudEvent, info, cancellationToken).ConfigureAwait(false);
+            return new HttpResponseData(200);
+        };
     }
 
-    private async Task<HttpResponseData> InvokeMessageAsync(HttpRequestData request, InvocationInfo info, CancellationToken cancellationToken)
+    private Func<CancellationToken, Task<HttpResponseData>> DecodeMessage(HttpRequestData request, InvocationInfo info)
     {
-        var message = PubSubEvents.ToMessage(GcpEventReader.Read(request).CloudEvent);
+        // A queue function is given the message read into its type, so its data may be decoded into a pooled array, returned
+        // once the function is done; a topic function may keep the notification, so its data is its own.
+        var queue = Function.Trigger.Kind == TriggerKind.Queue;
+        var message = PubSubEvents.ReadMessage(request, pooled: queue);
         info = info with { InvocationId = message.MessageId ?? info.InvocationId, DeliveryAttempt = message.DeliveryAttempt, Properties = Properties(message) };
-        if (Function.Trigger.Kind == TriggerKind.Queue)
+        if (queue)
         {
-            await _executor.InvokeMessageAsync(Function, message.Data, info, cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            var attributes = new Dictionary<string, string>(message.Attributes, StringComparer.Ordinal);
-            attributes.Remove(PubSubAttributes.Subject, out var subject);
-            attributes.Remove(PubSubAttributes.DeduplicationId, out var deduplicationId);
-            var notification = new Notification(Function.Trigger.Name!, message.Data)
+            return async cancellationToken =>
             {
-                Subject = subject,
-                DeduplicationId = deduplicationId,
-                Attributes = attributes,
+                try
+                {
+                    await _executor.InvokeMessageAsync(Function, message.Data, info, cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    PubSubEvents.Release(message);
+                }
+
+                return new HttpResponseData(204);
             };
-            await _executor.InvokeNotificationAsync(Function, notification, info, cancellationToken).ConfigureAwait(false);
         }
 
-        return new HttpResponseData(204);
+        var attributes = new Dictionary<string, string>(message.Attributes, StringComparer.Ordinal);
+        attributes.Remove(PubSubAttributes.Subject, out var subject);
+        attributes.Remove(PubSubAttributes.DeduplicationId, out var deduplicationId);
+        var notification = new Notification(Function.Trigger.Name!, message.Data)
+        {
+            Subject = subject,
+            DeduplicationId = deduplicationId,
+            Attributes = attributes,
+        };
+        return async cancellationToken =>
+        {
+            await _executor.InvokeNotificationAsync(Function, notification, info, cancellationToken).ConfigureAwait(false);
+            return new HttpResponseData(204);
+        };
     }
 
-    private async Task<HttpResponseData> InvokeScheduleAsync(HttpRequestData request, InvocationInfo info, CancellationToken cancellationToken)
+    private Func<CancellationToken, Task<HttpResponseData>> DecodeSchedule(HttpRequestData request, InvocationInfo info)
     {
         DateTimeOffset? scheduled = null;
         if (request.Headers["X-CloudScheduler-ScheduleTime"] is { Length: > 0 } header)
@@ -134,8 +167,11 @@ internal sealed partial class GcpFunctionHandler
         var occurrence = new ScheduledEvent(Function.Name, scheduled ?? _time.GetUtcNow(), Function.Trigger.Cron!);
         var jobName = request.Headers["X-CloudScheduler-JobName"];
         if (jobName is not null) info = info with { Properties = new Dictionary<string, object?>(StringComparer.Ordinal) { ["gcp.scheduler.jobName"] = jobName } };
-        await _executor.InvokeScheduleAsync(Function, occurrence, info, cancellationToken).ConfigureAwait(false);
-        return new HttpResponseData(204);
+        return async cancellationToken =>
+        {
+            await _executor.InvokeScheduleAsync(Function, occurrence, info, cancellationToken).ConfigureAwait(false);
+            return new HttpResponseData(204);
+        };
     }
 
     private static bool LooksLikeJsonEvent(HttpRequestData request)
