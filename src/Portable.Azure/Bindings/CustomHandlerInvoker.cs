@@ -9,8 +9,8 @@ namespace Portable.Azure.Bindings;
 /// <see cref="FunctionExecutor"/>, and answers the document the Functions host expects. A failed invocation answers 500, so the
 /// host's retries and poison queue apply; an HTTP function's failure is its <c>res</c> output (500 problem) instead. A payload
 /// that cannot be read is never an exception: it answers 400 with a <c>Logs</c> line (an HTTP function: a <c>res</c> 400 problem),
-/// and the same line is logged. A queue message that cannot be read goes to the poison queue at once when one is configured. What a function that declares sends
-/// sends to those queues is collected (<see cref="QueueOutputCollector"/>) and answered as queue outputs when the invocation
+/// and the same line is logged. A queue message that cannot be read goes to the poison queue at once when one is configured.
+/// What a function that declares sends sends to those queues is collected (<see cref="QueueOutputCollector"/>) and answered as queue outputs when the invocation
 /// succeeded, for the host to write; when it failed, the messages are dropped. Used by the Kestrel handler and by
 /// <see cref="Portable.Testing.AzureTestDriver"/>.
 /// </summary>

@@ -45,10 +45,12 @@ internal sealed partial class CustomHandlerEndpoint(CustomHandlerInvoker invoker
     private async Task InvokeAsync(HttpContext context, string path)
     {
         var cancellationToken = context.RequestAborted;
+        var large = false;
         HttpResponseData response;
         try
         {
             var payload = await ReadPayloadAsync(context.Request, options.MaxRequestBodyBytes, cancellationToken).ConfigureAwait(false);
+            large = payload?.Length >= LargePayloadBytes;
             if (payload is null)
             {
                 response = dispatcher.TooLarge(context.Request.Method, path, options.MaxRequestBodyBytes, Setting);
@@ -83,7 +85,20 @@ internal sealed partial class CustomHandlerEndpoint(CustomHandlerInvoker invoker
         }
 
         await KestrelHttp.WriteAsync(context, response).ConfigureAwait(false);
+        if (large) GiveMemoryBack();
     }
+
+    /// <summary>From this payload size on, the invocation's memory is given back to the system once it is answered.</summary>
+    internal const int LargePayloadBytes = 4 * 1024 * 1024;
+
+    /// <summary>
+    /// A large payload leaves large-object-heap garbage (the payload, the unescaped message) that the GC, whose budget grows
+    /// with it, collects only after several more: ten 20 MB queue payloads in a row took the host from 31 to 296 MB. One blocking
+    /// collection that compacts and decommits, after the answer is written and only after a payload of at least
+    /// <see cref="LargePayloadBytes"/>, keeps the process at its baseline between invocations (a few milliseconds, not paid by
+    /// the small invocations that are nearly all of them).
+    /// </summary>
+    private static void GiveMemoryBack() => GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
 
     /// <summary>
     /// Reads the payload into one array: of the exact size when the host sends <c>Content-Length</c> (it does), else assembled from
@@ -137,11 +152,11 @@ internal sealed partial class CustomHandlerEndpoint(CustomHandlerInvoker invoker
         }
     }
 
-    private static InvocationInfo Info(HttpRequestData request) => new()
-    {
-        InvocationId = request.Headers[InvocationIdHeader] is { Length: > 0 } id ? id : Guid.NewGuid().ToString(),
-        Trace = TraceContext.ParseOrNew(request.Headers["traceparent"], request.Headers["tracestate"]),
-    };
+    /// <summary>The host's invocation id; without one, null, so that the dispatcher's own fallback applies (a new id, the request's trace).</summary>
+    private static InvocationInfo? Info(HttpRequestData request)
+        => request.Headers[InvocationIdHeader] is { Length: > 0 } id
+            ? new() { InvocationId = id, Trace = TraceContext.ParseOrNew(request.Headers["traceparent"], request.Headers["tracestate"]) }
+            : null;
 
     private bool IsInvocation(HttpContext context, string path)
         => HttpMethods.IsPost(context.Request.Method) && path.IndexOf('/', 1) < 0 && invoker.Catalog.Find(Uri.UnescapeDataString(path[1..])) is not null
