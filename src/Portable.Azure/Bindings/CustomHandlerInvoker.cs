@@ -29,11 +29,12 @@ internal sealed partial class CustomHandlerInvoker(
     public FunctionCatalog Catalog => catalog;
 
     /// <summary>
-    /// Reads the payload, then runs the function. The payload is read at once and not kept: what the function needs is taken from
-    /// it (<see cref="InvocationInput"/>), so while the function runs the payload's memory can be collected. Bad input never
+    /// Reads the payload, then runs the function. The payload is read at once: what the function needs is taken from it
+    /// (<see cref="InvocationInput"/>), and its JSON document is gone before the function runs. The payload is the invoker's to
+    /// overwrite: a queue message or an HTTP body is a slice of it, unescaped where it is, never a copy. Bad input never
     /// throws: it answers a client error with a <c>Logs</c> line, and the same line goes to the log.
     /// </summary>
-    public Task<HandlerResponse> InvokeAsync(string functionName, ReadOnlyMemory<byte> payload, HandlerCall call, CancellationToken cancellationToken)
+    public Task<HandlerResponse> InvokeAsync(string functionName, Memory<byte> payload, HandlerCall call, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(call);
         var function = catalog.Find(functionName);
@@ -83,7 +84,7 @@ internal sealed partial class CustomHandlerInvoker(
     }
 
     /// <summary>Takes what the function needs from the payload; throws for a payload that cannot be read.</summary>
-    private InvocationInput Read(FunctionDefinition function, ReadOnlyMemory<byte> payload, HandlerCall call, string invocationId)
+    private InvocationInput Read(FunctionDefinition function, Memory<byte> payload, HandlerCall call, string invocationId)
     {
         if (payload.Span.StartsWith("\uFEFF"u8)) payload = payload[3..];
         using var document = JsonDocument.Parse(payload);

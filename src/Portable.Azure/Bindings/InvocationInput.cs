@@ -4,8 +4,8 @@ namespace Portable.Azure.Bindings;
 
 /// <summary>
 /// What <see cref="CustomHandlerInvoker"/> read from one payload before the function runs: the trigger's input and the invocation's
-/// facts, with no reference to the payload's JSON document, so the payload can be collected while the function runs (the queue
-/// message and the HTTP body are slices of the payload only when they could be taken without a copy).
+/// facts, with no reference to the payload's JSON document (the queue message and the HTTP body are slices of the payload,
+/// unescaped in place).
 /// </summary>
 internal sealed class InvocationInput(InvocationInfo info)
 {

@@ -45,11 +45,11 @@ internal static class PayloadReader
     }
 
     /// <summary>
-    /// The HTTP request of <c>Data.req</c>. Its body is the UTF-8 of the <c>Body</c> string: a slice of <paramref name="payload"/>
-    /// when the string has no escapes, else one unescaped copy (never a UTF-16 string of the whole body).
+    /// The HTTP request of <c>Data.req</c>. Its body is the UTF-8 of the <c>Body</c> string: a slice of <paramref name="payload"/>,
+    /// unescaped in place when it has escapes (never a copy nor a UTF-16 string of the whole body).
     /// </summary>
     /// <exception cref="InvalidInputException">A member is missing, of the wrong JSON type, or not valid text.</exception>
-    public static HttpRequestData ReadHttpRequest(JsonElement req, string routePrefix, ReadOnlyMemory<byte> payload = default)
+    public static HttpRequestData ReadHttpRequest(JsonElement req, string routePrefix, Memory<byte> payload = default)
     {
         if (req.ValueKind != JsonValueKind.Object) throw new InvalidInputException("Data.req", $"The HTTP request is {Describe(req)}, not an object.");
         var method = RequiredString(req, "Method", "Data.req.Method");
@@ -103,10 +103,10 @@ internal static class PayloadReader
     /// <summary>
     /// A queue message as the host gives it (the host has already base64-decoded it, as <c>messageEncoding</c> says): a string (the
     /// message text) or, when the host parsed it, JSON. The bytes are a slice of <paramref name="payload"/> when they can be (JSON,
-    /// or a string without escapes), else one unescaped copy: the message is never held as a UTF-16 string.
+    /// a string without escapes, or a string unescaped in place): the message is never copied nor held as a UTF-16 string.
     /// </summary>
     /// <exception cref="InvalidInputException">The string is not valid UTF-8 or has a lone surrogate escape.</exception>
-    public static ReadOnlyMemory<byte> ReadMessage(JsonElement item, ReadOnlyMemory<byte> payload = default) => item.ValueKind switch
+    public static ReadOnlyMemory<byte> ReadMessage(JsonElement item, Memory<byte> payload = default) => item.ValueKind switch
     {
         JsonValueKind.String => Utf8(item, payload, "Data.message"),
         JsonValueKind.Null or JsonValueKind.Undefined => ReadOnlyMemory<byte>.Empty,
@@ -114,32 +114,81 @@ internal static class PayloadReader
     };
 
     /// <summary>
-    /// The UTF-8 text of a JSON string: a slice of <paramref name="payload"/> (the bytes the document was parsed from) when it has
-    /// no escapes, else one unescaped copy.
+    /// The UTF-8 text of a JSON string: a slice of <paramref name="payload"/> (the bytes the document was parsed from, which the
+    /// caller owns), unescaped in place when it has escapes (the text is never longer than its JSON), so no copy is made; a copy
+    /// only for a value that is not in <paramref name="payload"/>. The document must not read this value again afterwards.
     /// </summary>
     /// <exception cref="InvalidInputException">The string is not valid UTF-8 or has a lone surrogate escape.</exception>
-    public static ReadOnlyMemory<byte> Utf8(JsonElement value, ReadOnlyMemory<byte> payload, string field)
+    public static ReadOnlyMemory<byte> Utf8(JsonElement value, Memory<byte> payload, string field)
     {
         var raw = JsonMarshal.GetRawUtf8Value(value); // with its quotes
         var content = raw[1..^1];
-        if (content.IndexOf((byte)'\\') < 0)
+        Memory<byte> text;
+        if (payload.Span.Overlaps(content, out var offset))
         {
-            if (!System.Text.Unicode.Utf8.IsValid(content)) throw NotText(field);
-            return payload.Span.Overlaps(content, out var offset) ? payload.Slice(offset, content.Length) : content.ToArray();
+            text = payload.Slice(offset, content.Length);
+        }
+        else
+        {
+            text = content.ToArray();
         }
 
-        var reader = new Utf8JsonReader(raw);
-        reader.Read();
-        var unescaped = new byte[content.Length];
-        try
-        {
-            return unescaped.AsMemory(0, reader.CopyString(unescaped));
-        }
-        catch (InvalidOperationException)
-        {
-            throw NotText(field);
-        }
+        if (content.IndexOf((byte)'\\') >= 0) text = text[..UnescapeInPlace(text.Span, field)];
+        return System.Text.Unicode.Utf8.IsValid(text.Span) ? text : throw NotText(field);
     }
+
+    /// <summary>
+    /// Unescapes a JSON string's content where it is, and returns the length of the text: each escape is read before its UTF-8
+    /// is written, and is at least as long, so a write never overtakes the reading. The document has checked the escapes'
+    /// syntax when it was parsed; a lone surrogate is refused here.
+    /// </summary>
+    private static int UnescapeInPlace(Span<byte> text, string field)
+    {
+        var written = 0;
+        var read = 0;
+        while (read < text.Length)
+        {
+            var b = text[read];
+            if (b != (byte)'\\')
+            {
+                text[written++] = b;
+                read++;
+                continue;
+            }
+
+            var escape = text[read + 1];
+            read += 2;
+            switch (escape)
+            {
+                case (byte)'b': text[written++] = (byte)'\b'; break;
+                case (byte)'f': text[written++] = (byte)'\f'; break;
+                case (byte)'n': text[written++] = (byte)'\n'; break;
+                case (byte)'r': text[written++] = (byte)'\r'; break;
+                case (byte)'t': text[written++] = (byte)'\t'; break;
+                case (byte)'u':
+                    int code = Hex4(text.Slice(read, 4));
+                    read += 4;
+                    if (char.IsHighSurrogate((char)code) && read + 6 <= text.Length && text[read] == (byte)'\\' && text[read + 1] == (byte)'u'
+                        && Hex4(text.Slice(read + 2, 4)) is var low && char.IsLowSurrogate((char)low))
+                    {
+                        code = char.ConvertToUtf32((char)code, (char)low);
+                        read += 6;
+                    }
+                    else if (char.IsSurrogate((char)code))
+                    {
+                        throw NotText(field);
+                    }
+
+                    written += new Rune(code).EncodeToUtf8(text[written..]);
+                    break;
+                default: text[written++] = escape; break; // " \ /
+            }
+        }
+
+        return written;
+    }
+
+    private static ushort Hex4(ReadOnlySpan<byte> digits) => ushort.Parse(digits, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture);
 
     /// <summary>An Event Grid event (Event Grid or CloudEvents 1.0 schema), given as an object or as JSON text, as a CloudEvent.</summary>
     public static CloudEvent ReadEvent(JsonElement value)
@@ -329,7 +378,7 @@ internal static class PayloadReader
     private static string Required(JsonElement value, string name)
         => GetString(value, name) is { Length: > 0 } text ? text : throw new InvalidInputException(name, $"The event has no '{name}'.");
 
-    private static ReadOnlyMemory<byte> ReadBody(JsonElement req, ReadOnlyMemory<byte> payload)
+    private static ReadOnlyMemory<byte> ReadBody(JsonElement req, Memory<byte> payload)
     {
         if (!TryGetProperty(req, "Body", out var body)) return ReadOnlyMemory<byte>.Empty;
         return body.ValueKind switch
@@ -341,7 +390,7 @@ internal static class PayloadReader
     }
 
     /// <summary>A value's JSON as it is in the payload: a slice of it when possible.</summary>
-    private static ReadOnlyMemory<byte> Raw(JsonElement value, ReadOnlyMemory<byte> payload)
+    private static ReadOnlyMemory<byte> Raw(JsonElement value, Memory<byte> payload)
     {
         var raw = JsonMarshal.GetRawUtf8Value(value);
         return payload.Span.Overlaps(raw, out var offset) ? payload.Slice(offset, raw.Length) : raw.ToArray();

@@ -11,7 +11,7 @@ namespace Portable.Azure.Handler;
 /// The custom handler's one request handler. <c>GET /</c> answers at once (the host polls it until the handler is up);
 /// <c>/{routePrefix}/…</c> is a forwarded HTTP request (<c>enableForwardingHttpRequest</c>), answered by the
 /// <see cref="HttpDispatcher"/> every platform uses; <c>POST /{FunctionName}</c> is an invocation payload, read into one array of
-/// its exact size (no stream copies, no string of it) that nothing holds once the invoker has taken what the function needs.
+/// its exact size (no stream copies, no string of it), in which the invoker finds the function's input without copying it.
 /// </summary>
 internal sealed partial class CustomHandlerEndpoint(CustomHandlerInvoker invoker, HttpDispatcher dispatcher, AzureOptions options, ILogger<CustomHandlerEndpoint> log)
 {
@@ -60,7 +60,7 @@ internal sealed partial class CustomHandlerEndpoint(CustomHandlerInvoker invoker
                 var headers = context.Request.Headers;
                 var call = new HandlerCall(headers[InvocationIdHeader].FirstOrDefault(), headers["traceparent"].FirstOrDefault(), headers["tracestate"].FirstOrDefault());
                 var invocation = invoker.InvokeAsync(Uri.UnescapeDataString(path[1..]), payload, call, cancellationToken);
-                payload = null; // the invoker has read it: nothing here keeps it alive while the function runs
+                payload = null; // what the function needs of it is the invoker's now: nothing here keeps the rest alive
                 var result = await invocation.ConfigureAwait(false);
                 response = new HttpResponseData(result.StatusCode) { Body = result.Body };
                 response.Headers["Content-Type"] = "application/json";
@@ -92,7 +92,7 @@ internal sealed partial class CustomHandlerEndpoint(CustomHandlerInvoker invoker
     internal const int LargePayloadBytes = 4 * 1024 * 1024;
 
     /// <summary>
-    /// A large payload leaves large-object-heap garbage (the payload, the unescaped message) that the GC, whose budget grows
+    /// A large payload leaves large-object-heap garbage (the payload, what the function made of it) that the GC, whose budget grows
     /// with it, collects only after several more: ten 20 MB queue payloads in a row took the host from 31 to 296 MB. One blocking
     /// collection that compacts and decommits, after the answer is written and only after a payload of at least
     /// <see cref="LargePayloadBytes"/>, keeps the process at its baseline between invocations (a few milliseconds, not paid by
