@@ -55,7 +55,7 @@ public sealed class PayloadVectorTests : IAsyncLifetime
     {
         var result = await _host.Azure().InvokeAsync("ProcessOrder", AzureTestDriver.QueuePayload("not json"));
 
-        Assert.Equal(500, result.StatusCode);
+        Assert.Equal(400, result.StatusCode);
         Assert.Contains(result.Logs, l => l.Contains("refused the message", StringComparison.Ordinal));
         Assert.Empty(_probe.Seen);
     }

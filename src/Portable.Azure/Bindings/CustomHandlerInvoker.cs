@@ -7,9 +7,10 @@ namespace Portable.Azure.Bindings;
 /// <summary>
 /// Runs one custom-handler invocation (<c>POST /{FunctionName}</c> with <c>{"Data":…,"Metadata":…}</c>) through the
 /// <see cref="FunctionExecutor"/>, and answers the document the Functions host expects. A failed invocation answers 500, so the
-/// host's retries and poison queue apply; an HTTP function's failure is its <c>res</c> output (500 problem) instead. A queue
-/// message that cannot be read goes to the poison queue at once when one is configured. What a function that declares sends
-/// sends to those queues is collected (<see cref="QueueOutputCollector"/>) and answered as queue outputs when the invocation
+/// host's retries and poison queue apply; an HTTP function's failure is its <c>res</c> output (500 problem) instead. A payload
+/// that cannot be read is never an exception: it answers 400 with a <c>Logs</c> line (an HTTP function: a <c>res</c> 400 problem),
+/// and the same line is logged. A queue message that cannot be read goes to the poison queue at once when one is configured.
+/// What a function that declares sends sends to those queues is collected (<see cref="QueueOutputCollector"/>) and answered as queue outputs when the invocation
 /// succeeded, for the host to write; when it failed, the messages are dropped. Used by the Kestrel handler and by
 /// <see cref="Portable.Testing.AzureTestDriver"/>.
 /// </summary>
@@ -27,75 +28,141 @@ internal sealed partial class CustomHandlerInvoker(
 
     public FunctionCatalog Catalog => catalog;
 
-    public async Task<HandlerResponse> InvokeAsync(string functionName, ReadOnlyMemory<byte> payload, HandlerCall call, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads the payload, then runs the function. The payload is read at once: what the function needs is taken from it
+    /// (<see cref="InvocationInput"/>), and its JSON document is gone before the function runs. The payload is the invoker's to
+    /// overwrite: a queue message or an HTTP body is a slice of it, unescaped where it is, never a copy. Bad input never
+    /// throws: it answers a client error with a <c>Logs</c> line, and the same line goes to the log.
+    /// </summary>
+    public Task<HandlerResponse> InvokeAsync(string functionName, Memory<byte> payload, HandlerCall call, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(call);
         var function = catalog.Find(functionName);
         if (function is null)
         {
-            LogUnknownFunction(log, functionName);
-            return InvocationResult.Failure(404, $"No function named '{functionName}'. This app has: {string.Join(", ", catalog.Functions.Select(f => f.Name))}.");
+            var names = string.Join(", ", catalog.Functions.Select(f => f.Name));
+            LogUnknownFunction(log, functionName, call.InvocationId ?? "none", names);
+            return Task.FromResult(InvocationResult.Failure(404, $"The host invoked {functionName}, which this app does not have (it has: {names})."));
         }
 
         var invocationId = string.IsNullOrEmpty(call.InvocationId) ? Guid.NewGuid().ToString() : call.InvocationId;
-        JsonDocument document;
+        InvocationInput input;
         try
         {
-            var span = payload.Span;
-            if (span.StartsWith("\uFEFF"u8)) span = span[3..];
-            document = JsonDocument.Parse(span.ToArray());
+            input = Read(function, payload, call, invocationId);
+        }
+        catch (InvalidInputException e)
+        {
+            return Task.FromResult(Refuse(function, invocationId, e.Message, e.Errors));
         }
         catch (JsonException e)
         {
-            LogBadPayload(log, function.Name, invocationId, e.Message);
-            return InvocationResult.Failure(400, $"The invocation payload is not JSON: {e.Message}");
+            return Task.FromResult(Refuse(function, invocationId, $"The invocation payload is not JSON: {e.Message}", null));
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or ArgumentException or OverflowException)
+        {
+            // A value the readers above did not foresee: still the payload's fault, and still answered, not an empty 500.
+            return Task.FromResult(Refuse(function, invocationId, $"The invocation payload cannot be read: {e.Message}", null));
         }
 
-        using (document)
+        return RunAsync(function, input, cancellationToken);
+    }
+
+    /// <summary>
+    /// The answer to a payload that cannot be read, logged once with the line the host gets in <c>Logs</c>. An HTTP function
+    /// answers as any invalid HTTP input is answered: a succeeded invocation whose <c>res</c> is a 400 problem. Any other function
+    /// answers 400, which the host counts as a failed invocation: for a queue trigger it retries the message until
+    /// <c>maxDequeueCount</c> (5 by default) and then moves it to <c>{queue}-poison</c>, so it is never retried forever.
+    /// </summary>
+    private HandlerResponse Refuse(FunctionDefinition function, string invocationId, string reason, IReadOnlyDictionary<string, string[]>? errors)
+    {
+        LogBadPayload(log, function.Name, invocationId, reason);
+        var line = $"{function.Name}: the invocation payload was refused (invocation {invocationId}): {reason}";
+        return function.Trigger.Kind == TriggerKind.Http
+            ? InvocationResult.Success([line], HttpResponseData.Problem(400, "Bad Request", reason, errors, invocationId))
+            : InvocationResult.Failure(400, line);
+    }
+
+    /// <summary>Takes what the function needs from the payload; throws for a payload that cannot be read.</summary>
+    private InvocationInput Read(FunctionDefinition function, Memory<byte> payload, HandlerCall call, string invocationId)
+    {
+        if (payload.Span.StartsWith("\uFEFF"u8)) payload = payload[3..];
+        using var document = JsonDocument.Parse(payload);
+        var root = document.RootElement;
+        if (root.ValueKind != JsonValueKind.Object)
         {
-            var root = document.RootElement;
-            PayloadReader.TryGetProperty(root, "Data", out var data);
-            PayloadReader.TryGetProperty(root, "Metadata", out var metadata);
-            if (data.ValueKind != JsonValueKind.Object)
-            {
-                LogBadPayload(log, function.Name, invocationId, "no Data object");
-                return InvocationResult.Failure(400, "The invocation payload has no Data object; the host sends {\"Data\":{…},\"Metadata\":{…}}.");
-            }
+            throw new InvalidInputException("$", $"The invocation payload is {PayloadReader.Describe(root)}; the host sends {{\"Data\":{{…}},\"Metadata\":{{…}}}}.");
+        }
 
-            var properties = new Dictionary<string, object?>(StringComparer.Ordinal);
-            if (function.Trigger.Kind == TriggerKind.Schedule && PayloadReader.TryFindTrigger(data, BindingNames.Timer, out var timer)
-                && PayloadReader.GetString(timer, "IsPastDue") is { } pastDue)
-            {
-                properties[BindingNames.TimerIsPastDueProperty] = pastDue == "true";
-            }
+        PayloadReader.TryGetProperty(root, "Data", out var data);
+        PayloadReader.TryGetProperty(root, "Metadata", out var metadata);
+        if (data.ValueKind != JsonValueKind.Object)
+        {
+            throw new InvalidInputException("Data", $"The invocation payload's Data is {PayloadReader.Describe(data)}, not an object; the host sends {{\"Data\":{{…}},\"Metadata\":{{…}}}}.");
+        }
 
-            var info = CreateInfo(invocationId, call, metadata, properties);
-            var queues = _queueOutputs.TryGetValue(function, out var bindings) ? new QueueOutputCollector(bindings) : null;
-            InvocationOutbox.Current = queues;
-            try
-            {
-                return function.Trigger.Kind switch
+        if (metadata.ValueKind is not (JsonValueKind.Object or JsonValueKind.Undefined or JsonValueKind.Null))
+        {
+            throw new InvalidInputException("Metadata", $"The invocation payload's Metadata is {PayloadReader.Describe(metadata)}, not an object.");
+        }
+
+        var properties = new Dictionary<string, object?>(StringComparer.Ordinal);
+        if (function.Trigger.Kind == TriggerKind.Schedule && PayloadReader.TryFindTrigger(data, BindingNames.Timer, out var timer)
+            && PayloadReader.GetString(timer, "IsPastDue") is { } pastDue)
+        {
+            properties[BindingNames.TimerIsPastDueProperty] = pastDue == "true";
+        }
+
+        var info = CreateInfo(invocationId, call, metadata, properties);
+        switch (function.Trigger.Kind)
+        {
+            case TriggerKind.Http:
+                return new InvocationInput(info) { Request = PayloadReader.ReadHttpRequest(PayloadReader.FindTrigger(data, BindingNames.HttpRequest), options.NormalizedRoutePrefix, payload) };
+            case TriggerKind.Queue:
+                return new InvocationInput(info)
                 {
-                    TriggerKind.Http => await InvokeHttpAsync(function, data, info, queues, cancellationToken).ConfigureAwait(false),
-                    TriggerKind.Queue => await InvokeQueueAsync(function, data, metadata, info, queues, cancellationToken).ConfigureAwait(false),
-                    TriggerKind.Schedule => await RunAsync(function, info, queues, () =>
-                    {
-                        var scheduled = new ScheduledEvent(function.Name, ReadTimerTime(metadata), function.Trigger.Cron!);
-                        return executor.InvokeScheduleAsync(function, scheduled, info, cancellationToken);
-                    }).ConfigureAwait(false),
-                    TriggerKind.Topic => await RunAsync(function, info, queues, () =>
-                    {
-                        var cloudEvent = PayloadReader.ReadEvent(PayloadReader.FindTrigger(data, BindingNames.Event));
-                        return executor.InvokeNotificationAsync(function, PayloadReader.ReadNotification(function.Trigger.Name!, cloudEvent), info, cancellationToken);
-                    }).ConfigureAwait(false),
-                    _ => await InvokeEventAsync(function, data, metadata, info, invocationId, queues, cancellationToken).ConfigureAwait(false),
+                    Message = PayloadReader.ReadMessage(PayloadReader.FindTrigger(data, BindingNames.QueueMessage), payload),
+                    MessageId = PayloadReader.GetString(metadata, "Id"),
                 };
-            }
-            finally
+            case TriggerKind.Schedule:
+                return new InvocationInput(info) { Schedule = new ScheduledEvent(function.Name, ReadTimerTime(metadata), function.Trigger.Cron!) };
+            case TriggerKind.Topic:
+                var notice = PayloadReader.ReadEvent(PayloadReader.FindTrigger(data, BindingNames.Event));
+                return new InvocationInput(info) { Notification = PayloadReader.ReadNotification(function.Trigger.Name!, notice) };
+            default:
+                var cloudEvent = data.TryGetProperty(BindingNames.Blob, out var blob) || LooksLikeBlob(metadata)
+                    ? PayloadReader.ReadBlob(blob.ValueKind == JsonValueKind.Undefined ? PayloadReader.FindTrigger(data, BindingNames.Blob) : blob, metadata, invocationId)
+                    : PayloadReader.ReadEvent(PayloadReader.FindTrigger(data, BindingNames.Event));
+                return new InvocationInput(info) { Event = cloudEvent };
+        }
+    }
+
+    private async Task<HandlerResponse> RunAsync(FunctionDefinition function, InvocationInput input, CancellationToken cancellationToken)
+    {
+        var info = input.Info;
+        var queues = _queueOutputs.TryGetValue(function, out var bindings) ? new QueueOutputCollector(bindings) : null;
+        InvocationOutbox.Current = queues;
+        try
+        {
+            return function.Trigger.Kind switch
             {
-                InvocationOutbox.Current = null;
-                if (queues?.Close() is > 0 and var dropped) LogOutputsDropped(log, function.Name, invocationId, dropped);
-            }
+                TriggerKind.Http => await InvokeHttpAsync(function, input.Request!, info, queues, cancellationToken).ConfigureAwait(false),
+                TriggerKind.Queue => await InvokeQueueAsync(function, input, queues, cancellationToken).ConfigureAwait(false),
+                TriggerKind.Schedule => await RunAsync(function, info, queues, () => executor.InvokeScheduleAsync(function, input.Schedule!, info, cancellationToken)).ConfigureAwait(false),
+                TriggerKind.Topic => await RunAsync(function, info, queues, () => executor.InvokeNotificationAsync(function, input.Notification!, info, cancellationToken)).ConfigureAwait(false),
+                _ => await InvokeEventAsync(function, input.Event!, info, queues, cancellationToken).ConfigureAwait(false),
+            };
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // Not the function's failure (the executor answers those): a fault of the adapter's, still answered with a line.
+            LogUnexpected(log, e, function.Name, info.InvocationId!);
+            return InvocationResult.Failure(500, $"{function.Name} could not be invoked (invocation {info.InvocationId}): {e.GetType().Name}: {e.Message}");
+        }
+        finally
+        {
+            InvocationOutbox.Current = null;
+            if (queues?.Close() is > 0 and var dropped) LogOutputsDropped(log, function.Name, info.InvocationId!, dropped);
         }
     }
 
@@ -137,54 +204,56 @@ internal sealed partial class CustomHandlerInvoker(
     private DateTimeOffset ReadTimerTime(JsonElement metadata)
         => PayloadReader.TryGetProperty(metadata, "sys", out var sys) && PayloadReader.GetDate(sys, "UtcNow") is { } now ? now : time.GetUtcNow();
 
-    private async Task<HandlerResponse> InvokeHttpAsync(FunctionDefinition function, JsonElement data, InvocationInfo info, QueueOutputCollector? queues, CancellationToken cancellationToken)
+    private async Task<HandlerResponse> InvokeHttpAsync(FunctionDefinition function, HttpRequestData request, InvocationInfo info, QueueOutputCollector? queues, CancellationToken cancellationToken)
     {
-        HttpRequestData request;
-        try
+        if (HttpRouter.MatchOne(function, request.Method, request.Path).Status == RouteMatchStatus.NotFound)
         {
-            request = PayloadReader.ReadHttpRequest(PayloadReader.FindTrigger(data, BindingNames.HttpRequest), options.NormalizedRoutePrefix);
-        }
-        catch (InvalidInputException e)
-        {
-            LogBadPayload(log, function.Name, info.InvocationId!, e.Message);
-            return InvocationResult.Success([e.Message], HttpResponseData.Problem(400, "Bad Request", e.Message, e.Errors, info.InvocationId));
+            // Data.req's URL is not the function's route (a route with parameters it does not match): the dispatcher answers the
+            // 404 problem every platform answers (GCP's too), and the host is told why in Logs.
+            LogRouteMismatch(log, function.Name, request.Method, request.Path, function.Trigger.Route!, info.InvocationId!);
+            var notFound = await dispatcher.DispatchToAsync(function, request, info, cancellationToken).ConfigureAwait(false);
+            return InvocationResult.Success([$"{function.Name}: {request.Method} {request.Path} does not match its route {function.Trigger.Route} (invocation {info.InvocationId}); answered 404."], notFound);
         }
 
         var response = await dispatcher.DispatchToAsync(function, request, info, cancellationToken).ConfigureAwait(false);
+
         // A 4xx the function answered is an answer: its sends are written. A failure's are dropped, and the host is told in Logs.
         return response.StatusCode >= 500
             ? InvocationResult.Success([$"{function.Name} failed (invocation {info.InvocationId}): {response.StatusCode}"], response)
             : InvocationResult.Success([], response, queues);
     }
 
-    private async Task<HandlerResponse> InvokeQueueAsync(FunctionDefinition function, JsonElement data, JsonElement metadata, InvocationInfo info, QueueOutputCollector? queues, CancellationToken cancellationToken)
+    private async Task<HandlerResponse> InvokeQueueAsync(FunctionDefinition function, InvocationInput input, QueueOutputCollector? queues, CancellationToken cancellationToken)
     {
-        byte[] message;
+        var info = input.Info;
         try
         {
-            message = PayloadReader.ReadMessage(PayloadReader.FindTrigger(data, BindingNames.QueueMessage));
-        }
-        catch (InvalidInputException e)
-        {
-            LogBadPayload(log, function.Name, info.InvocationId!, e.Message);
-            return InvocationResult.Failure(400, e.Message);
-        }
-
-        try
-        {
-            await executor.InvokeMessageAsync(function, message, info, cancellationToken).ConfigureAwait(false);
+            await executor.InvokeMessageAsync(function, input.Message, info, cancellationToken).ConfigureAwait(false);
             return InvocationResult.Success([], queues: queues);
         }
         catch (InvalidInputException e) when (poison is not null)
         {
-            await poison.SendAsync(function.Trigger.Name!, message, cancellationToken).ConfigureAwait(false);
-            var line = $"The message {PayloadReader.GetString(metadata, "Id")} cannot be read and went to {function.Trigger.Name}-poison without retries: {e.Message}";
-            LogPoisoned(log, function.Name, info.InvocationId!, function.Trigger.Name + "-poison");
+            var poisonQueue = function.Trigger.Name + "-poison";
+            try
+            {
+                await poison.SendAsync(function.Trigger.Name!, input.Message, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception failure) when (failure is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // Not put aside: a failed invocation, so the host's retries end in its own poison queue (never retried forever).
+                LogPoisonFailed(log, failure, function.Name, info.InvocationId!, poisonQueue, e.Message);
+                return InvocationResult.Failure(400,
+                    $"{function.Name} refused the message (invocation {info.InvocationId}): {e.Message} It could not be put on {poisonQueue} ({failure.GetType().Name}: {failure.Message}), so the host retries it until its poison queue takes it.");
+            }
+
+            var line = $"The message {input.MessageId} cannot be read and went to {poisonQueue} without retries: {e.Message}";
+            LogPoisoned(log, function.Name, info.InvocationId!, poisonQueue);
             return InvocationResult.Success([line]);
         }
         catch (InvalidInputException e)
         {
-            return InvocationResult.Failure(500, $"{function.Name} refused the message (invocation {info.InvocationId}): {e.Message}");
+            // The executor has logged the refusal. 400, not 2xx: without a poison queue of ours, the host's retries end in its own.
+            return InvocationResult.Failure(400, $"{function.Name} refused the message (invocation {info.InvocationId}): {e.Message}");
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -192,21 +261,8 @@ internal sealed partial class CustomHandlerInvoker(
         }
     }
 
-    private async Task<HandlerResponse> InvokeEventAsync(FunctionDefinition function, JsonElement data, JsonElement metadata, InvocationInfo info, string invocationId, QueueOutputCollector? queues, CancellationToken cancellationToken)
+    private async Task<HandlerResponse> InvokeEventAsync(FunctionDefinition function, CloudEvent cloudEvent, InvocationInfo info, QueueOutputCollector? queues, CancellationToken cancellationToken)
     {
-        CloudEvent cloudEvent;
-        try
-        {
-            cloudEvent = data.TryGetProperty(BindingNames.Blob, out var blob) || LooksLikeBlob(metadata)
-                ? PayloadReader.ReadBlob(blob.ValueKind == JsonValueKind.Undefined ? PayloadReader.FindTrigger(data, BindingNames.Blob) : blob, metadata, invocationId)
-                : PayloadReader.ReadEvent(PayloadReader.FindTrigger(data, BindingNames.Event));
-        }
-        catch (InvalidInputException e)
-        {
-            LogBadPayload(log, function.Name, invocationId, e.Message);
-            return InvocationResult.Failure(400, e.Message);
-        }
-
         var wanted = function.Trigger.EventType!;
         if (wanted != "*" && !string.Equals(wanted, cloudEvent.Type, StringComparison.Ordinal))
         {
@@ -237,8 +293,8 @@ internal sealed partial class CustomHandlerInvoker(
         }
     }
 
-    [LoggerMessage(1, LogLevel.Warning, "The host invoked {FunctionName}, which this app does not have")]
-    private static partial void LogUnknownFunction(ILogger logger, string functionName);
+    [LoggerMessage(1, LogLevel.Warning, "The host invoked {FunctionName}, which this app does not have (invocation {InvocationId}; it has: {Functions})")]
+    private static partial void LogUnknownFunction(ILogger logger, string functionName, string invocationId, string functions);
 
     [LoggerMessage(2, LogLevel.Warning, "{FunctionName}: the invocation payload was refused (invocation {InvocationId}): {Reason}")]
     private static partial void LogBadPayload(ILogger logger, string functionName, string invocationId, string reason);
@@ -251,4 +307,13 @@ internal sealed partial class CustomHandlerInvoker(
 
     [LoggerMessage(5, LogLevel.Information, "{FunctionName} did not succeed, so the {Count} queue message(s) it sent are dropped, not written (invocation {InvocationId})")]
     private static partial void LogOutputsDropped(ILogger logger, string functionName, string invocationId, int count);
+
+    [LoggerMessage(6, LogLevel.Warning, "{FunctionName}: {Method} {Path} does not match its route {Route} (invocation {InvocationId}); answered 404")]
+    private static partial void LogRouteMismatch(ILogger logger, string functionName, string method, string path, string route, string invocationId);
+
+    [LoggerMessage(8, LogLevel.Warning, "{FunctionName} refused the message (invocation {InvocationId}) and it could not be put on {PoisonQueue}, so the host will retry it: {Reason}")]
+    private static partial void LogPoisonFailed(ILogger logger, Exception exception, string functionName, string invocationId, string poisonQueue, string reason);
+
+    [LoggerMessage(7, LogLevel.Error, "{FunctionName} could not be invoked (invocation {InvocationId})")]
+    private static partial void LogUnexpected(ILogger logger, Exception exception, string functionName, string invocationId);
 }

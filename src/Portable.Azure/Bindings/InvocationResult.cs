@@ -28,7 +28,9 @@ internal static class InvocationResult
             {
                 json.WriteStartObject(BindingNames.HttpResponse);
                 json.WriteString("statusCode", http.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                json.WriteString("body", Encoding.UTF8.GetString(http.Body.Span));
+                // UTF-8 is written as it is (no UTF-16 string of the body between); other bytes as the text they decode to.
+                if (System.Text.Unicode.Utf8.IsValid(http.Body.Span)) json.WriteString("body", http.Body.Span);
+                else json.WriteString("body", Encoding.UTF8.GetString(http.Body.Span));
                 json.WriteStartObject("headers");
                 foreach (var (name, values) in http.Headers)
                 {

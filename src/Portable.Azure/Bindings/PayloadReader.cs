@@ -44,18 +44,25 @@ internal static class PayloadReader
         }
     }
 
-    public static HttpRequestData ReadHttpRequest(JsonElement req, string routePrefix)
+    /// <summary>
+    /// The HTTP request of <c>Data.req</c>. Its body is the UTF-8 of the <c>Body</c> string: a slice of <paramref name="payload"/>,
+    /// unescaped in place when it has escapes (never a copy nor a UTF-16 string of the whole body).
+    /// </summary>
+    /// <exception cref="InvalidInputException">A member is missing, of the wrong JSON type, or not valid text.</exception>
+    public static HttpRequestData ReadHttpRequest(JsonElement req, string routePrefix, Memory<byte> payload = default)
     {
-        if (req.ValueKind != JsonValueKind.Object) throw new InvalidInputException("Data.req", "The HTTP request is not an object.");
-        var method = GetString(req, "Method") ?? throw new InvalidInputException("Data.req.Method", "The HTTP request has no Method.");
-        var url = GetString(req, "Url") ?? throw new InvalidInputException("Data.req.Url", "The HTTP request has no Url.");
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri)) throw new InvalidInputException("Data.req.Url", $"'{url}' is not an absolute URL.");
-        var request = new HttpRequestData(method, StripPrefix(uri.AbsolutePath, routePrefix)) { Body = ReadBody(req) };
+        if (req.ValueKind != JsonValueKind.Object) throw new InvalidInputException("Data.req", $"The HTTP request is {Describe(req)}, not an object.");
+        var method = RequiredString(req, "Method", "Data.req.Method");
+        if (!IsToken(method)) throw new InvalidInputException("Data.req.Method", $"The HTTP request's Method '{method}' is not an HTTP method.");
+        var url = RequiredString(req, "Url", "Data.req.Url");
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.IsFile) throw new InvalidInputException("Data.req.Url", $"The HTTP request's Url '{url}' is not an absolute http(s) URL.");
+        var request = new HttpRequestData(method, StripPrefix(uri.AbsolutePath, routePrefix)) { Body = ReadBody(req, payload) };
         if (TryGetProperty(req, "Headers", out var headers) && headers.ValueKind == JsonValueKind.Object)
         {
             foreach (var header in headers.EnumerateObject())
             {
-                foreach (var value in Values(header.Value)) request.Headers.Add(header.Name, value);
+                var name = NameOf(header, "Data.req.Headers");
+                foreach (var value in Values(header.Value, "Data.req.Headers." + name)) request.Headers.Add(name, value);
             }
         }
 
@@ -63,7 +70,8 @@ internal static class PayloadReader
         {
             foreach (var parameter in query.EnumerateObject())
             {
-                foreach (var value in Values(parameter.Value)) request.Query.Add(parameter.Name, value);
+                var name = NameOf(parameter, "Data.req.Query");
+                foreach (var value in Values(parameter.Value, "Data.req.Query." + name)) request.Query.Add(name, value);
             }
         }
         else
@@ -75,7 +83,8 @@ internal static class PayloadReader
         {
             foreach (var parameter in routeValues.EnumerateObject())
             {
-                if (parameter.Value.ValueKind == JsonValueKind.String) request.RouteValues[parameter.Name] = parameter.Value.GetString()!;
+                var name = NameOf(parameter, "Data.req.Params");
+                if (parameter.Value.ValueKind == JsonValueKind.String) request.RouteValues[name] = Text(parameter.Value, "Data.req.Params." + name);
             }
         }
 
@@ -91,13 +100,95 @@ internal static class PayloadReader
         return path.StartsWith(prefix + "/", StringComparison.OrdinalIgnoreCase) ? path[prefix.Length..] : path;
     }
 
-    /// <summary>A queue message as the host gives it: a string (the message text) or, when the host parsed it, JSON.</summary>
-    public static byte[] ReadMessage(JsonElement item) => item.ValueKind switch
+    /// <summary>
+    /// A queue message as the host gives it (the host has already base64-decoded it, as <c>messageEncoding</c> says): a string (the
+    /// message text) or, when the host parsed it, JSON. The bytes are a slice of <paramref name="payload"/> when they can be (JSON,
+    /// a string without escapes, or a string unescaped in place): the message is never copied nor held as a UTF-16 string.
+    /// </summary>
+    /// <exception cref="InvalidInputException">The string is not valid UTF-8 or has a lone surrogate escape.</exception>
+    public static ReadOnlyMemory<byte> ReadMessage(JsonElement item, Memory<byte> payload = default) => item.ValueKind switch
     {
-        JsonValueKind.String => Encoding.UTF8.GetBytes(item.GetString()!),
-        JsonValueKind.Null or JsonValueKind.Undefined => [],
-        _ => Encoding.UTF8.GetBytes(item.GetRawText()),
+        JsonValueKind.String => Utf8(item, payload, "Data.message"),
+        JsonValueKind.Null or JsonValueKind.Undefined => ReadOnlyMemory<byte>.Empty,
+        _ => Raw(item, payload),
     };
+
+    /// <summary>
+    /// The UTF-8 text of a JSON string: a slice of <paramref name="payload"/> (the bytes the document was parsed from, which the
+    /// caller owns), unescaped in place when it has escapes (the text is never longer than its JSON), so no copy is made; a copy
+    /// only for a value that is not in <paramref name="payload"/>. The document must not read this value again afterwards.
+    /// </summary>
+    /// <exception cref="InvalidInputException">The string is not valid UTF-8 or has a lone surrogate escape.</exception>
+    public static ReadOnlyMemory<byte> Utf8(JsonElement value, Memory<byte> payload, string field)
+    {
+        var raw = JsonMarshal.GetRawUtf8Value(value); // with its quotes
+        var content = raw[1..^1];
+        Memory<byte> text;
+        if (payload.Span.Overlaps(content, out var offset))
+        {
+            text = payload.Slice(offset, content.Length);
+        }
+        else
+        {
+            text = content.ToArray();
+        }
+
+        if (content.IndexOf((byte)'\\') >= 0) text = text[..UnescapeInPlace(text.Span, field)];
+        return System.Text.Unicode.Utf8.IsValid(text.Span) ? text : throw NotText(field);
+    }
+
+    /// <summary>
+    /// Unescapes a JSON string's content where it is, and returns the length of the text: each escape is read before its UTF-8
+    /// is written, and is at least as long, so a write never overtakes the reading. The document has checked the escapes'
+    /// syntax when it was parsed; a lone surrogate is refused here.
+    /// </summary>
+    private static int UnescapeInPlace(Span<byte> text, string field)
+    {
+        var written = 0;
+        var read = 0;
+        while (read < text.Length)
+        {
+            var b = text[read];
+            if (b != (byte)'\\')
+            {
+                text[written++] = b;
+                read++;
+                continue;
+            }
+
+            var escape = text[read + 1];
+            read += 2;
+            switch (escape)
+            {
+                case (byte)'b': text[written++] = (byte)'\b'; break;
+                case (byte)'f': text[written++] = (byte)'\f'; break;
+                case (byte)'n': text[written++] = (byte)'\n'; break;
+                case (byte)'r': text[written++] = (byte)'\r'; break;
+                case (byte)'t': text[written++] = (byte)'\t'; break;
+                case (byte)'u':
+                    int code = Hex4(text.Slice(read, 4));
+                    read += 4;
+                    if (char.IsHighSurrogate((char)code) && read + 6 <= text.Length && text[read] == (byte)'\\' && text[read + 1] == (byte)'u'
+                        && Hex4(text.Slice(read + 2, 4)) is var low && char.IsLowSurrogate((char)low))
+                    {
+                        code = char.ConvertToUtf32((char)code, (char)low);
+                        read += 6;
+                    }
+                    else if (char.IsSurrogate((char)code))
+                    {
+                        throw NotText(field);
+                    }
+
+                    written += new Rune(code).EncodeToUtf8(text[written..]);
+                    break;
+                default: text[written++] = escape; break; // " \ /
+            }
+        }
+
+        return written;
+    }
+
+    private static ushort Hex4(ReadOnlySpan<byte> digits) => ushort.Parse(digits, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture);
 
     /// <summary>An Event Grid event (Event Grid or CloudEvents 1.0 schema), given as an object or as JSON text, as a CloudEvent.</summary>
     public static CloudEvent ReadEvent(JsonElement value)
@@ -106,7 +197,7 @@ internal static class PayloadReader
         {
             try
             {
-                using var parsed = JsonDocument.Parse(value.GetString()!);
+                using var parsed = JsonDocument.Parse(Utf8(value, default, "Data.event"));
                 return ReadEvent(parsed.RootElement.Clone());
             }
             catch (JsonException e)
@@ -136,13 +227,13 @@ internal static class PayloadReader
             if (properties.ValueKind == JsonValueKind.Object)
             {
                 if (GetString(properties, "ContentType") is { } contentType) json.WriteString("contentType", contentType);
-                if (TryGetProperty(properties, "ContentLength", out var length) && length.ValueKind == JsonValueKind.Number) json.WriteNumber("contentLength", length.GetInt64());
+                if (TryGetProperty(properties, "ContentLength", out var length) && length.ValueKind == JsonValueKind.Number && length.TryGetInt64(out var bytes)) json.WriteNumber("contentLength", bytes);
                 if (GetString(properties, "ETag") is { } etag) json.WriteString("eTag", etag);
                 if (GetString(properties, "BlobType") is { } blobType) json.WriteString("blobType", blobType);
             }
 
-            if (blob.ValueKind == JsonValueKind.String) json.WriteString("contentBase64", blob.GetString());
-            else if (blob.ValueKind != JsonValueKind.Null && blob.ValueKind != JsonValueKind.Undefined) json.WriteString("contentBase64", Convert.ToBase64String(Encoding.UTF8.GetBytes(blob.GetRawText())));
+            if (blob.ValueKind == JsonValueKind.String) json.WriteString("contentBase64", Utf8(blob, default, "Data.blob").Span);
+            else if (blob.ValueKind != JsonValueKind.Null && blob.ValueKind != JsonValueKind.Undefined) json.WriteBase64String("contentBase64", JsonMarshal.GetRawUtf8Value(blob));
             json.WriteEndObject();
         }
 
@@ -165,14 +256,14 @@ internal static class PayloadReader
     {
         // Data given as JSON is the body's UTF-8 as the event carries it (no string between); data given as a string is its text.
         var notification = cloudEvent.Data is { } data
-            ? data.ValueKind == JsonValueKind.String ? new Notification(topic, data.GetString()!) : new Notification(topic, JsonMarshal.GetRawUtf8Value(data).ToArray())
+            ? data.ValueKind == JsonValueKind.String ? new Notification(topic, Text(data, "data")) : new Notification(topic, JsonMarshal.GetRawUtf8Value(data).ToArray())
             : new Notification(topic, "");
         var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
         if (cloudEvent.Extensions is not null)
         {
             foreach (var (name, value) in cloudEvent.Extensions)
             {
-                attributes[name] = value.ValueKind == JsonValueKind.String ? value.GetString()! : value.GetRawText();
+                attributes[name] = value.ValueKind == JsonValueKind.String ? Text(value, name) : value.GetRawText();
             }
         }
 
@@ -185,18 +276,34 @@ internal static class PayloadReader
         return value.ValueKind switch
         {
             JsonValueKind.Number when value.TryGetInt32(out var n) => n,
-            JsonValueKind.String when int.TryParse(value.GetString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) => n,
+            JsonValueKind.String when int.TryParse(Text(value, name), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) => n,
             _ => null,
         };
     }
 
+    /// <summary>A string, number or boolean member as text; null when it is missing or of another JSON type.</summary>
+    /// <exception cref="InvalidInputException">The string is not valid UTF-8 or has a lone surrogate escape.</exception>
     public static string? GetString(JsonElement element, string name)
         => TryGetProperty(element, name, out var value) ? value.ValueKind switch
         {
-            JsonValueKind.String => value.GetString(),
+            JsonValueKind.String => Text(value, name),
             JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => value.GetRawText(),
             _ => null,
         } : null;
+
+    /// <summary>A JSON string's text.</summary>
+    /// <exception cref="InvalidInputException">It is not valid UTF-8 or has a lone surrogate escape (the host never sends either).</exception>
+    public static string Text(JsonElement value, string field)
+    {
+        try
+        {
+            return value.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            throw NotText(field);
+        }
+    }
 
     public static DateTimeOffset? GetDate(JsonElement element, string name)
         => GetString(element, name) is { } text && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date) ? date : null;
@@ -212,7 +319,7 @@ internal static class PayloadReader
         if (element.TryGetProperty(name, out value)) return true;
         foreach (var property in element.EnumerateObject())
         {
-            if (property.Name.Equals(name, StringComparison.OrdinalIgnoreCase))
+            if (TryNameOf(property, out var candidate) && candidate.Equals(name, StringComparison.OrdinalIgnoreCase))
             {
                 value = property.Value;
                 return true;
@@ -227,7 +334,8 @@ internal static class PayloadReader
         var extensions = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         foreach (var property in value.EnumerateObject())
         {
-            if (!IsCloudEventAttribute(property.Name)) extensions[property.Name.ToLowerInvariant()] = property.Value.Clone();
+            var name = NameOf(property, "event");
+            if (!IsCloudEventAttribute(name)) extensions[name.ToLowerInvariant()] = property.Value.Clone();
         }
 
         JsonElement? data = TryGetProperty(value, "data", out var d) ? d.Clone() : null;
@@ -270,31 +378,92 @@ internal static class PayloadReader
     private static string Required(JsonElement value, string name)
         => GetString(value, name) is { Length: > 0 } text ? text : throw new InvalidInputException(name, $"The event has no '{name}'.");
 
-    private static ReadOnlyMemory<byte> ReadBody(JsonElement req)
+    private static ReadOnlyMemory<byte> ReadBody(JsonElement req, Memory<byte> payload)
     {
         if (!TryGetProperty(req, "Body", out var body)) return ReadOnlyMemory<byte>.Empty;
         return body.ValueKind switch
         {
-            JsonValueKind.String => Encoding.UTF8.GetBytes(body.GetString()!),
+            JsonValueKind.String => Utf8(body, payload, "Data.req.Body"),
             JsonValueKind.Null or JsonValueKind.Undefined => ReadOnlyMemory<byte>.Empty,
-            _ => Encoding.UTF8.GetBytes(body.GetRawText()),
+            _ => Raw(body, payload),
         };
     }
 
-    private static IEnumerable<string> Values(JsonElement value)
+    /// <summary>A value's JSON as it is in the payload: a slice of it when possible.</summary>
+    private static ReadOnlyMemory<byte> Raw(JsonElement value, Memory<byte> payload)
+    {
+        var raw = JsonMarshal.GetRawUtf8Value(value);
+        return payload.Span.Overlaps(raw, out var offset) ? payload.Slice(offset, raw.Length) : raw.ToArray();
+    }
+
+    private static string RequiredString(JsonElement element, string name, string field)
+    {
+        if (!TryGetProperty(element, name, out var value)) throw new InvalidInputException(field, $"The HTTP request has no {name}.");
+        if (value.ValueKind != JsonValueKind.String) throw new InvalidInputException(field, $"The HTTP request's {name} is {Describe(value)}, not a string.");
+        var text = Text(value, field);
+        return text.Length > 0 ? text : throw new InvalidInputException(field, $"The HTTP request's {name} is empty.");
+    }
+
+    /// <summary>Whether a method is an HTTP token (RFC 9110 section 5.6.2), so that no other text becomes a method.</summary>
+    private static bool IsToken(string method)
+    {
+        foreach (var c in method)
+        {
+            if (c is not ((>= 'A' and <= 'Z') or (>= 'a' and <= 'z') or (>= '0' and <= '9') or '!' or '#' or '$' or '%' or '&' or '\'' or '*' or '+' or '-' or '.' or '^' or '_' or '`' or '|' or '~'))
+            {
+                return false;
+            }
+        }
+
+        return method.Length > 0;
+    }
+
+    private static string NameOf(JsonProperty property, string field)
+        => TryNameOf(property, out var name) ? name : throw new InvalidInputException(field, $"A member name in {field} is not valid text: it has bytes that are not UTF-8 or a lone surrogate escape.");
+
+    private static bool TryNameOf(JsonProperty property, out string name)
+    {
+        try
+        {
+            name = property.Name;
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            name = "";
+            return false;
+        }
+    }
+
+    private static InvalidInputException NotText(string field)
+        => new(field, $"{field} is not valid text: it has bytes that are not UTF-8 or a lone surrogate escape.");
+
+    /// <summary>A JSON value's type for a message: "a number", "an array".</summary>
+    internal static string Describe(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        JsonValueKind.Null => "null",
+        _ => "missing",
+    };
+
+    private static IEnumerable<string> Values(JsonElement value, string field)
     {
         switch (value.ValueKind)
         {
             case JsonValueKind.Array:
                 foreach (var item in value.EnumerateArray())
                 {
-                    if (item.ValueKind == JsonValueKind.String) yield return item.GetString()!;
+                    if (item.ValueKind == JsonValueKind.String) yield return Text(item, field);
                     else if (item.ValueKind != JsonValueKind.Null) yield return item.GetRawText();
                 }
 
                 break;
             case JsonValueKind.String:
-                yield return value.GetString()!;
+                yield return Text(value, field);
                 break;
             case JsonValueKind.Null or JsonValueKind.Undefined:
                 break;
