@@ -21,6 +21,9 @@ internal sealed partial class LambdaRuntime(ILambdaRuntimeClient client, LambdaH
     /// <summary>The error type header of a response the Runtime API refused.</summary>
     public const string ResponseRefusedError = "Runtime.ResponseRefused";
 
+    /// <summary>The <see cref="Exception.Data"/> key a handler sets on an <see cref="InvalidInputException"/> it has already logged, so the refusal is logged once.</summary>
+    public const string RefusalLoggedKey = "Portable.Aws.RefusalLogged";
+
     /// <summary>Polls until <paramref name="cancellationToken"/> is signalled or the Runtime API fails.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -53,7 +56,7 @@ internal sealed partial class LambdaRuntime(ILambdaRuntimeClient client, LambdaH
             }
             catch (InvalidInputException e)
             {
-                LogInvalidEvent(log, invocation.RequestId, e.Message);
+                if (!e.Data.Contains(RefusalLoggedKey)) LogInvalidEvent(log, invocation.RequestId, e.Message);
                 await PostErrorAsync(invocation.RequestId, ErrorPayload.From(e), InvalidEventError, cancellationToken).ConfigureAwait(false);
                 return;
             }
