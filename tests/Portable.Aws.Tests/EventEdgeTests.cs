@@ -48,6 +48,8 @@ public sealed class EventEdgeTests : IAsyncLifetime
         { "aws-lambda-go/apigw-request.json", "multiValueQueryStringParameters", """{"a":{}}""" },
         { "aws-lambda-go/apigw-request.json", "httpMethod", "5" },
         { "aws-lambda-go/apigw-request.json", "path", Remove },
+        { "aws-lambda-go/apigw-request.json", "httpMethod", "\"\"" },
+        { "aws-lambda-go/apigw-v2-request-no-authorizer.json", "requestContext.http.method", "\" \"" },
         { "aws-lambda-go/alb-lambda-target-request-headers-only.json", "headers", "5" },
         { "aws-lambda-go/alb-lambda-target-request-multivalue-headers.json", "multiValueHeaders", """{"accept":"x","b":[null, 2]}""" },
         { "aws-lambda-go/alb-lambda-target-request-headers-only.json", "requestContext.elb", "[]" },
@@ -245,7 +247,7 @@ public sealed class EventEdgeTests : IAsyncLifetime
         Assert.Equal(5, TestEvents.Parse(output).GetProperty("sum").GetInt32());
     }
 
-    private Task<byte[]> DispatchAsync(string function, byte[] payload)
+    private Task<ReadOnlyMemory<byte>> DispatchAsync(string function, byte[] payload)
     {
         var executor = new FunctionExecutor("aws", _host.Services, _host.App.TimeProvider);
         var dispatcher = new AwsEventDispatcher(

@@ -89,4 +89,27 @@ public sealed class RuntimeEdgeTests
         Assert.Equal("response", next.Kind);
         Assert.Single(runtime.LogLines(), l => l.Contains("\"level\":\"WARN", StringComparison.Ordinal) && l.Contains("bad", StringComparison.Ordinal));
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Next_WithAFiveMegabyteBase64Body_ReadWithOrWithoutAContentLength_ReachesTheFunctionWhole(bool chunked)
+    {
+        await using var runtime = await RuntimeHarness.StartAsync("Echo");
+        var text = string.Create(3_900_000, 0, (span, _) =>
+        {
+            for (var i = 0; i < span.Length; i++) span[i] = (char)('a' + (i % 26));
+        });
+        var json = TestEvents.HttpApi("POST", "/big-echo", body: Convert.ToBase64String(Encoding.UTF8.GetBytes(text)), base64: true, contentType: "text/plain");
+        Assert.True(json.Length > 5_000_000, "the event is over 5 MB");
+        var headers = chunked ? new Dictionary<string, string> { ["X-Test-Chunked"] = "1" } : null;
+
+        var outcome = await runtime.Api.Enqueue(json, headers).WaitAsync(Wait);
+        var next = await runtime.Api.Enqueue(TestEvents.HttpApi("GET", "/small")).WaitAsync(Wait);
+
+        Assert.Equal("response", outcome.Kind);
+        var echo = TestEvents.Parse(TestEvents.Parse(outcome.Body).GetProperty("body").GetString()!);
+        Assert.Equal(text, echo.GetProperty("body").GetString());
+        Assert.Equal("response", next.Kind);
+    }
 }

@@ -40,7 +40,7 @@ internal sealed partial class AwsEventDispatcher(FunctionCatalog catalog, Functi
     /// Handles one event for a function. The event is parsed once, over its own bytes, and read into the shape the
     /// function's trigger takes; JSON that is not that shape is a direct invocation. What makes an event one shape or another:
     /// <list type="bullet">
-    /// <item>HTTP functions: an object with a field only the HTTP event shapes have (<see cref="HttpEvents.IsHttpShaped"/>). It is
+    /// <item>HTTP functions: an object with a field only the HTTP event shapes have (<see cref="HttpEvents.HttpOnlyFields"/>). It is
     /// always answered as an HTTP response: one that cannot be read is a 400 problem document in its source's shape.</item>
     /// <item>Queue, topic and event functions: an object with <c>Records</c> (SQS, SNS, S3: every AWS records event). A bad
     /// SQS record fails only itself (<c>batchItemFailures</c>); a bad SNS or S3 record refuses the event.</item>
@@ -49,29 +49,43 @@ internal sealed partial class AwsEventDispatcher(FunctionCatalog catalog, Functi
     /// </summary>
     /// <returns>The response payload; empty for functions that return nothing.</returns>
     /// <exception cref="InvalidInputException">The event cannot be read (the loop posts <c>Runtime.InvalidEvent</c>).</exception>
-    public async Task<byte[]> DispatchAsync(FunctionDefinition function, LambdaInvocation invocation, CancellationToken cancellationToken)
+    public async Task<ReadOnlyMemory<byte>> DispatchAsync(FunctionDefinition function, LambdaInvocation invocation, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(function);
         ArgumentNullException.ThrowIfNull(invocation);
         var payload = invocation.Payload.Span.StartsWith("\uFEFF"u8) ? invocation.Payload[3..] : invocation.Payload;
+        var info = Info(invocation);
+        if (function.Trigger.Kind == TriggerKind.Http)
+        {
+            // The largest events are HTTP requests: read with a scan and the typed shape over the event's bytes, no document.
+            EventJson.CheckText(payload.Span);
+            var scan = HttpEventScan.Read(payload.Span);
+            return scan.IsHttpShaped
+                ? await InvokeHttpAsync(payload, scan, info, cancellationToken).ConfigureAwait(false)
+                : await InvokeDirectAsync(function, payload, info, cancellationToken).ConfigureAwait(false);
+        }
+
         using var document = EventJson.Parse(payload);
         var root = document.RootElement;
-        var info = Info(invocation);
         var isObject = root.ValueKind == JsonValueKind.Object;
         switch (function.Trigger.Kind)
         {
-            case TriggerKind.Http when HttpEvents.IsHttpShaped(root):
-                return await InvokeHttpAsync(root, payload, info, cancellationToken).ConfigureAwait(false);
             case TriggerKind.Queue or TriggerKind.Topic or TriggerKind.Event when isObject && root.TryGetProperty("Records", out var records):
                 return await InvokeRecordsAsync(function, records, invocation.RequestId, info, cancellationToken).ConfigureAwait(false);
             case TriggerKind.Schedule or TriggerKind.Event when isObject && root.TryGetProperty("detail-type", out _):
                 await InvokeEventBridgeAsync(function, root, invocation.RequestId, info, cancellationToken).ConfigureAwait(false);
-                return [];
+                return ReadOnlyMemory<byte>.Empty;
         }
 
+        return await InvokeDirectAsync(function, payload, info, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A direct invocation: the event is the function's input.</summary>
+    private async Task<ReadOnlyMemory<byte>> InvokeDirectAsync(FunctionDefinition function, ReadOnlyMemory<byte> payload, InvocationInfo info, CancellationToken cancellationToken)
+    {
         try
         {
-            return await executor.InvokeJsonAsync(function, payload, info, cancellationToken).ConfigureAwait(false) ?? [];
+            return await executor.InvokeJsonAsync(function, payload, info, cancellationToken).ConfigureAwait(false) ?? ReadOnlyMemory<byte>.Empty;
         }
         catch (InvalidInputException e)
         {
@@ -82,30 +96,34 @@ internal sealed partial class AwsEventDispatcher(FunctionCatalog catalog, Functi
     }
 
     /// <summary>An HTTP-shaped event: read, routed and answered; one that cannot be read is answered 400 in its source's shape.</summary>
-    private async Task<byte[]> InvokeHttpAsync(JsonElement root, ReadOnlyMemory<byte> payload, InvocationInfo info, CancellationToken cancellationToken)
+    private async Task<ReadOnlyMemory<byte>> InvokeHttpAsync(ReadOnlyMemory<byte> payload, HttpEventScan scan, InvocationInfo info, CancellationToken cancellationToken)
     {
-        var kind = HttpEvents.KindOf(root);
+        HttpEventKind kind;
         HttpResponseData response;
         try
         {
-            var http = EventJson.Read(root, AwsJsonContext.Default.HttpEvent, "The HTTP event");
+            var http = EventJson.Read(payload.Span, AwsJsonContext.Default.HttpEvent, "The HTTP event");
+            kind = HttpEvents.KindOf(http);
             if (!HttpEvents.IsComplete(http))
             {
                 throw new InvalidInputException("The HTTP event says neither where it goes as payload 2.0 (rawPath, or version 2.0 with a requestContext) nor as payload 1.0 (httpMethod and path).");
             }
 
-            var request = HttpEvents.ToRequest(http, kind, HttpEvents.ReadBody(root, payload, http.IsBase64Encoded));
+            var request = HttpEvents.ToRequest(http, kind, HttpEvents.ReadBody(payload, scan, http.IsBase64Encoded));
             response = request.Body.Length > MaxRequestBodyBytes
                 ? httpDispatcher.TooLarge(request.Method, request.Path, MaxRequestBodyBytes, "Lambda's 6 MB payload limit")
                 : await httpDispatcher.DispatchAsync(request, info, cancellationToken).ConfigureAwait(false);
         }
         catch (InvalidInputException e)
         {
-            var (method, path) = HttpEvents.Describe(root);
+            // Only now is the event parsed as a document: to answer in its source's shape whatever else is wrong with it.
+            using var document = EventJson.Parse(payload);
+            kind = HttpEvents.KindOf(document.RootElement);
+            var (method, path) = HttpEvents.Describe(document.RootElement);
             response = httpDispatcher.BadRequest(method, path, e.Message, info.InvocationId);
         }
 
-        return JsonSerializer.SerializeToUtf8Bytes(HttpEvents.ToResult(response, kind), AwsJsonContext.Default.HttpResult);
+        return HttpEvents.Write(HttpEvents.ToResult(response, kind));
     }
 
     /// <summary>
@@ -113,7 +131,7 @@ internal sealed partial class AwsEventDispatcher(FunctionCatalog catalog, Functi
     /// The batch's source is the one its records name in <c>eventSource</c> (<c>EventSource</c> for SNS); with none the event
     /// is refused, as it is when it comes from a source the function does not take.
     /// </summary>
-    private async Task<byte[]> InvokeRecordsAsync(FunctionDefinition function, JsonElement records, string requestId, InvocationInfo info, CancellationToken cancellationToken)
+    private async Task<ReadOnlyMemory<byte>> InvokeRecordsAsync(FunctionDefinition function, JsonElement records, string requestId, InvocationInfo info, CancellationToken cancellationToken)
     {
         if (records.ValueKind != JsonValueKind.Array || records.GetArrayLength() == 0)
         {
@@ -140,10 +158,10 @@ internal sealed partial class AwsEventDispatcher(FunctionCatalog catalog, Functi
                 return await InvokeSqsAsync(function, records, info, cancellationToken).ConfigureAwait(false);
             case "aws:sns" when kind is TriggerKind.Topic:
                 await InvokeSnsAsync(function, records, info, cancellationToken).ConfigureAwait(false);
-                return [];
+                return ReadOnlyMemory<byte>.Empty;
             case "aws:s3" when kind is TriggerKind.Event:
                 await InvokeS3Async(function, records, requestId, info, cancellationToken).ConfigureAwait(false);
-                return [];
+                return ReadOnlyMemory<byte>.Empty;
             case null:
                 throw new InvalidInputException("No record of the event says where it comes from (eventSource 'aws:sqs', 'aws:sns' or 'aws:s3'), so it cannot be read.");
             default:

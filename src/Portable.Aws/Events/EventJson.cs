@@ -21,12 +21,7 @@ internal static class EventJson
     /// <exception cref="InvalidInputException">The event is empty, not UTF-8, or not one JSON value within 64 levels.</exception>
     public static JsonDocument Parse(ReadOnlyMemory<byte> payload)
     {
-        if (payload.Span.Trim(" \t\r\n"u8).IsEmpty) throw new InvalidInputException("The event is empty: Lambda events are JSON.");
-        if (!Utf8.IsValid(payload.Span))
-        {
-            throw new InvalidInputException($"The event is not valid UTF-8 (first invalid byte at offset {FirstInvalidByte(payload.Span).ToString(CultureInfo.InvariantCulture)}): Lambda events are UTF-8 JSON.");
-        }
-
+        CheckText(payload.Span);
         try
         {
             return JsonDocument.Parse(payload, Options);
@@ -34,6 +29,32 @@ internal static class EventJson
         catch (JsonException e)
         {
             throw new InvalidInputException($"The event is not JSON: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Checks the event is not empty and is UTF-8, before it is read as JSON.</summary>
+    /// <exception cref="InvalidInputException">The event is empty or not UTF-8.</exception>
+    public static void CheckText(ReadOnlySpan<byte> payload)
+    {
+        if (payload.Trim(" \t\r\n"u8).IsEmpty) throw new InvalidInputException("The event is empty: Lambda events are JSON.");
+        if (!Utf8.IsValid(payload))
+        {
+            throw new InvalidInputException($"The event is not valid UTF-8 (first invalid byte at offset {FirstInvalidByte(payload).ToString(CultureInfo.InvariantCulture)}): Lambda events are UTF-8 JSON.");
+        }
+    }
+
+    /// <summary>Reads a whole event into its typed shape; a field of the wrong type names the field.</summary>
+    /// <exception cref="InvalidInputException">The event does not have the shape.</exception>
+    public static T Read<T>(ReadOnlySpan<byte> json, JsonTypeInfo<T> shape, string part)
+        where T : class
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(json, shape) ?? throw new InvalidInputException($"{part} is null.");
+        }
+        catch (JsonException e)
+        {
+            throw Unreadable(part, e);
         }
     }
 
@@ -48,9 +69,14 @@ internal static class EventJson
         }
         catch (JsonException e)
         {
-            var at = e.Path is { Length: > 0 } path && !e.Message.Contains(path, StringComparison.Ordinal) ? $" (at {path})" : "";
-            throw new InvalidInputException($"{part} cannot be read: {e.Message}{at}", e);
+            throw Unreadable(part, e);
         }
+    }
+
+    private static InvalidInputException Unreadable(string part, JsonException e)
+    {
+        var at = e.Path is { Length: > 0 } path && !e.Message.Contains(path, StringComparison.Ordinal) ? $" (at {path})" : "";
+        return new InvalidInputException($"{part} cannot be read: {e.Message}{at}", e);
     }
 
     /// <summary>A string property; null when it is absent or null.</summary>

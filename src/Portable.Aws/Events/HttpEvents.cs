@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Buffers.Text;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace Portable.Aws.Events;
@@ -14,23 +13,18 @@ internal static class HttpEvents
     /// HTTP request (a 400 problem when it cannot be read), never as a direct invocation, whose input is the function's own
     /// request type. <c>headers</c>, <c>body</c> and <c>path</c> are not among them: a request type may well have those.
     /// </summary>
-    private static readonly string[] HttpOnlyFields =
+    public static readonly string[] HttpOnlyFields =
         ["httpMethod", "rawPath", "rawQueryString", "routeKey", "requestContext", "multiValueHeaders", "multiValueQueryStringParameters", "isBase64Encoded"];
 
-    /// <summary>
-    /// Whether an event is HTTP-shaped: an object with one of the fields of API Gateway REST (<c>httpMethod</c>,
-    /// <c>multiValueHeaders</c>…), HTTP API and function URLs (<c>rawPath</c>, <c>routeKey</c>, <c>requestContext.http</c>)
-    /// or ALB (<c>requestContext.elb</c>), whatever their types.
-    /// </summary>
-    public static bool IsHttpShaped(JsonElement root)
+    /// <summary>The kind of an HTTP event that was read: as <see cref="KindOf(JsonElement)"/>, from the typed fields.</summary>
+    public static HttpEventKind KindOf(HttpEvent e)
     {
-        if (root.ValueKind != JsonValueKind.Object) return false;
-        foreach (var name in HttpOnlyFields)
-        {
-            if (root.TryGetProperty(name, out _)) return true;
-        }
-
-        return false;
+        ArgumentNullException.ThrowIfNull(e);
+        var isV2 = e.RawPath is not null || (e.Version == "2.0" && e.RequestContext is not null);
+        var isV1 = e.HttpMethod is not null && e.Path is not null;
+        return isV2 && !isV1 ? HttpEventKind.HttpApi
+            : e.RequestContext?.Elb is not null ? (e.MultiValueHeaders is not null ? HttpEventKind.AlbMultiValue : HttpEventKind.Alb)
+            : HttpEventKind.RestApi;
     }
 
     /// <summary>
@@ -81,7 +75,7 @@ internal static class HttpEvents
         HttpRequestData request;
         if (kind == HttpEventKind.HttpApi)
         {
-            var method = e.RequestContext?.Http?.Method ?? "GET";
+            var method = Method(e.RequestContext?.Http?.Method);
             var path = e.RawPath ?? e.RequestContext?.Http?.Path ?? "/";
             var stage = e.RequestContext?.Stage;
             if (!string.IsNullOrEmpty(stage) && stage != "$default")
@@ -99,7 +93,7 @@ internal static class HttpEvents
             return request;
         }
 
-        request = new HttpRequestData(e.HttpMethod ?? "GET", string.IsNullOrEmpty(e.Path) ? "/" : e.Path) { Body = body };
+        request = new HttpRequestData(Method(e.HttpMethod), string.IsNullOrEmpty(e.Path) ? "/" : e.Path) { Body = body };
         var alb = kind is HttpEventKind.Alb or HttpEventKind.AlbMultiValue;
         Add(request.Headers, e.MultiValueHeaders ?? e.Headers, decode: false);
         Add(request.Query, e.MultiValueQueryStringParameters ?? e.QueryStringParameters, decode: alb);
@@ -148,6 +142,24 @@ internal static class HttpEvents
         }
     }
 
+    /// <summary>
+    /// The response JSON, written once into a buffer sized for its body (base64 is 4/3 of the bytes, text a little more than
+    /// its bytes for the escapes), so a large response is neither grown by doubling nor copied to an array of its own length.
+    /// </summary>
+    public static ReadOnlyMemory<byte> Write(HttpResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var length = result.Body.Bytes.Length;
+        var estimate = 4096L + (result.Body.IsBase64 ? (length + 2) / 3 * 4 : length + length / 16);
+        var buffer = new ArrayBufferWriter<byte>((int)Math.Min(estimate, Array.MaxLength));
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            JsonSerializer.Serialize(writer, result, AwsJsonContext.Default.HttpResult);
+        }
+
+        return buffer.WrittenMemory;
+    }
+
     /// <summary>Whether a body of this media type is sent as text rather than base64.</summary>
     public static bool IsText(string? contentType)
     {
@@ -163,33 +175,39 @@ internal static class HttpEvents
     /// own bytes (no copy), escaped text is unescaped once into an array of its size, and a base64 body
     /// (<c>isBase64Encoded</c>) is decoded once into an array of its decoded size. Never a .NET string of the body.
     /// </summary>
-    /// <param name="root">The event.</param>
-    /// <param name="payload">The bytes <paramref name="root"/>'s document was parsed from.</param>
+    /// <param name="payload">The event.</param>
+    /// <param name="scan">Where the event's <c>body</c> is.</param>
     /// <param name="isBase64">The event's <c>isBase64Encoded</c>.</param>
-    /// <exception cref="InvalidInputException">The body is not a string, or not base64 when it says it is.</exception>
-    public static ReadOnlyMemory<byte> ReadBody(JsonElement root, ReadOnlyMemory<byte> payload, bool isBase64)
+    /// <exception cref="InvalidInputException">The body is not a string, not text, or not base64 when it says it is.</exception>
+    public static ReadOnlyMemory<byte> ReadBody(ReadOnlyMemory<byte> payload, HttpEventScan scan, bool isBase64)
     {
-        if (!root.TryGetProperty("body", out var body) || body.ValueKind == JsonValueKind.Null) return ReadOnlyMemory<byte>.Empty;
-        if (body.ValueKind != JsonValueKind.String) throw EventJson.WrongKind("The HTTP event", "body", body, "a string");
-        var raw = JsonMarshal.GetRawUtf8Value(body);
-        var quoted = raw[1..^1];
-        var escaped = quoted.Contains((byte)'\\');
-        if (isBase64)
+        switch (scan.BodyToken)
         {
-            if (escaped)
-            {
-                // Base64 needs no escaping, but a writer may escape '/' as "\/": unescape, then decode.
-                return body.TryGetBytesFromBase64(out var decodedEscaped) ? decodedEscaped : throw NotBase64();
-            }
+            case JsonTokenType.None or JsonTokenType.Null:
+                return ReadOnlyMemory<byte>.Empty;
+            case not JsonTokenType.String:
+                throw new InvalidInputException($"The HTTP event: 'body' is {(scan.BodyToken is JsonTokenType.StartObject ? "an object" : scan.BodyToken is JsonTokenType.StartArray ? "an array" : scan.BodyToken is JsonTokenType.Number ? "a number" : "a boolean")}, not a string.");
+        }
 
+        var raw = payload.Slice(scan.BodyStart, scan.BodyLength);
+        var quoted = raw[1..^1];
+        var escaped = quoted.Span.Contains((byte)'\\');
+        if (isBase64 && !escaped)
+        {
             var decoded = new byte[Base64.GetMaxDecodedFromUtf8Length(quoted.Length)];
-            if (Base64.DecodeFromUtf8(quoted, decoded, out _, out var written) != OperationStatus.Done) throw NotBase64();
+            if (Base64.DecodeFromUtf8(quoted.Span, decoded, out _, out var written) != OperationStatus.Done) throw NotBase64();
             return decoded.AsMemory(0, written);
         }
 
-        if (!escaped && payload.Span.Overlaps(quoted, out var offset)) return payload.Slice(offset, quoted.Length);
-        var reader = new Utf8JsonReader(raw);
+        if (!escaped) return quoted;
+        var reader = new Utf8JsonReader(raw.Span);
         reader.Read();
+        if (isBase64)
+        {
+            // Base64 needs no escaping, but a writer may escape '/' as "\/": unescape, then decode.
+            return reader.TryGetBytesFromBase64(out var decodedEscaped) ? decodedEscaped : throw NotBase64();
+        }
+
         var text = new byte[quoted.Length];
         try
         {
@@ -201,6 +219,13 @@ internal static class HttpEvents
             throw new InvalidInputException($"The HTTP event's body is not valid text: {e.Message}", e);
         }
     }
+
+    /// <summary>The event's method; GET when it has none, as API Gateway never sends one without.</summary>
+    /// <exception cref="InvalidInputException">The method is there but empty or blank.</exception>
+    private static string Method(string? method)
+        => method is null ? "GET"
+            : string.IsNullOrWhiteSpace(method) ? throw new InvalidInputException("The HTTP event's method is empty.")
+            : method;
 
     private static InvalidInputException NotBase64() => new("The event says its body is base64 (isBase64Encoded), but it is not valid base64.");
 

@@ -47,7 +47,7 @@ public sealed class AwsDriver
             TraceHeader = traceHeader,
         };
         var output = await _dispatcher.DispatchAsync(_dispatcher.Catalog.Get(function), invocation, cancellationToken).ConfigureAwait(false);
-        return Encoding.UTF8.GetString(output);
+        return Encoding.UTF8.GetString(output.Span);
     }
 
     /// <summary>Invokes a queue or topic function with an SQS event and returns the ids in its <c>batchItemFailures</c>.</summary>
