@@ -37,8 +37,9 @@ internal sealed partial class AwsEventDispatcher(FunctionCatalog catalog, Functi
     public FunctionCatalog Catalog => catalog;
 
     /// <summary>
-    /// Handles one event for a function. The event is parsed once, over its own bytes, and read into the shape the
-    /// function's trigger takes; JSON that is not that shape is a direct invocation. What makes an event one shape or another:
+    /// Handles one event for a function. The event is read once, over its own bytes (an HTTP event with a scan and its typed
+    /// shape, any other as a <see cref="JsonDocument"/>, which copies nothing), into the shape the function's trigger takes;
+    /// JSON that is not that shape is a direct invocation. What makes an event one shape or another:
     /// <list type="bullet">
     /// <item>HTTP functions: an object with a field only the HTTP event shapes have (<see cref="HttpEvents.HttpOnlyFields"/>). It is
     /// always answered as an HTTP response: one that cannot be read is a 400 problem document in its source's shape.</item>

@@ -33,7 +33,7 @@ internal sealed partial class LambdaRuntime(ILambdaRuntimeClient client, LambdaH
             try
             {
                 var bytes = await HandleNextAsync(cancellationToken).ConfigureAwait(false);
-                if (bytes >= LargeInvocationBytes && Environment.GetEnvironmentVariable("PORTABLE_AWS_NO_GC") is null) GiveMemoryBack();
+                if (bytes >= LargeInvocationBytes) GiveMemoryBack();
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -47,7 +47,9 @@ internal sealed partial class LambdaRuntime(ILambdaRuntimeClient client, LambdaH
     /// leaves large arrays behind (the event, its body, the response), which the GC would otherwise keep committed until its
     /// budget says so, and a Lambda is billed for its memory size. One aggressive, compacting collection after the response is
     /// posted (before the next event is asked for, so no caller waits on it) gives that memory back to the system; it takes a
-    /// few milliseconds on the small heap of a function, so it is not done after small events.
+    /// few milliseconds on the small heap of a function, so it is not done after small events. Measured on the published
+    /// Native AOT bootstrap with ten 6 MB HTTP events in a row: without it RSS grew by about 30 MB an event (to 337 MB after
+    /// ten for a function that echoes its input); with it RSS stays where it was after the first few events.
     /// </summary>
     public const int LargeInvocationBytes = 1024 * 1024;
 
