@@ -176,9 +176,12 @@ public sealed class EventEdgeTests : IAsyncLifetime
     {
         var deep = Encoding.UTF8.GetBytes("{\"Records\":" + new string('[', 100_000) + new string(']', 100_000) + "}");
 
-        var e = await Assert.ThrowsAsync<InvalidInputException>(() => DispatchAsync("JobHandler", deep));
+        foreach (var function in new[] { "Echo", "JobHandler", "AlertHandler", "Tick", "StorageHandler" })
+        {
+            var e = await Assert.ThrowsAsync<InvalidInputException>(() => DispatchAsync(function, deep));
 
-        Assert.Contains("depth", e.Message, StringComparison.OrdinalIgnoreCase);
+            Assert.Contains("depth", e.Message, StringComparison.OrdinalIgnoreCase);
+        }
     }
 
     [Fact]
