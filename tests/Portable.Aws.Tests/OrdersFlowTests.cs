@@ -109,6 +109,6 @@ public sealed class OrdersFlowTests : IAsyncLifetime
     private static async Task<JsonElement> InvokeAsync(AwsEventDispatcher dispatcher, string function, string eventJson)
     {
         var output = await dispatcher.DispatchAsync(dispatcher.Catalog.Get(function), new LambdaInvocation { RequestId = Guid.NewGuid().ToString(), Payload = Encoding.UTF8.GetBytes(eventJson) }, default);
-        return TestEvents.Parse(Encoding.UTF8.GetString(output));
+        return TestEvents.Parse(Encoding.UTF8.GetString(output.Span));
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Portable.Aws.Runtime;
 using Portable.Hosting;
 
@@ -11,8 +12,10 @@ namespace Portable.Aws.Events;
 /// through the <see cref="HttpDispatcher"/> every platform uses and are answered in their source's shape, SQS batches answer <c>batchItemFailures</c>,
 /// SNS, EventBridge and S3 events reach topic, schedule and event functions, and any other JSON is a direct invocation.
 /// </summary>
-internal sealed class AwsEventDispatcher(FunctionCatalog catalog, FunctionExecutor executor, HttpDispatcher httpDispatcher)
+internal sealed partial class AwsEventDispatcher(FunctionCatalog catalog, FunctionExecutor executor, HttpDispatcher httpDispatcher, ILogger<AwsEventDispatcher>? log = null)
 {
+    private readonly ILogger _log = (ILogger?)log ?? NullLogger.Instance;
+
     /// <summary>Names of the <see cref="FunctionContext.Properties"/> the adapter sets.</summary>
     public const string RequestIdProperty = "aws.requestId";
 
@@ -34,172 +37,298 @@ internal sealed class AwsEventDispatcher(FunctionCatalog catalog, FunctionExecut
     public FunctionCatalog Catalog => catalog;
 
     /// <summary>
-    /// Handles one event for a function. The event is read once, straight from its bytes, into the shape the function's
-    /// trigger takes (HTTP event, SQS / SNS records, EventBridge or S3); JSON that is not that shape is a direct invocation.
+    /// Handles one event for a function. The event is read once, over its own bytes (an HTTP event with a scan and its typed
+    /// shape, any other as a <see cref="JsonDocument"/>, which copies nothing), into the shape the function's trigger takes;
+    /// JSON that is not that shape is a direct invocation. What makes an event one shape or another:
+    /// <list type="bullet">
+    /// <item>HTTP functions: an object with a field only the HTTP event shapes have (<see cref="HttpEvents.HttpOnlyFields"/>). It is
+    /// always answered as an HTTP response: one that cannot be read is a 400 problem document in its source's shape.</item>
+    /// <item>Queue, topic and event functions: an object with <c>Records</c> (SQS, SNS, S3: every AWS records event). A bad
+    /// SQS record fails only itself (<c>batchItemFailures</c>); a bad SNS or S3 record refuses the event.</item>
+    /// <item>Schedule and event functions: an object with <c>detail-type</c> (EventBridge).</item>
+    /// </list>
     /// </summary>
     /// <returns>The response payload; empty for functions that return nothing.</returns>
-    /// <exception cref="InvalidInputException">The event cannot be read.</exception>
-    public async Task<byte[]> DispatchAsync(FunctionDefinition function, LambdaInvocation invocation, CancellationToken cancellationToken)
+    /// <exception cref="InvalidInputException">The event cannot be read (the loop posts <c>Runtime.InvalidEvent</c>).</exception>
+    public async Task<ReadOnlyMemory<byte>> DispatchAsync(FunctionDefinition function, LambdaInvocation invocation, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(function);
         ArgumentNullException.ThrowIfNull(invocation);
         var payload = invocation.Payload.Span.StartsWith("\uFEFF"u8) ? invocation.Payload[3..] : invocation.Payload;
         var info = Info(invocation);
+        if (function.Trigger.Kind == TriggerKind.Http)
+        {
+            // The largest events are HTTP requests: read with a scan and the typed shape over the event's bytes, no document.
+            EventJson.CheckText(payload.Span);
+            var scan = HttpEventScan.Read(payload.Span);
+            return scan.IsHttpShaped
+                ? await InvokeHttpAsync(payload, scan, info, cancellationToken).ConfigureAwait(false)
+                : await InvokeDirectAsync(function, payload, info, cancellationToken).ConfigureAwait(false);
+        }
+
+        using var document = EventJson.Parse(payload);
+        var root = document.RootElement;
+        var isObject = root.ValueKind == JsonValueKind.Object;
         switch (function.Trigger.Kind)
         {
-            case TriggerKind.Http:
-                if (Read(payload, AwsJsonContext.Default.HttpEvent) is { } http && HttpEvents.TryGetKind(http, out var kind))
-                {
-                    return await InvokeHttpAsync(http, kind, info, cancellationToken).ConfigureAwait(false);
-                }
-
-                break;
-            case TriggerKind.Queue or TriggerKind.Topic:
-                var messages = Read(payload, AwsJsonContext.Default.MessageEvent);
-                if (messages is not null && messages.IsFrom("aws:sqs"))
-                {
-                    return await InvokeSqsAsync(function, messages.Records!, info, cancellationToken).ConfigureAwait(false);
-                }
-
-                if (function.Trigger.Kind == TriggerKind.Topic && messages is not null && messages.IsFrom("aws:sns"))
-                {
-                    await InvokeSnsAsync(function, messages.Records!, info, cancellationToken).ConfigureAwait(false);
-                    return [];
-                }
-
-                break;
-            case TriggerKind.Schedule:
-                if (Read(payload, AwsJsonContext.Default.PlatformEvent) is { IsEventBridge: true, DetailType: "Scheduled Event" } scheduled)
-                {
-                    var time = ParseTime(scheduled.Time) ?? DateTimeOffset.UtcNow;
-                    await executor.InvokeScheduleAsync(function, new ScheduledEvent(function.Name, time, function.Trigger.Cron!), info, cancellationToken).ConfigureAwait(false);
-                    return [];
-                }
-
-                break;
-            case TriggerKind.Event:
-                var platformEvent = Read(payload, AwsJsonContext.Default.PlatformEvent);
-                if (platformEvent is { IsS3: true })
-                {
-                    var index = 0;
-                    foreach (var record in platformEvent.Records!)
-                    {
-                        await executor.InvokeEventAsync(function, FromS3(record, $"{invocation.RequestId}-{index++}"), info, cancellationToken).ConfigureAwait(false);
-                    }
-
-                    return [];
-                }
-
-                if (platformEvent is { IsEventBridge: true })
-                {
-                    await executor.InvokeEventAsync(function, FromEventBridge(platformEvent, invocation.RequestId), info, cancellationToken).ConfigureAwait(false);
-                    return [];
-                }
-
-                break;
+            case TriggerKind.Queue or TriggerKind.Topic or TriggerKind.Event when isObject && root.TryGetProperty("Records", out var records):
+                return await InvokeRecordsAsync(function, records, invocation.RequestId, info, cancellationToken).ConfigureAwait(false);
+            case TriggerKind.Schedule or TriggerKind.Event when isObject && root.TryGetProperty("detail-type", out _):
+                await InvokeEventBridgeAsync(function, root, invocation.RequestId, info, cancellationToken).ConfigureAwait(false);
+                return ReadOnlyMemory<byte>.Empty;
         }
 
-        return await executor.InvokeJsonAsync(function, payload, info, cancellationToken).ConfigureAwait(false) ?? [];
+        return await InvokeDirectAsync(function, payload, info, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The event in the trigger's shape; null when it is JSON of another shape (a direct invocation).</summary>
-    /// <exception cref="InvalidInputException">The event is not JSON.</exception>
-    private static T? Read<T>(ReadOnlyMemory<byte> payload, JsonTypeInfo<T> shape)
-        where T : class
+    /// <summary>A direct invocation: the event is the function's input.</summary>
+    private async Task<ReadOnlyMemory<byte>> InvokeDirectAsync(FunctionDefinition function, ReadOnlyMemory<byte> payload, InvocationInfo info, CancellationToken cancellationToken)
     {
         try
         {
-            return JsonSerializer.Deserialize(payload.Span, shape);
+            return await executor.InvokeJsonAsync(function, payload, info, cancellationToken).ConfigureAwait(false) ?? ReadOnlyMemory<byte>.Empty;
         }
-        catch (JsonException) when (IsJson(payload.Span))
+        catch (InvalidInputException e)
         {
-            return null;
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidInputException($"The event is not JSON: {e.Message}", e);
+            // The executor has logged the refusal, with the function's name: the loop need not log it again.
+            e.Data[LambdaRuntime.RefusalLoggedKey] = true;
+            throw;
         }
     }
 
-    /// <summary>Whether the bytes are one well-formed JSON value: asked only when they did not read as the trigger's shape.</summary>
-    private static bool IsJson(ReadOnlySpan<byte> utf8)
+    /// <summary>An HTTP-shaped event: read, routed and answered; one that cannot be read is answered 400 in its source's shape.</summary>
+    private async Task<ReadOnlyMemory<byte>> InvokeHttpAsync(ReadOnlyMemory<byte> payload, HttpEventScan scan, InvocationInfo info, CancellationToken cancellationToken)
     {
-        try
-        {
-            var reader = new Utf8JsonReader(utf8);
-            while (reader.Read())
-            {
-            }
-
-            return reader.BytesConsumed > 0;
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
-    }
-
-    private static DateTimeOffset? ParseTime(string? text)
-        => text is not null && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var time) ? time : null;
-
-    private async Task<byte[]> InvokeHttpAsync(HttpEvent http, HttpEventKind kind, InvocationInfo info, CancellationToken cancellationToken)
-    {
+        HttpEventKind kind;
         HttpResponseData response;
         try
         {
-            var request = HttpEvents.ToRequest(http, kind);
+            var http = EventJson.Read(payload.Span, AwsJsonContext.Default.HttpEvent, "The HTTP event");
+            kind = HttpEvents.KindOf(http);
+            if (!HttpEvents.IsComplete(http))
+            {
+                throw new InvalidInputException("The HTTP event says neither where it goes as payload 2.0 (rawPath, or version 2.0 with a requestContext) nor as payload 1.0 (httpMethod and path).");
+            }
+
+            var request = HttpEvents.ToRequest(http, kind, HttpEvents.ReadBody(payload, scan, http.IsBase64Encoded));
             response = request.Body.Length > MaxRequestBodyBytes
                 ? httpDispatcher.TooLarge(request.Method, request.Path, MaxRequestBodyBytes, "Lambda's 6 MB payload limit")
                 : await httpDispatcher.DispatchAsync(request, info, cancellationToken).ConfigureAwait(false);
         }
         catch (InvalidInputException e)
         {
-            response = httpDispatcher.BadRequest(http.HttpMethod ?? "?", http.Path ?? "?", e.Message, info.InvocationId);
+            // Only now is the event parsed as a document: to answer in its source's shape whatever else is wrong with it.
+            using var document = EventJson.Parse(payload);
+            kind = HttpEvents.KindOf(document.RootElement);
+            var (method, path) = HttpEvents.Describe(document.RootElement);
+            response = httpDispatcher.BadRequest(method, path, e.Message, info.InvocationId);
         }
 
-        return JsonSerializer.SerializeToUtf8Bytes(HttpEvents.ToResult(response, kind), AwsJsonContext.Default.HttpResult);
+        return HttpEvents.Write(HttpEvents.ToResult(response, kind));
     }
 
-    private async Task<byte[]> InvokeSqsAsync(FunctionDefinition function, List<MessageRecord> records, InvocationInfo info, CancellationToken cancellationToken)
+    /// <summary>
+    /// A records event (<c>Records</c>): SQS for queue and topic functions, SNS for topic functions, S3 for event functions.
+    /// The batch's source is the one its records name in <c>eventSource</c> (<c>EventSource</c> for SNS); with none the event
+    /// is refused, as it is when it comes from a source the function does not take.
+    /// </summary>
+    private async Task<ReadOnlyMemory<byte>> InvokeRecordsAsync(FunctionDefinition function, JsonElement records, string requestId, InvocationInfo info, CancellationToken cancellationToken)
     {
-        var failures = new List<BatchItemFailure>();
-        foreach (var record in records)
+        if (records.ValueKind != JsonValueKind.Array || records.GetArrayLength() == 0)
         {
-            if (string.IsNullOrEmpty(record.MessageId)) throw new InvalidInputException("An SQS record has no messageId.");
+            throw new InvalidInputException($"The event's 'Records' is {(records.ValueKind == JsonValueKind.Array ? "empty" : EventJson.Article(records.ValueKind))}: a records event (SQS, SNS, S3) has an array of at least one record.");
+        }
+
+        string? source = null;
+        var index = 0;
+        foreach (var record in records.EnumerateArray())
+        {
+            if (SourceOf(record) is { } named)
+            {
+                source = named;
+                if (named == "aws:sqs") break;
+            }
+
+            index++;
+        }
+
+        var kind = function.Trigger.Kind;
+        switch (source)
+        {
+            case "aws:sqs" when kind is TriggerKind.Queue or TriggerKind.Topic:
+                return await InvokeSqsAsync(function, records, info, cancellationToken).ConfigureAwait(false);
+            case "aws:sns" when kind is TriggerKind.Topic:
+                await InvokeSnsAsync(function, records, info, cancellationToken).ConfigureAwait(false);
+                return ReadOnlyMemory<byte>.Empty;
+            case "aws:s3" when kind is TriggerKind.Event:
+                await InvokeS3Async(function, records, requestId, info, cancellationToken).ConfigureAwait(false);
+                return ReadOnlyMemory<byte>.Empty;
+            case null:
+                throw new InvalidInputException("No record of the event says where it comes from (eventSource 'aws:sqs', 'aws:sns' or 'aws:s3'), so it cannot be read.");
+            default:
+                var takes = kind switch
+                {
+                    TriggerKind.Queue => "SQS events (eventSource 'aws:sqs')",
+                    TriggerKind.Topic => "SQS and SNS events (eventSource 'aws:sqs', 'aws:sns')",
+                    _ => "S3 and EventBridge events (eventSource 'aws:s3', or a 'detail-type')",
+                };
+                throw new InvalidInputException($"Function '{function.Name}' takes {takes}; this event's records come from '{EventJson.Shorten(source)}'.");
+        }
+    }
+
+    /// <summary>A record's <c>eventSource</c> (SQS, S3) or <c>EventSource</c> (SNS) when it is a string; null otherwise.</summary>
+    private static string? SourceOf(JsonElement record)
+        => record.ValueKind == JsonValueKind.Object
+            && (record.TryGetProperty("eventSource", out var s) || record.TryGetProperty("EventSource", out s))
+            && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
+
+    /// <summary>
+    /// An SQS batch: each record handled on its own, each failure (an unreadable record, a body the function refuses, a
+    /// function that throws) listed in <c>batchItemFailures</c> by its <c>messageId</c>, the other records done.
+    /// </summary>
+    /// <remarks>
+    /// A record without a usable <c>messageId</c> cannot be failed alone: Lambda treats an empty, null or unknown
+    /// <c>itemIdentifier</c> as the failure of the whole batch. SQS always sets <c>messageId</c>, so such an event was not sent
+    /// by SQS; it is refused whole (<c>Runtime.InvalidEvent</c>) before any record is handled, so no record is handled twice
+    /// when the batch comes back. A failed record is received again until the queue's <c>maxReceiveCount</c> (5 in the
+    /// generated template), then SQS moves it to the dead-letter queue: SQS offers no way to dead-letter one record at once
+    /// from a function, so an unreadable record takes those receives too (each refused again at once, and logged).
+    /// </remarks>
+    private async Task<byte[]> InvokeSqsAsync(FunctionDefinition function, JsonElement records, InvocationInfo info, CancellationToken cancellationToken)
+    {
+        var index = 0;
+        foreach (var element in records.EnumerateArray())
+        {
+            if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty("messageId", out var id) || id.ValueKind != JsonValueKind.String || id.ValueEquals(""u8))
+            {
+                throw new InvalidInputException($"SQS record {index.ToString(CultureInfo.InvariantCulture)} has no messageId, so its failure cannot be reported alone (batchItemFailures): the whole batch is refused, none of it handled.");
+            }
+
+            index++;
+        }
+
+        var failures = new List<BatchItemFailure>();
+        index = 0;
+        foreach (var element in records.EnumerateArray())
+        {
+            var messageId = element.GetProperty("messageId").GetString()!;
+            var part = $"SQS record {index++.ToString(CultureInfo.InvariantCulture)} ({EventJson.Shorten(messageId)})";
+            MessageRecord record;
+            try
+            {
+                record = EventJson.Read(element, AwsJsonContext.Default.MessageRecord, part);
+                if (record.EventSource != "aws:sqs") throw new InvalidInputException($"{part} says its eventSource is {(record.EventSource is null ? "nothing" : "'" + EventJson.Shorten(record.EventSource) + "'")}, not 'aws:sqs'.");
+                if (record.Body is null) throw new InvalidInputException($"{part} has no body.");
+            }
+            catch (InvalidInputException e)
+            {
+                LogRecordRefused(_log, function.Name, messageId, e.Message);
+                failures.Add(new BatchItemFailure(messageId));
+                continue;
+            }
+
             var attempt = record.Attributes?.GetValueOrDefault("ApproximateReceiveCount") is { } count
                 && int.TryParse(count, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : 1;
             var trace = XRayTrace.ToTraceContext(record.Attributes?.GetValueOrDefault("AWSTraceHeader")) ?? info.Trace;
-            var messageInfo = info with { InvocationId = record.MessageId, DeliveryAttempt = attempt, Trace = trace };
-            var body = record.Body ?? [];
+            var messageInfo = info with { InvocationId = messageId, DeliveryAttempt = attempt, Trace = trace };
             try
             {
                 if (function.Trigger.Kind == TriggerKind.Topic)
                 {
-                    await executor.InvokeNotificationAsync(function, FromSqsBody(function, body), messageInfo, cancellationToken).ConfigureAwait(false);
+                    await executor.InvokeNotificationAsync(function, FromSqsBody(function, record.Body), messageInfo, cancellationToken).ConfigureAwait(false);
                 }
                 else
                 {
-                    await executor.InvokeMessageAsync(function, body, messageInfo, cancellationToken).ConfigureAwait(false);
+                    await executor.InvokeMessageAsync(function, record.Body, messageInfo, cancellationToken).ConfigureAwait(false);
                 }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                throw;
             }
 #pragma warning disable CA1031 // Every failure of one message becomes a batch item failure; the executor has logged it.
             catch (Exception)
 #pragma warning restore CA1031
             {
-                failures.Add(new BatchItemFailure(record.MessageId));
+                failures.Add(new BatchItemFailure(messageId));
             }
         }
 
         return JsonSerializer.SerializeToUtf8Bytes(new BatchResponse(failures), AwsJsonContext.Default.BatchResponse);
     }
 
-    private async Task InvokeSnsAsync(FunctionDefinition function, List<MessageRecord> records, InvocationInfo info, CancellationToken cancellationToken)
+    /// <summary>
+    /// An SNS event (Lambda sends one record an invocation, asynchronously). Every record is read before any is handled, and
+    /// one that cannot be read refuses the event: an asynchronous invocation has no partial failure, so Lambda retries it
+    /// (twice by default) and then sends it to the function's on-failure destination or dead-letter queue.
+    /// </summary>
+    private async Task InvokeSnsAsync(FunctionDefinition function, JsonElement records, InvocationInfo info, CancellationToken cancellationToken)
     {
-        foreach (var record in records)
+        var messages = new List<SnsMessage>(records.GetArrayLength());
+        var index = 0;
+        foreach (var element in records.EnumerateArray())
         {
-            var message = record.Sns ?? throw new InvalidInputException("An SNS record has no Sns field.");
+            var part = $"SNS record {index++.ToString(CultureInfo.InvariantCulture)}";
+            var record = EventJson.Read(element, AwsJsonContext.Default.MessageRecord, part);
+            if (record.EventSource != "aws:sns") throw new InvalidInputException($"{part} says its EventSource is {(record.EventSource is null ? "nothing" : "'" + EventJson.Shorten(record.EventSource) + "'")}, not 'aws:sns'.");
+            var message = record.Sns ?? throw new InvalidInputException($"{part} has no 'Sns' notification.");
+            if (message.Message is null) throw new InvalidInputException($"{part} has no 'Sns.Message'.");
+            messages.Add(message);
+        }
+
+        foreach (var message in messages)
+        {
             await executor.InvokeNotificationAsync(function, ToNotification(function, message), info with { InvocationId = message.MessageId ?? info.InvocationId }, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>An S3 notification: every record read (and checked) before any is handled; one that cannot be read refuses the event, as for SNS.</summary>
+    private async Task InvokeS3Async(FunctionDefinition function, JsonElement records, string requestId, InvocationInfo info, CancellationToken cancellationToken)
+    {
+        var events = new List<CloudEvent>(records.GetArrayLength());
+        var index = 0;
+        foreach (var record in records.EnumerateArray())
+        {
+            events.Add(FromS3(record, index, $"{requestId}-{index.ToString(CultureInfo.InvariantCulture)}"));
+            index++;
+        }
+
+        foreach (var cloudEvent in events)
+        {
+            await executor.InvokeEventAsync(function, cloudEvent, info, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>An EventBridge event (<c>detail-type</c>): a scheduled event for a schedule function, any event for an event function.</summary>
+    private async Task InvokeEventBridgeAsync(FunctionDefinition function, JsonElement root, string requestId, InvocationInfo info, CancellationToken cancellationToken)
+    {
+        const string Part = "The EventBridge event";
+        var e = EventJson.Read(root, AwsJsonContext.Default.PlatformEvent, Part);
+        if (string.IsNullOrEmpty(e.DetailType)) throw new InvalidInputException($"{Part} has no 'detail-type'.");
+        var time = EventJson.OptionalTime(root, "time", Part);
+        var detail = EventJson.OptionalObject(root, "detail", Part);
+        if (function.Trigger.Kind == TriggerKind.Schedule)
+        {
+            if (e.DetailType != "Scheduled Event")
+            {
+                throw new InvalidInputException($"Function '{function.Name}' takes EventBridge scheduled events ('detail-type': 'Scheduled Event'), not '{EventJson.Shorten(e.DetailType)}'.");
+            }
+
+            await executor.InvokeScheduleAsync(function, new ScheduledEvent(function.Name, time ?? DateTimeOffset.UtcNow, function.Trigger.Cron!), info, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var cloudEvent = new CloudEvent
+        {
+            Id = e.Id ?? requestId,
+            Source = e.Source ?? "aws.events",
+            Type = e.DetailType,
+            Subject = e.Resources is [var first, ..] ? first : null,
+            Time = time,
+            DataContentType = "application/json",
+            Data = detail?.Clone(),
+        };
+        await executor.InvokeEventAsync(function, cloudEvent, info, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>A message from an SQS queue subscribed to an SNS topic: the SNS envelope (read from the body's bytes), or the raw body when raw delivery is on.</summary>
@@ -227,39 +356,33 @@ internal sealed class AwsEventDispatcher(FunctionCatalog catalog, FunctionExecut
         Attributes = (message.MessageAttributes ?? []).Where(a => a.Value?.Value is not null).ToDictionary(a => a.Key, a => a.Value.Value!, StringComparer.Ordinal),
     };
 
-    private static CloudEvent FromS3(JsonElement record, string fallbackId)
+    /// <summary>The CloudEvent of one S3 record; its data is the record. The fields read must have their types.</summary>
+    /// <exception cref="InvalidInputException">The record is not an object, or a field read has the wrong type.</exception>
+    private static CloudEvent FromS3(JsonElement record, int index, string fallbackId)
     {
-        var name = Text(record, "eventName") ?? "Unknown";
-        var s3 = record.TryGetProperty("s3", out var s) ? s : default;
-        var bucket = s3.ValueKind == JsonValueKind.Object && s3.TryGetProperty("bucket", out var b) ? Text(b, "name") : null;
-        var key = s3.ValueKind == JsonValueKind.Object && s3.TryGetProperty("object", out var o) ? Text(o, "key") : null;
-        var id = record.TryGetProperty("responseElements", out var r) && r.ValueKind == JsonValueKind.Object ? Text(r, "x-amz-request-id") : null;
-        var sequencer = s3.ValueKind == JsonValueKind.Object && s3.TryGetProperty("object", out var o2) ? Text(o2, "sequencer") : null;
+        var part = $"S3 record {index.ToString(CultureInfo.InvariantCulture)}";
+        if (record.ValueKind != JsonValueKind.Object) throw new InvalidInputException($"{part} is {EventJson.Article(record.ValueKind)}, not an object.");
+        var source = SourceOf(record);
+        if (source != "aws:s3") throw new InvalidInputException($"{part} says its eventSource is {(source is null ? "nothing" : "'" + EventJson.Shorten(source) + "'")}, not 'aws:s3'.");
+        var name = EventJson.OptionalString(record, "eventName", part) ?? "Unknown";
+        var s3 = EventJson.OptionalObject(record, "s3", part);
+        var bucketElement = s3 is { } s ? EventJson.OptionalObject(s, "bucket", part + " s3") : null;
+        var objectElement = s3 is { } s2 ? EventJson.OptionalObject(s2, "object", part + " s3") : null;
+        var bucket = bucketElement is { } b ? EventJson.OptionalString(b, "name", part + " s3.bucket") : null;
+        var key = objectElement is { } o ? EventJson.OptionalString(o, "key", part + " s3.object") : null;
+        var sequencer = objectElement is { } o2 ? EventJson.OptionalString(o2, "sequencer", part + " s3.object") : null;
+        var id = EventJson.OptionalObject(record, "responseElements", part) is { } r ? EventJson.OptionalString(r, "x-amz-request-id", part + " responseElements") : null;
         return new CloudEvent
         {
             Id = id is null ? fallbackId : sequencer is null ? id : id + "-" + sequencer,
             Source = bucket is null ? "aws:s3" : "arn:aws:s3:::" + bucket,
             Type = "aws.s3." + name,
             Subject = key is null ? null : Uri.UnescapeDataString(key.Replace('+', ' ')),
-            Time = record.TryGetProperty("eventTime", out var t) && t.TryGetDateTimeOffset(out var time) ? time : null,
+            Time = EventJson.OptionalTime(record, "eventTime", part),
             DataContentType = "application/json",
-            Data = record,
+            Data = record.Clone(),
         };
     }
-
-    private static CloudEvent FromEventBridge(PlatformEvent e, string fallbackId) => new()
-    {
-        Id = e.Id ?? fallbackId,
-        Source = e.Source ?? "aws.events",
-        Type = e.DetailType!,
-        Subject = e.Resources is [var first, ..] ? first : null,
-        Time = ParseTime(e.Time),
-        DataContentType = "application/json",
-        Data = e.Detail,
-    };
-
-    private static string? Text(JsonElement element, string name)
-        => element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     private static InvocationInfo Info(LambdaInvocation invocation)
     {
@@ -279,4 +402,7 @@ internal sealed class AwsEventDispatcher(FunctionCatalog catalog, FunctionExecut
             Properties = properties,
         };
     }
+
+    [LoggerMessage(1, LogLevel.Warning, "{FunctionName} refused SQS message {MessageId}, which is listed in batchItemFailures: {Reason}")]
+    private static partial void LogRecordRefused(ILogger logger, string functionName, string messageId, string reason);
 }

@@ -6,7 +6,8 @@ namespace Portable.Aws.Events;
 /// The fields of the four HTTP event shapes Lambda receives, read into one record: API Gateway REST (payload 1.0,
 /// <c>httpMethod</c> + <c>path</c>), HTTP API and function URLs (payload 2.0, <c>rawPath</c>), and ALB target events
 /// (<c>requestContext.elb</c>, single- or multi-value headers). Read once, straight from the event's bytes: headers and
-/// query parameters as name-value pairs, the body as its UTF-8 bytes.
+/// query parameters as name-value pairs. The body is not read here: <see cref="HttpEvents.ReadBody"/> reads it straight from its
+/// JSON token, so a large body is copied at most once.
 /// </summary>
 internal sealed record HttpEvent
 {
@@ -35,10 +36,6 @@ internal sealed record HttpEvent
 
     [JsonConverter(typeof(HttpValuePairsConverter))]
     public List<KeyValuePair<string, string>>? MultiValueQueryStringParameters { get; init; }
-
-    /// <summary>The body as the event carries it, in UTF-8: the text itself, or its base64 when <see cref="IsBase64Encoded"/>.</summary>
-    [JsonConverter(typeof(Utf8StringConverter))]
-    public byte[]? Body { get; init; }
 
     public bool IsBase64Encoded { get; init; }
 

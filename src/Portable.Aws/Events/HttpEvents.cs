@@ -1,33 +1,81 @@
 using System.Buffers;
 using System.Buffers.Text;
 using System.Globalization;
+using System.Text.Json;
 
 namespace Portable.Aws.Events;
 
 /// <summary>Reads the four HTTP event shapes into <see cref="HttpRequestData"/> and writes <see cref="HttpResponseData"/> back in the shape the source expects.</summary>
 internal static class HttpEvents
 {
-    /// <summary>Whether an event read as <see cref="HttpEvent"/> is one (payload 2.0: <c>rawPath</c>, or <c>version</c> 2.0 with a <c>requestContext</c>; otherwise <c>httpMethod</c> and <c>path</c>), and which kind.</summary>
-    public static bool TryGetKind(HttpEvent e, out HttpEventKind kind)
+    /// <summary>
+    /// The top-level fields only the HTTP event shapes have. An event with any of them is HTTP-shaped: it is answered as an
+    /// HTTP request (a 400 problem when it cannot be read), never as a direct invocation, whose input is the function's own
+    /// request type. <c>headers</c>, <c>body</c> and <c>path</c> are not among them: a request type may well have those.
+    /// </summary>
+    public static readonly string[] HttpOnlyFields =
+        ["httpMethod", "rawPath", "rawQueryString", "routeKey", "requestContext", "multiValueHeaders", "multiValueQueryStringParameters", "isBase64Encoded"];
+
+    /// <summary>The kind of an HTTP event that was read: as <see cref="KindOf(JsonElement)"/>, from the typed fields.</summary>
+    public static HttpEventKind KindOf(HttpEvent e)
     {
         ArgumentNullException.ThrowIfNull(e);
         var isV2 = e.RawPath is not null || (e.Version == "2.0" && e.RequestContext is not null);
         var isV1 = e.HttpMethod is not null && e.Path is not null;
-        kind = isV2 && !isV1 ? HttpEventKind.HttpApi
+        return isV2 && !isV1 ? HttpEventKind.HttpApi
             : e.RequestContext?.Elb is not null ? (e.MultiValueHeaders is not null ? HttpEventKind.AlbMultiValue : HttpEventKind.Alb)
             : HttpEventKind.RestApi;
-        return isV1 || isV2;
     }
 
-    /// <summary>The portable request of an HTTP event.</summary>
-    /// <exception cref="InvalidInputException">A base64 body is not base64.</exception>
-    public static HttpRequestData ToRequest(HttpEvent e, HttpEventKind kind)
+    /// <summary>
+    /// Which source sent an HTTP-shaped event, read from the fields whatever else is wrong with it, so even a refusal is
+    /// answered in the shape the source expects: payload 2.0 (<c>rawPath</c>, or <c>version</c> 2.0 with a
+    /// <c>requestContext</c>) unless it also has payload 1.0's <c>httpMethod</c> and <c>path</c>; ALB with
+    /// <c>requestContext.elb</c>; otherwise API Gateway REST.
+    /// </summary>
+    public static HttpEventKind KindOf(JsonElement root)
     {
-        var body = ReadBody(e);
+        var context = root.TryGetProperty("requestContext", out var c) && c.ValueKind == JsonValueKind.Object ? c : default;
+        var isV2 = IsString(root, "rawPath") || (IsString(root, "version", "2.0") && context.ValueKind == JsonValueKind.Object);
+        var isV1 = IsString(root, "httpMethod") && IsString(root, "path");
+        if (isV2 && !isV1) return HttpEventKind.HttpApi;
+        if (context.ValueKind == JsonValueKind.Object && context.TryGetProperty("elb", out var elb) && elb.ValueKind == JsonValueKind.Object)
+        {
+            return root.TryGetProperty("multiValueHeaders", out var multi) && multi.ValueKind != JsonValueKind.Null ? HttpEventKind.AlbMultiValue : HttpEventKind.Alb;
+        }
+
+        return HttpEventKind.RestApi;
+    }
+
+    /// <summary>The method and path an HTTP-shaped event claims, for a refusal's log line; "?" for what it does not say as a string.</summary>
+    public static (string Method, string Path) Describe(JsonElement root)
+    {
+        var http = root.TryGetProperty("requestContext", out var c) && c.ValueKind == JsonValueKind.Object && c.TryGetProperty("http", out var h) && h.ValueKind == JsonValueKind.Object ? h : default;
+        var method = Text(root, "httpMethod") ?? (http.ValueKind == JsonValueKind.Object ? Text(http, "method") : null) ?? "?";
+        var path = Text(root, "rawPath") ?? Text(root, "path") ?? (http.ValueKind == JsonValueKind.Object ? Text(http, "path") : null) ?? "?";
+        return (EventJson.Shorten(method), EventJson.Shorten(path));
+    }
+
+    /// <summary>Whether an HTTP event read as <see cref="HttpEvent"/> says where it goes: payload 2.0's <c>rawPath</c> (or <c>version</c> 2.0 with a <c>requestContext</c>), or payload 1.0's <c>httpMethod</c> and <c>path</c>.</summary>
+    public static bool IsComplete(HttpEvent e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        return e.RawPath is not null || (e.Version == "2.0" && e.RequestContext is not null) || (e.HttpMethod is not null && e.Path is not null);
+    }
+
+    private static bool IsString(JsonElement parent, string name, string? value = null)
+        => parent.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String && (value is null || v.ValueEquals(value));
+
+    private static string? Text(JsonElement parent, string name)
+        => parent.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    /// <summary>The portable request of an HTTP event, with its body as <see cref="ReadBody"/> read it.</summary>
+    public static HttpRequestData ToRequest(HttpEvent e, HttpEventKind kind, ReadOnlyMemory<byte> body)
+    {
         HttpRequestData request;
         if (kind == HttpEventKind.HttpApi)
         {
-            var method = e.RequestContext?.Http?.Method ?? "GET";
+            var method = Method(e.RequestContext?.Http?.Method);
             var path = e.RawPath ?? e.RequestContext?.Http?.Path ?? "/";
             var stage = e.RequestContext?.Stage;
             if (!string.IsNullOrEmpty(stage) && stage != "$default")
@@ -45,7 +93,7 @@ internal static class HttpEvents
             return request;
         }
 
-        request = new HttpRequestData(e.HttpMethod ?? "GET", string.IsNullOrEmpty(e.Path) ? "/" : e.Path) { Body = body };
+        request = new HttpRequestData(Method(e.HttpMethod), string.IsNullOrEmpty(e.Path) ? "/" : e.Path) { Body = body };
         var alb = kind is HttpEventKind.Alb or HttpEventKind.AlbMultiValue;
         Add(request.Headers, e.MultiValueHeaders ?? e.Headers, decode: false);
         Add(request.Query, e.MultiValueQueryStringParameters ?? e.QueryStringParameters, decode: alb);
@@ -94,6 +142,24 @@ internal static class HttpEvents
         }
     }
 
+    /// <summary>
+    /// The response JSON, written once into a buffer sized for its body (base64 is 4/3 of the bytes, text a little more than
+    /// its bytes for the escapes), so a large response is neither grown by doubling nor copied to an array of its own length.
+    /// </summary>
+    public static ReadOnlyMemory<byte> Write(HttpResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var length = result.Body.Bytes.Length;
+        var estimate = 4096L + (result.Body.IsBase64 ? (length + 2) / 3 * 4 : length + length / 16);
+        var buffer = new ArrayBufferWriter<byte>((int)Math.Min(estimate, Array.MaxLength));
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            JsonSerializer.Serialize(writer, result, AwsJsonContext.Default.HttpResult);
+        }
+
+        return buffer.WrittenMemory;
+    }
+
     /// <summary>Whether a body of this media type is sent as text rather than base64.</summary>
     public static bool IsText(string? contentType)
     {
@@ -104,18 +170,64 @@ internal static class HttpEvents
             || media.EndsWith("+json", StringComparison.Ordinal) || media.EndsWith("+xml", StringComparison.Ordinal);
     }
 
-    /// <summary>The body's bytes: the event's UTF-8 as it is, or base64 decoded in place (once, into the same buffer).</summary>
-    private static ReadOnlyMemory<byte> ReadBody(HttpEvent e)
+    /// <summary>
+    /// The body's bytes, read straight from the <c>body</c> token of the event: text that needs no unescaping is the event's
+    /// own bytes (no copy), escaped text is unescaped once into an array of its size, and a base64 body
+    /// (<c>isBase64Encoded</c>) is decoded once into an array of its decoded size. Never a .NET string of the body.
+    /// </summary>
+    /// <param name="payload">The event.</param>
+    /// <param name="scan">Where the event's <c>body</c> is.</param>
+    /// <param name="isBase64">The event's <c>isBase64Encoded</c>.</param>
+    /// <exception cref="InvalidInputException">The body is not a string, not text, or not base64 when it says it is.</exception>
+    public static ReadOnlyMemory<byte> ReadBody(ReadOnlyMemory<byte> payload, HttpEventScan scan, bool isBase64)
     {
-        if (e.Body is not { Length: > 0 } body) return ReadOnlyMemory<byte>.Empty;
-        if (!e.IsBase64Encoded) return body;
-        if (Base64.DecodeFromUtf8InPlace(body, out var written) != OperationStatus.Done)
+        switch (scan.BodyToken)
         {
-            throw new InvalidInputException("The event says its body is base64 (isBase64Encoded), but it is not valid base64.");
+            case JsonTokenType.None or JsonTokenType.Null:
+                return ReadOnlyMemory<byte>.Empty;
+            case not JsonTokenType.String:
+                throw new InvalidInputException($"The HTTP event: 'body' is {(scan.BodyToken is JsonTokenType.StartObject ? "an object" : scan.BodyToken is JsonTokenType.StartArray ? "an array" : scan.BodyToken is JsonTokenType.Number ? "a number" : "a boolean")}, not a string.");
         }
 
-        return body.AsMemory(0, written);
+        var raw = payload.Slice(scan.BodyStart, scan.BodyLength);
+        var quoted = raw[1..^1];
+        var escaped = quoted.Span.Contains((byte)'\\');
+        if (isBase64 && !escaped)
+        {
+            var decoded = new byte[Base64.GetMaxDecodedFromUtf8Length(quoted.Length)];
+            if (Base64.DecodeFromUtf8(quoted.Span, decoded, out _, out var written) != OperationStatus.Done) throw NotBase64();
+            return decoded.AsMemory(0, written);
+        }
+
+        if (!escaped) return quoted;
+        var reader = new Utf8JsonReader(raw.Span);
+        reader.Read();
+        if (isBase64)
+        {
+            // Base64 needs no escaping, but a writer may escape '/' as "\/": unescape, then decode.
+            return reader.TryGetBytesFromBase64(out var decodedEscaped) ? decodedEscaped : throw NotBase64();
+        }
+
+        var text = new byte[quoted.Length];
+        try
+        {
+            return text.AsMemory(0, reader.CopyString(text));
+        }
+        catch (InvalidOperationException e)
+        {
+            // An escaped lone surrogate (\ud800): not text.
+            throw new InvalidInputException($"The HTTP event's body is not valid text: {e.Message}", e);
+        }
     }
+
+    /// <summary>The event's method; GET when it has none, as API Gateway never sends one without.</summary>
+    /// <exception cref="InvalidInputException">The method is there but empty or blank.</exception>
+    private static string Method(string? method)
+        => method is null ? "GET"
+            : string.IsNullOrWhiteSpace(method) ? throw new InvalidInputException("The HTTP event's method is empty.")
+            : method;
+
+    private static InvalidInputException NotBase64() => new("The event says its body is base64 (isBase64Encoded), but it is not valid base64.");
 
     private static void Add(HttpValues target, List<KeyValuePair<string, string>>? values, bool decode)
     {

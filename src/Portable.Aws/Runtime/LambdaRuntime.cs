@@ -1,3 +1,4 @@
+using System.Runtime;
 using Microsoft.Extensions.Logging;
 using Portable.Aws.Logging;
 
@@ -21,6 +22,9 @@ internal sealed partial class LambdaRuntime(ILambdaRuntimeClient client, LambdaH
     /// <summary>The error type header of a response the Runtime API refused.</summary>
     public const string ResponseRefusedError = "Runtime.ResponseRefused";
 
+    /// <summary>The <see cref="Exception.Data"/> key a handler sets on an <see cref="InvalidInputException"/> it has already logged, so the refusal is logged once.</summary>
+    public const string RefusalLoggedKey = "Portable.Aws.RefusalLogged";
+
     /// <summary>Polls until <paramref name="cancellationToken"/> is signalled or the Runtime API fails.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -28,8 +32,8 @@ internal sealed partial class LambdaRuntime(ILambdaRuntimeClient client, LambdaH
         {
             try
             {
-                var invocation = await client.GetNextAsync(cancellationToken).ConfigureAwait(false);
-                await HandleAsync(invocation, cancellationToken).ConfigureAwait(false);
+                var bytes = await HandleNextAsync(cancellationToken).ConfigureAwait(false);
+                if (bytes >= LargeInvocationBytes) GiveMemoryBack();
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -38,8 +42,35 @@ internal sealed partial class LambdaRuntime(ILambdaRuntimeClient client, LambdaH
         }
     }
 
+    /// <summary>
+    /// The event or response size from which the loop collects garbage once the invocation is over: 1 MB. A large event
+    /// leaves large arrays behind (the event, its body, the response), which the GC would otherwise keep committed until its
+    /// budget says so, and a Lambda is billed for its memory size. One aggressive, compacting collection after the response is
+    /// posted (before the next event is asked for, so no caller waits on it) gives that memory back to the system; it takes a
+    /// few milliseconds on the small heap of a function, so it is not done after small events. Measured on the published
+    /// Native AOT bootstrap with ten 6 MB HTTP events in a row: without it RSS grew by about 30 MB an event (to 337 MB after
+    /// ten for a function that echoes its input); with it RSS stays where it was after the first few events.
+    /// </summary>
+    public const int LargeInvocationBytes = 1024 * 1024;
+
+    /// <summary>Gets the next event and handles it, so that nothing of it is referenced once this returns.</summary>
+    /// <returns>The larger of the event's and the response's size in bytes.</returns>
+    private async Task<int> HandleNextAsync(CancellationToken cancellationToken)
+    {
+        var invocation = await client.GetNextAsync(cancellationToken).ConfigureAwait(false);
+        var responseBytes = await HandleAsync(invocation, cancellationToken).ConfigureAwait(false);
+        return Math.Max(invocation.Payload.Length, responseBytes);
+    }
+
+    private static void GiveMemoryBack()
+    {
+        GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+    }
+
     /// <summary>Runs one invocation and posts its outcome.</summary>
-    public async Task HandleAsync(LambdaInvocation invocation, CancellationToken cancellationToken)
+    /// <returns>The size of the response posted, in bytes; 0 for an error.</returns>
+    public async Task<int> HandleAsync(LambdaInvocation invocation, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(invocation);
         Environment.SetEnvironmentVariable("_X_AMZN_TRACE_ID", invocation.TraceHeader);
@@ -53,14 +84,14 @@ internal sealed partial class LambdaRuntime(ILambdaRuntimeClient client, LambdaH
             }
             catch (InvalidInputException e)
             {
-                LogInvalidEvent(log, invocation.RequestId, e.Message);
+                if (!e.Data.Contains(RefusalLoggedKey)) LogInvalidEvent(log, invocation.RequestId, e.Message);
                 await PostErrorAsync(invocation.RequestId, ErrorPayload.From(e), InvalidEventError, cancellationToken).ConfigureAwait(false);
-                return;
+                return 0;
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 await PostErrorAsync(invocation.RequestId, ErrorPayload.From(e), UnhandledError, cancellationToken).ConfigureAwait(false);
-                return;
+                return 0;
             }
 
             var (status, body) = await client.PostResponseAsync(invocation.RequestId, response, cancellationToken).ConfigureAwait(false);
@@ -74,6 +105,8 @@ internal sealed partial class LambdaRuntime(ILambdaRuntimeClient client, LambdaH
                     []);
                 await PostErrorAsync(invocation.RequestId, error, ResponseRefusedError, cancellationToken).ConfigureAwait(false);
             }
+
+            return response.Length;
         }
         finally
         {

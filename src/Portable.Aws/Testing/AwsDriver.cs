@@ -1,5 +1,7 @@
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Portable.Aws.Events;
 using Portable.Aws.Runtime;
 using Portable.Hosting;
@@ -19,7 +21,11 @@ public sealed class AwsDriver
     internal AwsDriver(IPortableTestHost host)
     {
         var executor = new FunctionExecutor("aws", host.Services, host.App.TimeProvider);
-        _dispatcher = new AwsEventDispatcher(host.App.Catalog, executor, new HttpDispatcher(host.App.Catalog, executor));
+        _dispatcher = new AwsEventDispatcher(
+            host.App.Catalog,
+            executor,
+            new HttpDispatcher(host.App.Catalog, executor, host.Services.GetService<ILogger<HttpDispatcher>>()),
+            host.Services.GetService<ILogger<AwsEventDispatcher>>());
     }
 
     /// <summary>Invokes a function with an event, as Lambda would with <c>_HANDLER</c> set to its name.</summary>
@@ -41,7 +47,7 @@ public sealed class AwsDriver
             TraceHeader = traceHeader,
         };
         var output = await _dispatcher.DispatchAsync(_dispatcher.Catalog.Get(function), invocation, cancellationToken).ConfigureAwait(false);
-        return Encoding.UTF8.GetString(output);
+        return Encoding.UTF8.GetString(output.Span);
     }
 
     /// <summary>Invokes a queue or topic function with an SQS event and returns the ids in its <c>batchItemFailures</c>.</summary>

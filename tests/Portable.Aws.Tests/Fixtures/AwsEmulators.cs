@@ -105,7 +105,7 @@ internal static class AwsEmulators
         if (messages.Count == 0) return ([], []);
         var sqsEvent = TestEvents.Sqs(messages.Select(m => (m.MessageId, m.Body, int.Parse(m.Attributes?.GetValueOrDefault("ApproximateReceiveCount") ?? "1", System.Globalization.CultureInfo.InvariantCulture))));
         var output = await dispatcher.DispatchAsync(dispatcher.Catalog.Get(function), new LambdaInvocation { RequestId = Guid.NewGuid().ToString(), Payload = Encoding.UTF8.GetBytes(sqsEvent) }, CancellationToken.None);
-        var failed = TestEvents.Parse(Encoding.UTF8.GetString(output)).GetProperty("batchItemFailures").EnumerateArray().Select(f => f.GetProperty("itemIdentifier").GetString()!).ToList();
+        var failed = TestEvents.Parse(Encoding.UTF8.GetString(output.Span)).GetProperty("batchItemFailures").EnumerateArray().Select(f => f.GetProperty("itemIdentifier").GetString()!).ToList();
         foreach (var message in messages.Where(m => !failed.Contains(m.MessageId)))
         {
             await sqs.DeleteMessageAsync(url, message.ReceiptHandle);

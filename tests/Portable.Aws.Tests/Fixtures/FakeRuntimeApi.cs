@@ -108,6 +108,7 @@ public sealed class FakeRuntimeApi : IAsyncDisposable
                 context.Response.Headers["Lambda-Runtime-Aws-Request-Id"] = next.RequestId;
                 foreach (var (name, value) in next.Headers) context.Response.Headers[name] = value;
                 context.Response.ContentType = "application/json";
+                if (!next.Headers.ContainsKey("X-Test-Chunked")) context.Response.ContentLength = next.Payload.Length; // as the Runtime API does
                 await context.Response.Body.WriteAsync(next.Payload);
                 return;
             case ["invocation", var id, "response"] when context.Request.Method == "POST":
