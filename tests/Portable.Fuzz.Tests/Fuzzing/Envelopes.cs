@@ -53,11 +53,25 @@ internal static class Envelopes
         }
     }
 
-    /// <summary>Envelope damage: required members deleted or retyped are malformed; any other member changed may be accepted.</summary>
-    public static Expect ForEnvelope(Mutation mutation, IReadOnlyCollection<string> required)
+    /// <summary>Byte damage: malformed when the result is no longer UTF-8 JSON (RFC 8259 §8.1); otherwise it may be accepted.</summary>
+    public static Expect ForBytes(byte[] bytes) => IsJson(bytes) && System.Text.Unicode.Utf8.IsValid(bytes) ? Expect.Either : Expect.Malformed;
+
+    /// <summary>
+    /// Envelope damage: not UTF-8 JSON any more, or a required member deleted, emptied or of another JSON type, is malformed; any
+    /// other change (another string in a required member, any change to an optional one) may be accepted.
+    /// </summary>
+    public static Expect ForEnvelope(Mutation mutation, string seedJson, IReadOnlyCollection<string> required)
     {
-        if (!mutation.IsJson || !IsJson(mutation.Bytes)) return Expect.Malformed;
-        var path = mutation.Label.StartsWith("delete ", StringComparison.Ordinal) ? mutation.Label[7..] : mutation.Label.Split('=')[0];
-        return required.Contains(path) ? Expect.Malformed : Expect.Either;
+        if (ForBytes(mutation.Bytes) == Expect.Malformed) return Expect.Malformed;
+        if (mutation.Label.StartsWith("delete ", StringComparison.Ordinal)) return required.Contains(mutation.Label[7..]) ? Expect.Malformed : Expect.Either;
+        var eq = mutation.Label.IndexOf('=', StringComparison.Ordinal);
+        if (eq < 0) return Expect.Either;
+        var path = mutation.Label[..eq];
+        var change = mutation.Label[(eq + 1)..];
+        if (!required.Contains(path)) return Expect.Either;
+        var original = Mutator.Navigate(JsonNode.Parse(seedJson), path.Split('/', StringSplitOptions.RemoveEmptyEntries));
+        var wasString = original is JsonValue v && v.GetValueKind() == JsonValueKind.String;
+        var retyped = Mutator.Types.Any(t => t.Name == change) && !(change == "string" && wasString);
+        return retyped || change == "empty" ? Expect.Malformed : Expect.Either;
     }
 }

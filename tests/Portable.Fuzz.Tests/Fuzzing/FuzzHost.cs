@@ -53,7 +53,8 @@ internal abstract class FuzzHost : IAsyncDisposable
             }
 
             results.Add((input, verdict));
-            if (verdict.Category == Category.Crash) await RestartAsync(input.Target);
+            // A crashed target is started again; so is a hung one, so that one stuck invocation does not make every later one hang.
+            if (verdict.Category is Category.Crash or Category.Hang) await RestartAsync(input.Target);
         }
 
         await SettleAsync(results);

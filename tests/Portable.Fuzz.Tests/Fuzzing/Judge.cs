@@ -14,7 +14,7 @@ internal static class Judge
         ? new Verdict(Category.Crash, $"the process exited ({what})")
         : new Verdict(Category.Unclear, "the connection was closed without an answer");
 
-    /// <summary>An HTTP answer: a 4xx must be a problem document (a framing error may be Kestrel's bare 400), a 405 must say <c>Allow</c>.</summary>
+    /// <summary>An HTTP answer: a 4xx must be a problem document (a framing error may be Kestrel's bare 4xx), a 405 must say <c>Allow</c>.</summary>
     public static Verdict Http(FuzzCase input, int status, string? contentType, string? allow, string body)
     {
         var answer = $"{status} {contentType ?? "(no content type)"}{(allow is null ? "" : " Allow: " + allow)} {Short(body)}";
@@ -24,7 +24,7 @@ internal static class Judge
         if (status is >= 400 and < 500)
         {
             var problem = contentType?.StartsWith("application/problem+json", StringComparison.OrdinalIgnoreCase) == true;
-            return problem || (input.Framing && status == 400) || (input.Framing && status == 431)
+            return problem || input.Framing
                 ? new Verdict(Category.Clear, answer)
                 : new Verdict(Category.Unclear, "4xx without a problem document: " + answer);
         }

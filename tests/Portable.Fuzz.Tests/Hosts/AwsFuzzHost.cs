@@ -87,7 +87,7 @@ internal sealed class AwsFuzzHost : FuzzHost
             cases.Add(Http("PlaceOrder", $"seed: {shape} POST /orders", Expect.Valid, json));
             foreach (var m in mutator.Json(json, 22).Concat(mutator.Bytes(Envelopes.Utf8(json), 6)))
             {
-                cases.Add(HttpBytes("PlaceOrder", $"{shape} envelope: {m.Label}", m.IsJson && Envelopes.IsJson(m.Bytes) ? Expect.Either : Expect.Malformed, m.Bytes));
+                cases.Add(HttpBytes("PlaceOrder", $"{shape} envelope: {m.Label}", Envelopes.ForBytes(m.Bytes), m.Bytes));
             }
         }
 
@@ -110,7 +110,7 @@ internal sealed class AwsFuzzHost : FuzzHost
         cases.Add(new FuzzCase("PlaceOrder", "seed: direct invocation", Expect.Valid, Seeds.OrderRequestBytes) { Channel = "direct" });
         foreach (var m in mutator.Json(order, 20))
         {
-            cases.Add(new FuzzCase("PlaceOrder", "direct invocation: " + m.Label, Oracle.IsValidOrderRequest(m.Bytes) ? Expect.Valid : m.IsJson && Envelopes.IsJson(m.Bytes) ? Expect.Either : Expect.Malformed, m.Bytes) { Channel = "direct" });
+            cases.Add(new FuzzCase("PlaceOrder", "direct invocation: " + m.Label, Oracle.IsValidOrderRequest(m.Bytes) ? Expect.Valid : Envelopes.ForBytes(m.Bytes), m.Bytes) { Channel = "direct" });
         }
 
         // GET /orders/{id} and GET /hello.
@@ -124,7 +124,7 @@ internal sealed class AwsFuzzHost : FuzzHost
         cases.Add(Http("Hello", "seed: GET /hello", Expect.Valid, hello));
         foreach (var m in mutator.Json(hello, 25))
         {
-            cases.Add(HttpBytes("Hello", "GET /hello envelope: " + m.Label, m.IsJson && Envelopes.IsJson(m.Bytes) ? Expect.Either : Expect.Malformed, m.Bytes));
+            cases.Add(HttpBytes("Hello", "GET /hello envelope: " + m.Label, Envelopes.ForBytes(m.Bytes), m.Bytes));
         }
 
         AddSqs(cases, mutator);
@@ -134,7 +134,7 @@ internal sealed class AwsFuzzHost : FuzzHost
         cases.Add(new FuzzCase("ExpireUnconfirmed", "seed: EventBridge schedule", Expect.Valid, Envelopes.Utf8(schedule)) { Channel = "eventbridge" });
         foreach (var m in mutator.Json(schedule, 30).Concat(mutator.Bytes(Envelopes.Utf8(schedule), 8)))
         {
-            cases.Add(new FuzzCase("ExpireUnconfirmed", "schedule: " + m.Label, m.IsJson && Envelopes.IsJson(m.Bytes) ? Expect.Either : Expect.Malformed, m.Bytes) { Channel = "eventbridge" });
+            cases.Add(new FuzzCase("ExpireUnconfirmed", "schedule: " + m.Label, Envelopes.ForBytes(m.Bytes), m.Bytes) { Channel = "eventbridge" });
         }
 
         // Garbage to every function.
@@ -186,7 +186,7 @@ internal sealed class AwsFuzzHost : FuzzHost
 
         foreach (var m in mutator.Json(seed, 40).Concat(mutator.Bytes(Envelopes.Utf8(seed), 12)))
         {
-            cases.Add(new FuzzCase("SendConfirmation", "SQS envelope: " + m.Label, Envelopes.ForEnvelope(m, ["/Records", "/Records/0/eventSource", "/Records/0/messageId"]), m.Bytes) { Channel = "sqs" });
+            cases.Add(new FuzzCase("SendConfirmation", "SQS envelope: " + m.Label, Envelopes.ForEnvelope(m, seed, ["/Records", "/Records/0/eventSource", "/Records/0/messageId"]), m.Bytes) { Channel = "sqs" });
         }
     }
 
@@ -203,7 +203,7 @@ internal sealed class AwsFuzzHost : FuzzHost
 
         foreach (var m in mutator.Json(seed, 30))
         {
-            cases.Add(new FuzzCase("AuditConfirmation", "SNS envelope: " + m.Label, Envelopes.ForEnvelope(m, ["/Records", "/Records/0/EventSource", "/Records/0/Sns", "/Records/0/Sns/Message"]), m.Bytes) { Channel = "sns" });
+            cases.Add(new FuzzCase("AuditConfirmation", "SNS envelope: " + m.Label, Envelopes.ForEnvelope(m, seed, ["/Records", "/Records/0/EventSource", "/Records/0/Sns", "/Records/0/Sns/Message"]), m.Bytes) { Channel = "sns" });
         }
     }
 

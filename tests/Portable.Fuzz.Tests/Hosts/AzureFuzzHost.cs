@@ -68,7 +68,7 @@ internal sealed class AzureFuzzHost : FuzzHost
         string[] payloadRequired = ["/Data"];
         foreach (var m in mutator.Json(queueSeed, 40).Concat(mutator.Bytes(Envelopes.Utf8(queueSeed), 25)))
         {
-            cases.Add(Invoke("SendConfirmation", "queue payload: " + m.Label, Envelopes.ForEnvelope(m, payloadRequired), m.Bytes));
+            cases.Add(Invoke("SendConfirmation", "queue payload: " + m.Label, Envelopes.ForEnvelope(m, queueSeed, payloadRequired), m.Bytes));
         }
 
         // ExpireUnconfirmed: a timer.
@@ -76,7 +76,7 @@ internal sealed class AzureFuzzHost : FuzzHost
         cases.Add(Invoke("ExpireUnconfirmed", "seed: timer", Expect.Valid, Envelopes.Utf8(timerSeed)));
         foreach (var m in mutator.Json(timerSeed, 20).Concat(mutator.Bytes(Envelopes.Utf8(timerSeed), 10)))
         {
-            cases.Add(Invoke("ExpireUnconfirmed", "timer payload: " + m.Label, Envelopes.ForEnvelope(m, payloadRequired), m.Bytes));
+            cases.Add(Invoke("ExpireUnconfirmed", "timer payload: " + m.Label, Envelopes.ForEnvelope(m, timerSeed, payloadRequired), m.Bytes));
         }
 
         // AuditConfirmation: the Event Grid event that carries the topic's notification.
@@ -96,7 +96,7 @@ internal sealed class AzureFuzzHost : FuzzHost
 
         foreach (var m in mutator.Json(eventSeed, 25))
         {
-            cases.Add(Invoke("AuditConfirmation", "event payload: " + m.Label, Envelopes.ForEnvelope(m, ["/Data", "/Data/event", "/Data/event/id", "/Data/event/eventType"]), m.Bytes));
+            cases.Add(Invoke("AuditConfirmation", "event payload: " + m.Label, Envelopes.ForEnvelope(m, eventSeed, ["/Data", "/Data/event", "/Data/event/id", "/Data/event/eventType"]), m.Bytes));
         }
 
         // PlaceOrder invoked with Data.req (not forwarded), as the host does when forwarding is off.
@@ -106,7 +106,7 @@ internal sealed class AzureFuzzHost : FuzzHost
         cases.Add(Invoke("PlaceOrder", "Data.req: empty method", Expect.Malformed, Envelopes.Utf8(Envelopes.With(reqSeed, ("Data/req/Method", "")))));
         foreach (var m in mutator.Json(reqSeed, 30))
         {
-            cases.Add(Invoke("PlaceOrder", "Data.req payload: " + m.Label, Envelopes.ForEnvelope(m, ["/Data", "/Data/req", "/Data/req/Url", "/Data/req/Method", "/Data/req/Body"]), m.Bytes));
+            cases.Add(Invoke("PlaceOrder", "Data.req payload: " + m.Label, Envelopes.ForEnvelope(m, reqSeed, ["/Data", "/Data/req", "/Data/req/Url", "/Data/req/Method"]), m.Bytes));
         }
 
         cases.Add(Invoke("NoSuchFunction", "unknown function", Expect.Malformed, Envelopes.Utf8(queueSeed)));

@@ -56,7 +56,7 @@ internal sealed class GcpFuzzHost : FuzzHost
 
     public override IReadOnlyList<FuzzCase> Generate(Mutator mutator)
     {
-        var cases = HttpCases.Generate(mutator, "", fn => fn, _order).ToList();
+        var cases = HttpCases.Generate(mutator, "", fn => fn, _order, anyPathReachesTheFunction: true).ToList();
         AddMessages(cases, mutator, "SendConfirmation", "order-placed", Seeds.OrderPlaced(_order), b => Oracle.IsValidOrderPlaced(b), 15);
         AddMessages(cases, mutator, "AuditConfirmation", "order-confirmations", Seeds.OrderConfirmed(_order), b => Oracle.IsValidOrderConfirmed(b), 8);
 
@@ -71,7 +71,7 @@ internal sealed class GcpFuzzHost : FuzzHost
 
         foreach (var m in mutator.Bytes(Envelopes.Utf8(Push("{}", "order-placed")), 12))
         {
-            cases.Add(new FuzzCase(Fn, "scheduler push bytes: " + m.Label, Expect.Either, RawHttp.Request("POST", "/", m.Bytes, "application/json")) { Channel = "schedule" });
+            cases.Add(new FuzzCase(Fn, "scheduler push bytes: " + m.Label, Envelopes.ForBytes(m.Bytes), RawHttp.Request("POST", "/", m.Bytes, "application/json")) { Channel = "schedule" });
         }
 
         return cases;
@@ -121,25 +121,29 @@ internal sealed class GcpFuzzHost : FuzzHost
         // The envelopes damaged.
         foreach (var m in mutator.Json(push, perShape).Concat(mutator.Bytes(Envelopes.Utf8(push), perShape / 2)))
         {
-            cases.Add(PushCase("envelope " + m.Label, Envelopes.ForEnvelope(m, ["/message", "/message/messageId"]), m.Bytes));
+            cases.Add(PushCase("envelope " + m.Label, Envelopes.ForEnvelope(m, push, ["/message", "/message/messageId"]), m.Bytes));
         }
 
         foreach (var m in mutator.Json(structuredSeed, perShape).Concat(mutator.Bytes(Envelopes.Utf8(structuredSeed), perShape / 2)))
         {
-            cases.Add(new FuzzCase(fn, "structured CloudEvent: " + m.Label, Envelopes.ForEnvelope(m, ["/specversion", "/type", "/source", "/id", "/data", "/data/message"]),
+            cases.Add(new FuzzCase(fn, "structured CloudEvent: " + m.Label, Envelopes.ForEnvelope(m, structuredSeed, ["/specversion", "/type", "/source", "/id", "/data", "/data/message"]),
                 RawHttp.Request("POST", "/", m.Bytes, "application/cloudevents+json")) { Channel = "cloudevent" });
         }
 
         foreach (var m in mutator.Json(legacySeed, perShape))
         {
-            cases.Add(new FuzzCase(fn, "legacy event: " + m.Label, Envelopes.ForEnvelope(m, ["/eventType", "/data", "/eventId"]), RawHttp.Request("POST", "/", m.Bytes, "application/json")) { Channel = "legacy" });
+            cases.Add(new FuzzCase(fn, "legacy event: " + m.Label, Envelopes.ForEnvelope(m, legacySeed, ["/eventType", "/data", "/eventId"]), RawHttp.Request("POST", "/", m.Bytes, "application/json")) { Channel = "legacy" });
         }
 
+        // Without ce-specversion the request is not a binary CloudEvent, and its body is a valid push envelope.
+        var without = new Dictionary<string, Expect>(StringComparer.Ordinal) { ["ce-specversion"] = Expect.Either, ["ce-time"] = Expect.Valid };
+        // ce-source is a URI-reference and ce-id any non-empty string: garbage there may be accepted.
+        var garbage = new Dictionary<string, Expect>(StringComparer.Ordinal) { ["ce-source"] = Expect.Either, ["ce-id"] = Expect.Either };
         for (var i = 0; i < ceHeaders.Length; i++)
         {
             var (name, _) = ceHeaders[i];
-            cases.Add(Binary($"without {name}", name == "ce-time" ? Expect.Valid : Expect.Malformed, Envelopes.Utf8(push), ceHeaders.Where((_, j) => j != i)));
-            cases.Add(Binary($"{name} garbage", name == "ce-id" ? Expect.Either : Expect.Malformed, Envelopes.Utf8(push), ceHeaders.Select((h, j) => j == i ? (name, "%ZZ not-valid \u00e9") : h)));
+            cases.Add(Binary($"without {name}", without.GetValueOrDefault(name, Expect.Malformed), Envelopes.Utf8(push), ceHeaders.Where((_, j) => j != i)));
+            cases.Add(Binary($"{name} garbage", garbage.GetValueOrDefault(name, Expect.Malformed), Envelopes.Utf8(push), ceHeaders.Select((h, j) => j == i ? (name, "%ZZ not-valid \u00e9") : h)));
         }
 
         cases.Add(Binary("ce-type of a storage event", Expect.Malformed, Envelopes.Utf8(push), ceHeaders.Select(h => h.Item1 == "ce-type" ? (h.Item1, "google.cloud.storage.object.v1.finalized") : h)));

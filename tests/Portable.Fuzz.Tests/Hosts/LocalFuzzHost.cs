@@ -60,7 +60,7 @@ internal sealed class LocalFuzzHost : FuzzHost
         var seed = Seeds.OrderPlaced(_order);
         cases.Add(Message("seed: queue message", Expect.Valid, Encoding.UTF8.GetBytes(seed)));
         cases.Add(Message("queue: no function consumes it", Expect.Malformed, Encoding.UTF8.GetBytes(seed), "no-such-queue"));
-        foreach (var m in mutator.Json(seed, 40).Concat(mutator.Bytes(Encoding.UTF8.GetBytes(seed), 20)))
+        foreach (var m in mutator.Json(seed, 60).Concat(mutator.Bytes(Encoding.UTF8.GetBytes(seed), 25)))
         {
             cases.Add(Message("queue message: " + m.Label, Oracle.IsValidOrderPlaced(m.Bytes) ? Expect.Valid : Expect.Malformed, m.Bytes));
         }
