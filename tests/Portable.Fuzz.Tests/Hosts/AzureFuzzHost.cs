@@ -19,6 +19,7 @@ internal sealed class AzureFuzzHost : FuzzHost
     private readonly Dictionary<string, HostProcess> _processes = new(StringComparer.Ordinal);
     private string _executable = "";
     private string _order = "o-missing";
+    private HttpSink? _eventGrid;
 
     public override string Name => "Azure";
 
@@ -31,6 +32,7 @@ internal sealed class AzureFuzzHost : FuzzHost
     public override async Task StartAsync()
     {
         _executable = PublishedHost.Executable("azure", await PublishedHost.GetAsync("azure"));
+        _eventGrid = await HttpSink.StartAsync();
         await RestartAsync(Name);
         var placed = await RawHttp.SendAsync(Port, RawHttp.Request("POST", "/api/orders", Seeds.OrderRequestBytes, "application/json"), Timeout);
         _order = placed is { Status: 201 } ? JsonDocument.Parse(placed.Body).RootElement.GetProperty("orderId").GetString()! : _order;
@@ -45,6 +47,8 @@ internal sealed class AzureFuzzHost : FuzzHost
         {
             ["FUNCTIONS_CUSTOMHANDLER_PORT"] = Port.ToString(CultureInfo.InvariantCulture),
             ["AzureWebJobsStorage"] = storage,
+            ["Portable__Azure__Topics__order_confirmations__Endpoint"] = _eventGrid!.Address + "/api/events",
+            ["Portable__Azure__Topics__order_confirmations__Key"] = "fuzz",
         });
         _processes[Name] = process;
         await process.WaitForPortAsync(Port, TimeSpan.FromSeconds(30));
@@ -178,9 +182,9 @@ internal sealed class AzureFuzzHost : FuzzHost
         return (response?.Status == 201, response is null ? "no answer" : $"{response.Status} {response.BodyText()}");
     }
 
-    public override ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
         foreach (var process in _processes.Values) process.Dispose();
-        return ValueTask.CompletedTask;
+        if (_eventGrid is not null) await _eventGrid.DisposeAsync();
     }
 }

@@ -69,9 +69,10 @@ internal sealed class GcpFuzzHost : FuzzHost
                 RawHttp.Request("POST", "/", [], null, [("X-CloudScheduler-ScheduleTime", time)])) { Channel = "schedule", Framing = time == "\u00ff" });
         }
 
+        // A Cloud Scheduler HTTP job may send any body, which the function ignores: damaged bytes may be accepted (but never a 5xx).
         foreach (var m in mutator.Bytes(Envelopes.Utf8(Push("{}", "order-placed")), 12))
         {
-            cases.Add(new FuzzCase(Fn, "scheduler push bytes: " + m.Label, Envelopes.ForBytes(m.Bytes), RawHttp.Request("POST", "/", m.Bytes, "application/json")) { Channel = "schedule" });
+            cases.Add(new FuzzCase(Fn, "scheduler push bytes: " + m.Label, Expect.Either, RawHttp.Request("POST", "/", m.Bytes, "application/json")) { Channel = "schedule" });
         }
 
         return cases;

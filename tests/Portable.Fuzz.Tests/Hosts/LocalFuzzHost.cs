@@ -65,7 +65,7 @@ internal sealed class LocalFuzzHost : FuzzHost
             cases.Add(Message("queue message: " + m.Label, Oracle.IsValidOrderPlaced(m.Bytes) ? Expect.Valid : Expect.Malformed, m.Bytes));
         }
 
-        foreach (var m in mutator.Json(Seeds.OrderRequest, 20))
+        foreach (var m in mutator.Json(Seeds.OrderRequest, 45))
         {
             cases.Add(new FuzzCase(Name, "invoke PlaceOrder: " + m.Label, Oracle.IsValidOrderRequest(m.Bytes) ? Expect.Valid : Expect.Malformed,
                 RawHttp.Request("POST", "/_portable/functions/PlaceOrder/invoke", m.Bytes, "application/json")) { Channel = "invoke" });
