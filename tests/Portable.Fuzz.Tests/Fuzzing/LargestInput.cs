@@ -1,0 +1,49 @@
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace Portable.Fuzz.Tests.Fuzzing;
+
+/// <summary>
+/// The largest input each host accepts by default, built to that size exactly: the body or event limit of each adapter
+/// (<c>LocalOptions.MaxRequestBodyBytes</c> 1 MiB, Lambda's 6 MB synchronous payload, Cloud Run's 32 MiB request,
+/// <c>AzureOptions.MaxRequestBodyBytes</c> 100 MiB), less a little room for the request line and headers.
+/// </summary>
+internal static class LargestInput
+{
+    public const int LocalBytes = 1024 * 1024;
+    public const int LambdaBytes = 6 * 1024 * 1024;
+    public const int CloudRunBytes = 32 * 1024 * 1024;
+    public const int AzureBytes = 100 * 1024 * 1024;
+
+    /// <summary>A valid order whose SKU pads the JSON to <paramref name="size"/> bytes.</summary>
+    public static byte[] Order(int size)
+    {
+        const string Head = """{"customerId":"c-1","items":[{"sku":" """;
+        const string Tail = """ ","quantity":1,"unitPrice":1}]}""";
+        return Encoding.UTF8.GetBytes(Head.TrimEnd() + new string('s', size - Head.TrimEnd().Length - Tail.TrimStart().Length) + Tail.TrimStart());
+    }
+
+    /// <summary>A Pub/Sub push envelope of <paramref name="size"/> bytes whose message is an <c>OrderPlaced</c> with a padded id.</summary>
+    public static byte[] Push(int size)
+    {
+        var overhead = Encoding.UTF8.GetByteCount(Build("")) + 64;
+        var messageLength = (size - overhead) / 4 * 3;
+        var message = "{\"orderId\":\"" + new string('o', messageLength - 15) + "\"}";
+        var json = Build(Convert.ToBase64String(Encoding.UTF8.GetBytes(message)));
+        return Encoding.UTF8.GetBytes(json);
+
+        static string Build(string data) => new JsonObject
+        {
+            ["message"] = new JsonObject { ["data"] = data, ["messageId"] = "big-1", ["publishTime"] = "2026-11-30T09:00:00.000Z" },
+            ["subscription"] = "projects/test-project/subscriptions/order-placed-push",
+        }.ToJsonString();
+    }
+
+    /// <summary>An Azure queue-trigger invocation payload of <paramref name="size"/> bytes: a huge message string.</summary>
+    public static byte[] AzureQueuePayload(int size)
+    {
+        var shell = "{\"Data\":{\"message\":\"\"},\"Metadata\":{\"DequeueCount\":1,\"Id\":\"big-1\"}}";
+        var pad = size - Encoding.UTF8.GetByteCount(shell) - 32;
+        return Encoding.UTF8.GetBytes(shell.Replace("\"message\":\"\"", "\"message\":\"{\\\"orderId\\\":\\\"" + new string('o', pad) + "\\\"}\"", StringComparison.Ordinal));
+    }
+}

@@ -1,0 +1,84 @@
+using System.Globalization;
+using Portable.Fuzz.Tests.Fixtures;
+using Portable.Fuzz.Tests.Fuzzing;
+using Portable.Fuzz.Tests.Hosts;
+using Xunit.Abstractions;
+
+namespace Portable.Fuzz.Tests;
+
+/// <summary>
+/// Issue #11's third acceptance line: the largest input each published host accepts by default, sent once and then ten times in a
+/// row; the peak RSS of the process that handled it (<c>VmHWM</c>, reset before each run) stays within baseline + 3 × the input size,
+/// and ten in a row stay within the same bound (no growth). bench/Memory/memory.sh prints the same figures.
+/// </summary>
+[Collection("hosts")]
+public sealed class MemoryTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task LocalHost_LargestBody_PeakRssWithinBaselinePlusThreeTimesTheInput()
+    {
+        await using var host = new LocalFuzzHost();
+        await host.StartAsync();
+        var body = LargestInput.Order(LargestInput.LocalBytes - 512);
+        await MeasureAsync(host, host.Process, "POST /orders body (1 MiB limit)", body.Length,
+            async () => (await RawHttp.SendAsync(host.Port, RawHttp.Request("POST", "/orders", body, "application/json"), TimeSpan.FromSeconds(60)))?.Status.ToString(CultureInfo.InvariantCulture) ?? "no answer");
+    }
+
+    [Fact]
+    public async Task AwsBootstrap_LargestEvent_PeakRssWithinBaselinePlusThreeTimesTheInput()
+    {
+        await using var host = new AwsFuzzHost();
+        await host.StartAsync();
+        var shell = AwsFuzzHost.HttpV2("POST", "/orders", "");
+        var order = System.Text.Encoding.UTF8.GetString(LargestInput.Order(LargestInput.LambdaBytes - shell.Length - 1024));
+        var payload = System.Text.Encoding.UTF8.GetBytes(AwsFuzzHost.HttpV2("POST", "/orders", order));
+        await MeasureAsync(host, host.Processes["PlaceOrder"], "API Gateway v2 event, 6 MB", payload.Length,
+            async () => (await host.InvokeAsync("PlaceOrder", payload, TimeSpan.FromSeconds(60)))?.Kind ?? "no answer");
+    }
+
+    [Fact]
+    public async Task GcpHost_LargestPush_PeakRssWithinBaselinePlusThreeTimesTheInput()
+    {
+        await using var host = new GcpFuzzHost();
+        await host.StartAsync();
+        var push = LargestInput.Push(LargestInput.CloudRunBytes - 4096);
+        await MeasureAsync(host, host.Processes["SendConfirmation"], "Pub/Sub push, 32 MiB", push.Length,
+            async () => (await RawHttp.SendAsync(host.PortOf("SendConfirmation"), RawHttp.Request("POST", "/projects/test-project/topics/order-placed", push, "application/json"), TimeSpan.FromSeconds(60)))?.Status.ToString(CultureInfo.InvariantCulture) ?? "no answer");
+    }
+
+    [Fact]
+    public async Task AzureCustomHandler_LargestPayload_PeakRssWithinBaselinePlusThreeTimesTheInput()
+    {
+        await using var host = new AzureFuzzHost();
+        await host.StartAsync();
+        var payload = LargestInput.AzureQueuePayload(LargestInput.AzureBytes - 4096);
+        await MeasureAsync(host, host.Process, "queue invocation payload, 100 MiB", payload.Length,
+            async () => (await RawHttp.SendAsync(host.Port, RawHttp.Request("POST", "/SendConfirmation", payload, "application/json", [("X-Azure-Functions-InvocationId", Guid.NewGuid().ToString())]), TimeSpan.FromSeconds(120)))?.Status.ToString(CultureInfo.InvariantCulture) ?? "no answer");
+    }
+
+    private async Task MeasureAsync(FuzzHost host, HostProcess process, string input, long size, Func<Task<string>> send)
+    {
+        var baseline = process.Memory("VmRSS");
+        var bound = baseline + (3 * size);
+
+        process.ResetPeak();
+        var first = await send();
+        var one = process.Memory("VmHWM");
+
+        // Ten in a row; a run already over the bound stops there, so a leaking host fails fast instead of eating the machine.
+        process.ResetPeak();
+        var answers = new List<string>();
+        for (var i = 0; i < 10 && process.Memory("VmHWM") <= bound; i++) answers.Add(await send());
+        var ten = process.Memory("VmHWM");
+        var after = process.Memory("VmRSS");
+
+        static string Mb(long bytes) => (bytes / 1024.0 / 1024.0).ToString("0.0", CultureInfo.InvariantCulture);
+        output.WriteLine("| host | input | size MB | baseline MB | peak, one MB | peak, ten in a row MB | RSS after MB | bound MB | answers |");
+        output.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+        output.WriteLine($"| {host.Name} | {input} | {Mb(size)} | {Mb(baseline)} | {Mb(one)} | {Mb(ten)} | {Mb(after)} | {Mb(bound)} | {first}; {answers.Count} sent: {string.Join(",", answers.Distinct())} |");
+
+        Assert.False(process.HasExited, $"{host.Name} {process.ExitDescription}:\n{process.Tail(20)}");
+        Assert.True(one <= bound, $"{host.Name}: one {input} took the peak RSS to {Mb(one)} MB, over baseline {Mb(baseline)} + 3 × {Mb(size)} = {Mb(bound)} MB");
+        Assert.True(ten <= bound, $"{host.Name}: {input} sent in a row took the peak RSS to {Mb(ten)} MB after {answers.Count}, over {Mb(bound)} MB");
+    }
+}
