@@ -10,6 +10,12 @@ namespace Portable.Hosting.AspNetCore;
 /// </summary>
 public static class KestrelHttp
 {
+    /// <summary>
+    /// Pooled bodies: one pool for every thread (the shared pool keeps an array per thread, so large bodies answered on
+    /// different threads would each keep their own), at most two arrays of a size.
+    /// </summary>
+    private static readonly ArrayPool<byte> Bodies = ArrayPool<byte>.Create(Array.MaxLength, 2);
+
     /// <summary>Reads the request, lets <paramref name="handle"/> answer it, and writes the answer.</summary>
     /// <param name="context">The ASP.NET Core request.</param>
     /// <param name="path">The path the portable request gets (a host may strip a prefix).</param>
@@ -74,7 +80,7 @@ public static class KestrelHttp
         }
         finally
         {
-            if (body is { Pooled: true } pooled) ArrayPool<byte>.Shared.Return(pooled.Array);
+            if (body is { Pooled: true } pooled) Bodies.Return(pooled.Array);
         }
     }
 
@@ -131,7 +137,7 @@ public static class KestrelHttp
             }
             catch when (pool)
             {
-                ArrayPool<byte>.Shared.Return(exact);
+                Bodies.Return(exact);
                 throw;
             }
 
@@ -158,6 +164,7 @@ public static class KestrelHttp
                 filled = 0;
             }
 
+            pool &= total > 0;
             var body = Allocate((int)total, pool);
             var offset = 0;
             foreach (var part in segments)
@@ -175,7 +182,7 @@ public static class KestrelHttp
         }
     }
 
-    private static byte[] Allocate(int length, bool pool) => pool ? ArrayPool<byte>.Shared.Rent(length) : GC.AllocateUninitializedArray<byte>(length);
+    private static byte[] Allocate(int length, bool pool) => pool ? Bodies.Rent(length) : GC.AllocateUninitializedArray<byte>(length);
 
     /// <summary>
     /// Kestrel reports malformed framing as <see cref="BadHttpRequestException"/>, but a chunk size over 64 bits as an

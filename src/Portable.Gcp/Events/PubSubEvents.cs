@@ -15,6 +15,9 @@ internal static partial class PubSubEvents
 {
     public const string UnknownTopicSource = "//pubsub.googleapis.com/projects/unknown-project!/topics/unknown-topic!";
 
+    /// <summary>Pooled message data: one pool for every thread, at most two arrays of a size (see KestrelHttp's body pool).</summary>
+    private static readonly ArrayPool<byte> DataPool = ArrayPool<byte>.Create(Array.MaxLength, 2);
+
     public static bool IsPushEnvelope(JsonElement root)
         => root.ValueKind == JsonValueKind.Object
            && root.TryGetProperty("message", out var message) && message.ValueKind == JsonValueKind.Object
@@ -62,7 +65,7 @@ internal static partial class PubSubEvents
     /// <summary>Returns the pooled array of a message read with <c>pooled</c>; the message's data must not be used after.</summary>
     public static void Release(PubSubMessage message)
     {
-        if (message.Rented is { } rented) ArrayPool<byte>.Shared.Return(rented);
+        if (message.Rented is { } rented) DataPool.Return(rented);
     }
 
     /// <summary>The message of a <c>messagePublished</c> event.</summary>
@@ -94,7 +97,7 @@ internal static partial class PubSubEvents
         }
         catch when (rented is not null)
         {
-            ArrayPool<byte>.Shared.Return(rented);
+            DataPool.Return(rented);
             throw;
         }
     }
@@ -141,7 +144,8 @@ internal static partial class PubSubEvents
         if (raw.Length % 4 != 0) return null;
         var padding = raw.IsEmpty ? 0 : raw[^1] != '=' ? 0 : raw[^2] != '=' ? 1 : 2;
         var length = raw.Length / 4 * 3 - padding;
-        var bytes = pooled ? ArrayPool<byte>.Shared.Rent(length) : GC.AllocateUninitializedArray<byte>(length);
+        pooled &= length > 0;
+        var bytes = pooled ? DataPool.Rent(length) : GC.AllocateUninitializedArray<byte>(length);
         var status = Base64.DecodeFromUtf8(raw, bytes.AsSpan(0, length), out var consumed, out var written);
         if (status == OperationStatus.Done && consumed == raw.Length && written == length)
         {
@@ -149,7 +153,7 @@ internal static partial class PubSubEvents
             return bytes.AsMemory(0, length);
         }
 
-        if (pooled) ArrayPool<byte>.Shared.Return(bytes);
+        if (pooled) DataPool.Return(bytes);
         return null;
     }
 
