@@ -74,6 +74,24 @@ public sealed class EventEdgeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task HttpEvent_WithAnEscapedLoneSurrogateInItsPathOrAHeader_Answers400()
+    {
+        var inPath = TestEvents.HttpApi("GET", "/hello").Replace("\"rawPath\":\"/hello\"", "\"rawPath\":\"/a\\ud800\"", StringComparison.Ordinal);
+        var inHeader = TestEvents.HttpApi("GET", "/hello").Replace("\"host\":\"api.example.com\"", "\"host\":\"\\udc00\"", StringComparison.Ordinal);
+        Assert.Contains("\\ud800", inPath, StringComparison.Ordinal);
+        Assert.Contains("\\udc00", inHeader, StringComparison.Ordinal);
+
+        foreach (var json in new[] { inPath, inHeader })
+        {
+            var response = TestEvents.Parse(await _host.Aws().InvokeAsync("Echo", json));
+
+            Assert.Equal(400, response.GetProperty("statusCode").GetInt32());
+        }
+
+        Assert.Empty(Recorder.Of<object>());
+    }
+
+    [Fact]
     public async Task HttpEvent_WithAnAlbShapeAndABrokenHeaderMap_IsAnsweredInTheAlbShape()
     {
         var response = TestEvents.Parse(await _host.Aws().InvokeAsync("Echo", Mutate("aws-lambda-go/alb-lambda-target-request-headers-only.json", "headers", "5")));
@@ -127,6 +145,9 @@ public sealed class EventEdgeTests : IAsyncLifetime
     [InlineData("JobHandler", """{"Records":[{"eventSource":"aws:sqs","messageId":"","body":"{}"}]}""")]
     [InlineData("JobHandler", """{"Records":[{"eventSource":"aws:sqs","messageId":7,"body":"{}"}]}""")]
     [InlineData("JobHandler", """{"Records":[5]}""")]
+    [InlineData("JobHandler", """{"Records":[{"eventSource":"aws:sqs","messageId":"\ud800","body":"{}"}]}""")]
+    [InlineData("JobHandler", """{"Records":[{"eventSource":"\udc00","messageId":"m-1","body":"{}"}]}""")]
+    [InlineData("StorageHandler", """{"Records":[{"eventSource":"aws:s3","s3":{"object":{"key":"a\ud800"}}}]}""")]
     [InlineData("AlertHandler", """{"Records":[{"EventSource":"aws:sns","Sns":5}]}""")]
     [InlineData("AlertHandler", """{"Records":[{"EventSource":"aws:sns","Sns":{"Message":5}}]}""")]
     [InlineData("AlertHandler", """{"Records":[{"EventSource":"aws:sns","Sns":{"Message":"hi","MessageAttributes":5}}]}""")]

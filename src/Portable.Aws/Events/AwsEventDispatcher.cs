@@ -179,8 +179,7 @@ internal sealed partial class AwsEventDispatcher(FunctionCatalog catalog, Functi
     /// <summary>A record's <c>eventSource</c> (SQS, S3) or <c>EventSource</c> (SNS) when it is a string; null otherwise.</summary>
     private static string? SourceOf(JsonElement record)
         => record.ValueKind == JsonValueKind.Object
-            && (record.TryGetProperty("eventSource", out var s) || record.TryGetProperty("EventSource", out s))
-            && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
+            && (record.TryGetProperty("eventSource", out var s) || record.TryGetProperty("EventSource", out s)) ? EventJson.Text(s) : null;
 
     /// <summary>
     /// An SQS batch: each record handled on its own, each failure (an unreadable record, a body the function refuses, a
@@ -196,22 +195,23 @@ internal sealed partial class AwsEventDispatcher(FunctionCatalog catalog, Functi
     /// </remarks>
     private async Task<byte[]> InvokeSqsAsync(FunctionDefinition function, JsonElement records, InvocationInfo info, CancellationToken cancellationToken)
     {
-        var index = 0;
+        var ids = new List<string>(records.GetArrayLength());
         foreach (var element in records.EnumerateArray())
         {
-            if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty("messageId", out var id) || id.ValueKind != JsonValueKind.String || id.ValueEquals(""u8))
+            var id = element.ValueKind == JsonValueKind.Object && element.TryGetProperty("messageId", out var value) ? EventJson.Text(value) : null;
+            if (string.IsNullOrEmpty(id))
             {
-                throw new InvalidInputException($"SQS record {index.ToString(CultureInfo.InvariantCulture)} has no messageId, so its failure cannot be reported alone (batchItemFailures): the whole batch is refused, none of it handled.");
+                throw new InvalidInputException($"SQS record {ids.Count.ToString(CultureInfo.InvariantCulture)} has no messageId, so its failure cannot be reported alone (batchItemFailures): the whole batch is refused, none of it handled.");
             }
 
-            index++;
+            ids.Add(id);
         }
 
         var failures = new List<BatchItemFailure>();
-        index = 0;
+        var index = 0;
         foreach (var element in records.EnumerateArray())
         {
-            var messageId = element.GetProperty("messageId").GetString()!;
+            var messageId = ids[index];
             var part = $"SQS record {index++.ToString(CultureInfo.InvariantCulture)} ({EventJson.Shorten(messageId)})";
             MessageRecord record;
             try

@@ -84,7 +84,22 @@ internal static class EventJson
     public static string? OptionalString(JsonElement parent, string name, string part)
     {
         if (!parent.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null) return null;
-        return value.ValueKind == JsonValueKind.String ? value.GetString() : throw WrongKind(part, name, value, "a string");
+        if (value.ValueKind != JsonValueKind.String) throw WrongKind(part, name, value, "a string");
+        return Text(value) ?? throw new InvalidInputException($"{part}: '{name}' is not valid text (an escaped lone surrogate).");
+    }
+
+    /// <summary>A JSON string's text; null when it is not a string or not valid UTF-16 (an escaped lone surrogate such as <c>\ud800</c>).</summary>
+    public static string? Text(JsonElement value)
+    {
+        if (value.ValueKind != JsonValueKind.String) return null;
+        try
+        {
+            return value.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
     }
 
     /// <summary>An object property; null when it is absent or null.</summary>

@@ -67,7 +67,7 @@ internal static class HttpEvents
         => parent.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String && (value is null || v.ValueEquals(value));
 
     private static string? Text(JsonElement parent, string name)
-        => parent.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        => parent.TryGetProperty(name, out var v) ? EventJson.Text(v) : null;
 
     /// <summary>The portable request of an HTTP event, with its body as <see cref="ReadBody"/> read it.</summary>
     public static HttpRequestData ToRequest(HttpEvent e, HttpEventKind kind, ReadOnlyMemory<byte> body)
