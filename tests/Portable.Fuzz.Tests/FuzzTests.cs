@@ -34,6 +34,9 @@ public sealed class FuzzTests(ITestOutputHelper output)
             output.WriteLine(report.Describe());
             output.WriteLine($"a valid request at the end: {answer}");
 
+            // The harness first: every valid seed must be accepted, or the verdicts on its mutations mean nothing.
+            var refusedSeeds = report.Results.Where(r => r.Case.Label.StartsWith("seed:", StringComparison.Ordinal) && r.Verdict.Category != Category.Accepted).ToList();
+            Assert.True(refusedSeeds.Count == 0, "seeds not accepted: " + string.Join("; ", refusedSeeds.Select(r => $"[{r.Case.Target}] {r.Case.Label} => {r.Verdict.Answer}")));
             Assert.True(report.Results.Count >= 300, $"only {report.Results.Count} inputs were generated");
             Assert.True(report.Count(Category.Crash) == 0, $"{host.Name}: {report.Count(Category.Crash)} crashes; see the output");
             Assert.True(report.Count(Category.Hang) == 0, $"{host.Name}: {report.Count(Category.Hang)} hangs; see the output");
