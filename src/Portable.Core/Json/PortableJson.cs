@@ -1,4 +1,8 @@
+using System.Buffers;
+using System.Globalization;
 using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Unicode;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 
@@ -22,6 +26,12 @@ internal static class PortableJson
     {
         if (utf8.Span.StartsWith("\uFEFF"u8)) utf8 = utf8[3..];
         if (utf8.IsEmpty) throw new InvalidInputException($"{what} is empty; a JSON {typeof(T).Name} was expected.");
+        if (!Utf8.IsValid(utf8.Span))
+        {
+            // The reader only transcodes a string when it is read, and then throws InvalidOperationException: refuse the bytes first.
+            throw new InvalidInputException("$", string.Create(CultureInfo.InvariantCulture, $"{what} is not valid UTF-8 (at byte {FirstInvalidByte(utf8.Span)}); JSON text is UTF-8."));
+        }
+
         try
         {
             return JsonSerializer.Deserialize(utf8.Span, typeInfo)
@@ -66,6 +76,13 @@ internal static class PortableJson
         if (typeInfo.Options.TypeInfoResolver is null) return typeInfo;
         var input = ForInput(typeInfo.Options);
         return input.TryGetTypeInfo(typeof(T), out var info) && info is JsonTypeInfo<T> typed ? typed : typeInfo;
+    }
+
+    private static int FirstInvalidByte(ReadOnlySpan<byte> utf8)
+    {
+        var index = 0;
+        while (index < utf8.Length && Rune.DecodeFromUtf8(utf8[index..], out _, out var consumed) == OperationStatus.Done) index += consumed;
+        return index;
     }
 
     private static void RequireNonNullableParameters(JsonTypeInfo info)
