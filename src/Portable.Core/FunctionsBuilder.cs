@@ -37,7 +37,7 @@ public sealed class FunctionsBuilder
 
     /// <summary>Maps a raw HTTP function to a route.</summary>
     /// <typeparam name="TFunction">The handler class.</typeparam>
-    /// <param name="methodAndRoute">The method and route, such as <c>GET /orders/{id}</c>; <c>*</c> as the method takes every method.</param>
+    /// <param name="methodAndRoute">The method and route, such as <c>GET /orders/{id}</c>; <c>*</c> as the method takes GET, HEAD, POST, PUT, PATCH, DELETE and OPTIONS (API Gateway's <c>ANY</c>); other methods answer 405.</param>
     /// <param name="name">The function name; the class name when null.</param>
     /// <returns>This builder.</returns>
     [SuppressMessage("ApiDesign", "RS0026", Justification = "The two MapHttp overloads differ in their number of type parameters, so no call is ambiguous.")]

@@ -31,7 +31,7 @@ public interface IRepository<T>
     /// <exception cref="ConcurrencyConflictException">The stored version is not the expected one.</exception>
     Task<bool> DeleteAsync(string id, ExpectedVersion expected, CancellationToken cancellationToken);
 
-    /// <summary>Reads the documents one page at a time, in id order.</summary>
+    /// <summary>Reads the documents one page at a time; every document appears once in a full pass. Local, Azure and Firestore list in id order, DynamoDB in no particular order (see the README).</summary>
     /// <param name="request">The page size and the continuation token of the previous page.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>One page and the token for the next, null after the last page.</returns>
