@@ -78,6 +78,16 @@ public sealed class StorageQueueTests
         Assert.Equal("not json", poisoned.Body.ToString());
     }
 
+    [Fact]
+    public async Task PoisonQueue_RefusesAMessageLargerThanAStorageQueueMessage_WithoutSendingIt()
+    {
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(async () =>
+            await new StoragePoisonQueue(Azurite.Clients()).SendAsync(_name, new byte[StoragePoisonQueue.MaxMessageBytes + 1], default));
+
+        Assert.Contains("at most 49,152", e.Message, StringComparison.Ordinal);
+        Assert.False((await new QueueClient(Azurite.ConnectionString, _name + "-poison").ExistsAsync()).Value);
+    }
+
     private static async Task<global::Azure.Storage.Queues.Models.QueueMessage> ReceiveWithinAsync(QueueClient client, TimeSpan within)
     {
         var deadline = DateTime.UtcNow + within;
