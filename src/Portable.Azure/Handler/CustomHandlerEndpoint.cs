@@ -49,11 +49,12 @@ internal sealed partial class CustomHandlerEndpoint(CustomHandlerInvoker invoker
         HttpResponseData response;
         try
         {
-            var payload = await ReadPayloadAsync(context.Request, options.MaxRequestBodyBytes, cancellationToken).ConfigureAwait(false);
+            var (limit, setting) = LimitFor(Uri.UnescapeDataString(path[1..]));
+            var payload = await ReadPayloadAsync(context.Request, limit, cancellationToken).ConfigureAwait(false);
             large = payload?.Length >= LargePayloadBytes;
             if (payload is null)
             {
-                response = dispatcher.TooLarge(context.Request.Method, path, options.MaxRequestBodyBytes, Setting);
+                response = dispatcher.TooLarge(context.Request.Method, path, limit, setting);
             }
             else
             {
@@ -87,6 +88,18 @@ internal sealed partial class CustomHandlerEndpoint(CustomHandlerInvoker invoker
         await KestrelHttp.WriteAsync(context, response).ConfigureAwait(false);
         if (large) GiveMemoryBack();
     }
+
+    /// <summary>
+    /// The largest invocation payload of a function that is not an HTTP function: what a Storage queue message (64 KiB), an Event
+    /// Grid event (1 MB) or a timer can carry, with the host's metadata around it. A larger payload did not come from the host.
+    /// </summary>
+    internal const long MaxEventPayloadBytes = 2 * 1024 * 1024;
+
+    /// <summary>The payload limit of a function, and what sets it: <see cref="AzureOptions.MaxRequestBodyBytes"/> for HTTP functions, at most <see cref="MaxEventPayloadBytes"/> for the others.</summary>
+    private (long Limit, string Setting) LimitFor(string function)
+        => invoker.Catalog.Find(function) is { Trigger.Kind: not TriggerKind.Http } && options.MaxRequestBodyBytes > MaxEventPayloadBytes
+            ? (MaxEventPayloadBytes, "the limit of a queue, topic or timer invocation: a Storage queue message is at most 64 KiB, an Event Grid event 1 MB")
+            : (options.MaxRequestBodyBytes, Setting);
 
     /// <summary>From this payload size on, the invocation's memory is given back to the system once it is answered.</summary>
     internal const int LargePayloadBytes = 4 * 1024 * 1024;
