@@ -22,9 +22,6 @@ namespace Portable.Fuzz.Tests.Fuzzing;
 /// </summary>
 internal static class Oracle
 {
-    /// <summary>The longest document id in UTF-8 bytes (<c>PortRules.MaxDocumentIdBytes</c>).</summary>
-    public const int MaxDocumentIdBytes = 256;
-
     /// <summary>The sample's options made strict the way the product reads input (a copy of <c>PortableJson.ForInput</c>, which is internal).</summary>
     private static readonly JsonSerializerOptions Input = CreateInputOptions(OrdersJson.Default.Options);
 
@@ -49,32 +46,20 @@ internal static class Oracle
         => Read<OrderConfirmed>(message) is { OrderId: not null, CustomerId: not null } confirmed && IsValidDocumentId(confirmed.OrderId);
 
     /// <summary>
-    /// <c>PortRules.ValidateDocumentId</c>: 1 to <see cref="MaxDocumentIdBytes"/> bytes in UTF-8, no lone surrogate, no control
-    /// character (U+0000 to U+001F, U+007F to U+009F).
+    /// The portable document-id rule itself (<see cref="Portable.Hosting.PortRules.ValidateDocumentId"/>, public): 1 to 256 bytes in UTF-8,
+    /// no lone surrogate, no control character (U+0000 to U+001F, U+007F to U+009F).
     /// </summary>
     public static bool IsValidDocumentId(string id)
     {
-        if (id.Length == 0) return false;
-        var bytes = 0;
-        for (var i = 0; i < id.Length; i++)
+        try
         {
-            var c = id[i];
-            if (char.IsHighSurrogate(c) && i + 1 < id.Length && char.IsLowSurrogate(id[i + 1]))
-            {
-                bytes += 4;
-                i++;
-            }
-            else if (char.IsSurrogate(c) || char.IsControl(c))
-            {
-                return false;
-            }
-            else
-            {
-                bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
-            }
+            Portable.Hosting.PortRules.ValidateDocumentId(id);
+            return true;
         }
-
-        return bytes <= MaxDocumentIdBytes;
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 
     private static JsonSerializerOptions CreateInputOptions(JsonSerializerOptions options)
