@@ -44,7 +44,7 @@ internal sealed class FuzzReport(string host)
         $"{(BadInputs == 0 ? 100 : 100.0 * ClearAnswers / BadInputs):0.#}% of {BadInputs} | {Mb(RssBefore)} → {Mb(RssAfter)} ({Mb(PeakRss)}) | {Elapsed.TotalSeconds:0} s |");
 
     /// <summary>The table, the counts per channel, and the first <paramref name="perCategory"/> offenders of each failing category.</summary>
-    public string Describe(int perCategory = 6)
+    public string Describe(int perCategory = 10)
     {
         var text = new StringBuilder();
         text.AppendLine(TableHeader).AppendLine(TableRow).AppendLine();
@@ -63,7 +63,7 @@ internal sealed class FuzzReport(string host)
             text.AppendLine().AppendLine(CultureInfo.InvariantCulture, $"{category}: {offenders.Count}; the first {Math.Min(perCategory, offenders.Count)} of each kind:");
             foreach (var group in offenders.GroupBy(o => o.Case.Target + " " + Kind(o.Case.Label)).Take(12))
             {
-                foreach (var (input, verdict) in group.Take(Math.Max(1, perCategory / 3)))
+                foreach (var (input, verdict) in group.Take(perCategory))
                 {
                     text.AppendLine(CultureInfo.InvariantCulture, $"  [{input.Target}] {input.Label}  =>  {verdict.Answer}");
                 }

@@ -39,6 +39,13 @@ internal static class LargestInput
         }.ToJsonString();
     }
 
+    /// <summary>An Azure queue-trigger invocation payload, in the shape of <see cref="AzureQueuePayload"/>, carrying <paramref name="message"/>.</summary>
+    public static string AzureQueuePayloadFor(string message) => new JsonObject
+    {
+        ["Data"] = new JsonObject { ["message"] = message },
+        ["Metadata"] = new JsonObject { ["DequeueCount"] = 1, ["Id"] = "small-1" },
+    }.ToJsonString();
+
     /// <summary>An Azure queue-trigger invocation payload of <paramref name="size"/> bytes: a huge message string.</summary>
     public static byte[] AzureQueuePayload(int size)
     {
