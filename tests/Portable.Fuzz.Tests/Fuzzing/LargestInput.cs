@@ -6,14 +6,14 @@ namespace Portable.Fuzz.Tests.Fuzzing;
 /// <summary>
 /// The largest input each host accepts by default, built to that size exactly: the body or event limit of each adapter
 /// (<c>LocalOptions.MaxRequestBodyBytes</c> 1 MiB, Lambda's 6 MB synchronous payload, Cloud Run's 32 MiB request,
-/// <c>AzureOptions.MaxRequestBodyBytes</c> 100 MiB), less a little room for the request line and headers.
+/// the Azure custom handler's 2 MiB for a queue invocation, <c>CustomHandlerEndpoint.MaxEventPayloadBytes</c>), less a little room for the request line and headers.
 /// </summary>
 internal static class LargestInput
 {
     public const int LocalBytes = 1024 * 1024;
     public const int LambdaBytes = 6 * 1024 * 1024;
     public const int CloudRunBytes = 32 * 1024 * 1024;
-    public const int AzureBytes = 100 * 1024 * 1024;
+    public const int AzureBytes = 2 * 1024 * 1024; // CustomHandlerEndpoint.MaxEventPayloadBytes
 
     /// <summary>A valid order whose SKU pads the JSON to <paramref name="size"/> bytes.</summary>
     public static byte[] Order(int size)
