@@ -26,6 +26,10 @@ internal sealed partial class CustomHandlerInvoker(
     private readonly Dictionary<FunctionDefinition, IReadOnlyDictionary<string, string>> _queueOutputs =
         catalog.Functions.Where(f => f.Sends.Count > 0).ToDictionary(f => f, BindingNames.QueueOutputs);
 
+    /// <summary>Each HTTP function's route, parsed once: the host invokes a function only for a URL its route matches.</summary>
+    private readonly Dictionary<FunctionDefinition, RouteTemplate> _routes =
+        catalog.Functions.Where(f => f.Trigger.Kind == TriggerKind.Http).ToDictionary(f => f, f => RouteTemplate.Parse(f.Trigger.Route!));
+
     public FunctionCatalog Catalog => catalog;
 
     /// <summary>
@@ -85,6 +89,17 @@ internal sealed partial class CustomHandlerInvoker(
 
     /// <summary>Takes what the function needs from the payload; throws for a payload that cannot be read.</summary>
     private InvocationInput Read(FunctionDefinition function, Memory<byte> payload, HandlerCall call, string invocationId)
+    {
+        // The JSON reader checks only the strings it is asked to decode: invalid UTF-8 anywhere else (a CESU-8 surrogate, a
+        // stray 0xFF) would be accepted silently. The host sends UTF-8, so the whole payload is checked once (vectorized), before
+        // the readers unescape strings in place; a reader's own, more precise reason (which member is not valid text) wins.
+        var utf8 = System.Text.Unicode.Utf8.IsValid(payload.Span);
+        var input = ReadInput(function, payload, call, invocationId);
+        return utf8 ? input
+            : throw new InvalidInputException("$", "The invocation payload is not valid UTF-8 (an invalid byte or an encoded surrogate); the host sends UTF-8 JSON.");
+    }
+
+    private InvocationInput ReadInput(FunctionDefinition function, Memory<byte> payload, HandlerCall call, string invocationId)
     {
         if (payload.Span.StartsWith("\uFEFF"u8)) payload = payload[3..];
         using var document = JsonDocument.Parse(payload);
@@ -206,12 +221,14 @@ internal sealed partial class CustomHandlerInvoker(
 
     private async Task<HandlerResponse> InvokeHttpAsync(FunctionDefinition function, HttpRequestData request, InvocationInfo info, QueueOutputCollector? queues, CancellationToken cancellationToken)
     {
-        if (HttpRouter.MatchOne(function, request.Method, request.Path).Status == RouteMatchStatus.NotFound)
+        if (!_routes[function].TryMatch(request.Path, out _))
         {
-            // Data.req's URL is not the function's route (a route with parameters it does not match): the dispatcher answers the
-            // 404 problem every platform answers (GCP's too), and the host is told why in Logs.
+            // Data.req's URL is not the function's route, with or without parameters: the Functions host invokes a function only
+            // for a URL its route matches, so this payload was not made by it. (HttpRouter.MatchOne lets a route without
+            // parameters take any path, as a Cloud Run service does; that is not so here.) The 404 problem every platform
+            // answers, and the host is told why in Logs.
             LogRouteMismatch(log, function.Name, request.Method, request.Path, function.Trigger.Route!, info.InvocationId!);
-            var notFound = await dispatcher.DispatchToAsync(function, request, info, cancellationToken).ConfigureAwait(false);
+            var notFound = HttpResponseData.NotFound($"No function is mapped to {request.Method} {request.Path}: {function.Name} answers {function.Trigger.Method} {function.Trigger.Route}.");
             return InvocationResult.Success([$"{function.Name}: {request.Method} {request.Path} does not match its route {function.Trigger.Route} (invocation {info.InvocationId}); answered 404."], notFound);
         }
 

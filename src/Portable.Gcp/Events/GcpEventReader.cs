@@ -1,4 +1,5 @@
 using System.Net.Mime;
+using System.Text.Unicode;
 using System.Text.Json;
 using CloudNative.CloudEvents;
 using CloudNative.CloudEvents.SystemTextJson;
@@ -27,8 +28,17 @@ internal static class GcpEventReader
     public static IncomingEvent Read(HttpRequestData request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (IsBinaryCloudEvent(request)) return new IncomingEvent(ReadBinary(request), null, "binary");
-        if (IsStructuredCloudEvent(request)) return new IncomingEvent(ReadStructured(request), null, "structured");
+        if (IsBinaryCloudEvent(request))
+        {
+            if (request.ContentType?.Contains("json", StringComparison.OrdinalIgnoreCase) == true) RequireUtf8(request.Body.Span);
+            return Checked(new IncomingEvent(ReadBinary(request), null, "binary"));
+        }
+
+        if (IsStructuredCloudEvent(request))
+        {
+            RequireUtf8(request.Body.Span);
+            return Checked(new IncomingEvent(ReadStructured(request), null, "structured"));
+        }
 
         using var document = ParseBody(request.Body);
         return ReadJson(document.RootElement, request.Path);
@@ -40,17 +50,33 @@ internal static class GcpEventReader
     {
         if (root.ValueKind != JsonValueKind.Object)
             throw new InvalidInputException("The request is not an event: send a CloudEvent, a legacy event or a Pub/Sub push envelope.");
-        if (PubSubEvents.IsPushEnvelope(root)) return new IncomingEvent(PubSubEvents.FromPushEnvelope(root, path), null, "push");
+        if (PubSubEvents.IsPushEnvelope(root)) return Checked(new IncomingEvent(PubSubEvents.FromPushEnvelope(root, path), null, "push"));
         if (root.TryGetProperty("specversion", out _))
             throw new InvalidInputException("The body looks like a structured CloudEvent, but its Content-Type is not application/cloudevents+json.");
-        return new IncomingEvent(LegacyEventConverter.ToCloudEvent(root), LegacyEventConverter.Read(root), "legacy");
+        return Checked(new IncomingEvent(LegacyEventConverter.ToCloudEvent(root), LegacyEventConverter.Read(root), "legacy"));
     }
+
+    /// <summary>
+    /// Refuses a JSON body that is not valid UTF-8 (a CESU-8 surrogate, a stray 0xFF…): the JSON reader only checks the strings
+    /// it is asked to decode, so bytes anywhere else would be accepted silently.
+    /// </summary>
+    /// <exception cref="InvalidInputException">The body is not valid UTF-8.</exception>
+    public static void RequireUtf8(ReadOnlySpan<byte> body)
+    {
+        if (!Utf8.IsValid(body))
+            throw new InvalidInputException("The request body is not valid UTF-8 (an invalid byte or an encoded surrogate); JSON must be UTF-8.");
+    }
+
+    /// <summary>An event without an id would be an invocation without one: the sender's error.</summary>
+    private static IncomingEvent Checked(IncomingEvent incoming)
+        => string.IsNullOrEmpty(incoming.CloudEvent.Id) ? throw new InvalidInputException("id", "The event has an empty id.") : incoming;
 
     public static JsonDocument ParseBody(ReadOnlyMemory<byte> body)
     {
         var bytes = body;
         if (bytes.Span.StartsWith("\uFEFF"u8)) bytes = bytes[3..];
         if (bytes.IsEmpty) throw new InvalidInputException("The request body is empty; an event was expected.");
+        RequireUtf8(bytes.Span);
         try
         {
             return JsonDocument.Parse(bytes);

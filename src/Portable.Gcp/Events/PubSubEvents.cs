@@ -26,8 +26,8 @@ internal static partial class PubSubEvents
     public static CloudEvent FromPushEnvelope(JsonElement root, string path)
     {
         var message = root.GetProperty("message");
-        var id = LegacyEventConverter.Text(message, "messageId") ?? LegacyEventConverter.Text(message, "message_id")
-            ?? throw new InvalidInputException("message.messageId", "A Pub/Sub push message needs a messageId.");
+        var id = LegacyEventConverter.Text(message, "messageId") ?? LegacyEventConverter.Text(message, "message_id");
+        if (string.IsNullOrEmpty(id)) throw new InvalidInputException("message.messageId", "A Pub/Sub push message needs a non-empty messageId.");
         var published = LegacyEventConverter.Text(message, "publishTime") ?? LegacyEventConverter.Text(message, "publish_time");
         var topic = TopicPath().Match(path);
         var extensions = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
@@ -125,8 +125,9 @@ internal static partial class PubSubEvents
             throw new InvalidInputException("deliveryAttempt", "The delivery attempt is not a positive whole number.");
         }
 
-        var id = OptionalText(message, "messageId", path) ?? OptionalText(message, "message_id", path) ?? fallbackId
-            ?? throw new InvalidInputException(path + ".messageId", "A Pub/Sub push message needs a messageId.");
+        // Pub/Sub always sets the id; an empty one would be an invocation without an id, so it is the sender's error.
+        var id = OptionalText(message, "messageId", path) ?? OptionalText(message, "message_id", path) ?? fallbackId;
+        if (string.IsNullOrEmpty(id)) throw new InvalidInputException(path + ".messageId", "A Pub/Sub push message needs a non-empty messageId.");
         var published = OptionalText(message, "publishTime", path) ?? OptionalText(message, "publish_time", path);
         return new PubSubMessage(body, attributes, id, LegacyEventConverter.ParseTime(published) ?? fallbackTime, OptionalText(envelope, "subscription", null), attempt);
     }

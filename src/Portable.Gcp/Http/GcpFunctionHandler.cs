@@ -177,6 +177,7 @@ internal sealed partial class GcpFunctionHandler
     private static bool LooksLikeJsonEvent(HttpRequestData request)
     {
         if (request.Body.IsEmpty || request.ContentType?.Contains("json", StringComparison.OrdinalIgnoreCase) != true) return false;
+        GcpEventReader.RequireUtf8(request.Body.Span); // declared JSON but not UTF-8: refused, not taken for an empty schedule request
         try
         {
             using var document = GcpEventReader.ParseBody(request.Body);
