@@ -32,17 +32,19 @@ internal sealed class AwsJsonClient(AwsConnection connection, string displayName
     /// <summary>
     /// Calls a write action like <see cref="CallAsync"/>, and asks <paramref name="wasApplied"/> right after each lost answer (a
     /// network failure, a timeout, a throttling or 5xx answer), before any backoff: when it says the write is already stored (an
-    /// earlier attempt was applied), no retry is sent and null is returned.
+    /// earlier attempt was applied), no retry is sent and null is returned; when it says the write can no longer apply (the item
+    /// has moved on: a retry would fail its condition), the call fails at once as <c>ConditionalCheckFailedException</c>; when it
+    /// cannot tell (null), the write is retried.
     /// </summary>
     /// <param name="action">The action, such as <c>UpdateItem</c>.</param>
     /// <param name="write">Writes the request body.</param>
-    /// <param name="wasApplied">Says whether the write is already stored.</param>
+    /// <param name="wasApplied">Says whether the write is already stored (true), can no longer apply (false), or may still apply (null).</param>
     /// <param name="attempts">Counts the attempts sent: more than one means an earlier attempt may have been applied.</param>
     /// <param name="cancellationToken">Cancels the call and its retries.</param>
     /// <returns>The answer, or null when <paramref name="wasApplied"/> found the write stored.</returns>
     /// <exception cref="AwsServiceException">The service refused the call.</exception>
     public async Task<JsonDocument?> WriteAsync(
-        string action, Action<Utf8JsonWriter> write, Func<CancellationToken, Task<bool>> wasApplied, StrongBox<int> attempts, CancellationToken cancellationToken)
+        string action, Action<Utf8JsonWriter> write, Func<CancellationToken, Task<bool?>> wasApplied, StrongBox<int> attempts, CancellationToken cancellationToken)
     {
         var body = Write(write);
         var endpoint = _endpoint ??= connection.Endpoint(signingName, endpointKey);
@@ -56,8 +58,13 @@ internal sealed class AwsJsonClient(AwsConnection connection, string displayName
                 }
                 catch (Exception e) when (AwsRetry.IsTransient(e, cancellationToken))
                 {
-                    if (await wasApplied(token).ConfigureAwait(false)) return null;
-                    throw;
+                    switch (await wasApplied(token).ConfigureAwait(false))
+                    {
+                        case true: return null;
+                        case false: throw new AwsServiceException(displayName, action, System.Net.HttpStatusCode.BadRequest, "ConditionalCheckFailedException",
+                            "The item no longer matches the condition (read after an answer was lost).", null);
+                        default: throw;
+                    }
                 }
             },
             connection.Time,

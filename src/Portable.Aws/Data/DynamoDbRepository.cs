@@ -82,7 +82,7 @@ internal sealed class DynamoDbRepository<T>(FunctionCatalog catalog, AwsConnecti
                 if (current is { } expectedVersion) WriteExpected(json, expectedVersion);
                 json.WriteEndObject();
                 json.WriteEndObject();
-            }, token => WasAppliedAsync(id, mine, token), attempts, cancellationToken).ConfigureAwait(false);
+            }, token => OutcomeAsync(id, mine, current, token), attempts, cancellationToken).ConfigureAwait(false);
             return mine.ToString(); // also when an answer was lost and the item shows the write (no answer then)
         }
         catch (AwsServiceException e) when (e.ErrorCode == ConditionFailed)
@@ -120,7 +120,7 @@ internal sealed class DynamoDbRepository<T>(FunctionCatalog catalog, AwsConnecti
 
                 json.WriteString("ReturnValues", "ALL_OLD");
                 json.WriteEndObject();
-            }, async token => await GetAsync(id, token).ConfigureAwait(false) is null, attempts, cancellationToken).ConfigureAwait(false);
+            }, async token => await GetAsync(id, token).ConfigureAwait(false) is null ? true : null, attempts, cancellationToken).ConfigureAwait(false);
             if (response is null) return true; // an answer was lost, and the document is gone
             var deleted = response.RootElement.TryGetProperty("Attributes", out var old) && old.ValueKind == JsonValueKind.Object && old.EnumerateObject().Any();
 
@@ -181,13 +181,34 @@ internal sealed class DynamoDbRepository<T>(FunctionCatalog catalog, AwsConnecti
         }, cancellationToken);
 
     /// <summary>
+    /// After a lost answer: true when <paramref name="mine"/> was applied (<see cref="WasAppliedAsync"/>), false when it can no
+    /// longer apply (the item is no longer at <paramref name="expected"/>, or a create finds it there: a retry would fail its
+    /// condition), null when a retry may still apply it.
+    /// </summary>
+    private async Task<bool?> OutcomeAsync(string id, DynamoDbVersion mine, DynamoDbVersion? expected, CancellationToken cancellationToken)
+    {
+        using var response = await GetItemAsync(id, cancellationToken).ConfigureAwait(false);
+        if (!response.RootElement.TryGetProperty("Item", out var item) || item.ValueKind != JsonValueKind.Object) return expected is null ? null : false;
+        if (Holds(item, mine)) return true;
+        if (expected is not { } at) return false;
+        var counter = item.TryGetProperty("n", out var n) && long.TryParse(n.GetProperty("N").GetString(), System.Globalization.CultureInfo.InvariantCulture, out var c) ? c : -1;
+        var token = item.TryGetProperty("t", out var t) && t.TryGetProperty("S", out var s) ? s.GetString() : null;
+        return counter == at.Counter && token == at.Token ? null : false;
+    }
+
+    /// <summary>
     /// True when the stored item shows that <paramref name="mine"/> was applied: its counter is at or after mine (by less than the
     /// ring's size) and the ring slot of my counter holds my token.
     /// </summary>
     private async Task<bool> WasAppliedAsync(string id, DynamoDbVersion mine, CancellationToken cancellationToken)
     {
         using var response = await GetItemAsync(id, cancellationToken).ConfigureAwait(false);
-        if (!response.RootElement.TryGetProperty("Item", out var item) || item.ValueKind != JsonValueKind.Object) return false;
+        return response.RootElement.TryGetProperty("Item", out var item) && item.ValueKind == JsonValueKind.Object && Holds(item, mine);
+    }
+
+    /// <summary>True when <paramref name="item"/>'s counter is at or after mine (by less than the ring's size) and the ring slot of my counter holds my token.</summary>
+    private static bool Holds(JsonElement item, DynamoDbVersion mine)
+    {
         if (!item.TryGetProperty("n", out var n) || !long.TryParse(n.GetProperty("N").GetString(), System.Globalization.CultureInfo.InvariantCulture, out var counter)) return false;
         return counter >= mine.Counter && counter - mine.Counter < DynamoDbVersion.RingSize
             && item.TryGetProperty(DynamoDbVersion.RingSlot(mine.Counter), out var slot)
