@@ -78,6 +78,13 @@ public static class KestrelHttp
         {
             // The caller has gone.
         }
+        catch (Exception e) when (IsFramingError(e) && !context.Response.HasStarted)
+        {
+            // Kestrel may find a framing error (a trailer it cannot decode) only after the body was read: still the caller's.
+            response = dispatcher.BadRequest(context.Request.Method, path, $"The request cannot be read: {e.Message}");
+            response.Headers["Connection"] = "close";
+            await WriteAsync(context, response).ConfigureAwait(false);
+        }
         finally
         {
             if (body is { Pooled: true } pooled) Bodies.Return(pooled.Array);

@@ -37,11 +37,17 @@ public sealed class FramingErrorTests
         var answer = await RawHttp.SendAsync(host.Client.BaseAddress!, raw);
 
         Assert.True(answer.StartsWith("HTTP/1.1 400 ", StringComparison.Ordinal), $"{what}: {answer}\n{host.Log}");
-        Assert.DoesNotContain("\"ERROR\"", host.Log, StringComparison.Ordinal);
+        Assert.DoesNotContain(host.Log.Split('\n'), line => line.Contains("\"ERROR\"", StringComparison.Ordinal) && !KestrelOwnConnectionLine(line));
         Assert.Empty(host.Recorder.HttpCalls);
         var again = await RawHttp.SendAsync(host.Client.BaseAddress!, "GET /after HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
         Assert.StartsWith("HTTP/1.1 200 ", again, StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// Kestrel's own line when it finds a malformed trailer while closing a connection whose 400 is already written: Kestrel's
+    /// connection handling, not the adapter's answer (which is asserted above), and not something the app can catch.
+    /// </summary>
+    private static bool KestrelOwnConnectionLine(string line) => line.Contains("Connection processing ended abnormally", StringComparison.Ordinal);
 
     public static TheoryData<string, string> Truncated => new()
     {
