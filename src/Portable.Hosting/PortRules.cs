@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Portable.Hosting;
 
@@ -62,6 +64,31 @@ public static class PortRules
             throw new PortRuleException(
                 string.Create(CultureInfo.InvariantCulture, $"The document id is {bytes:N0} bytes in UTF-8; ids are at most {MaxDocumentIdBytes}."), nameof(id));
         }
+    }
+
+    /// <summary>
+    /// Serializes a document about to be written and checks its size (<see cref="ValidateDocumentSize"/>). The JSON is written
+    /// into pooled memory and copied into an array of its length only when it is within the limit, so a document over the limit
+    /// costs its UTF-8 bytes once, briefly, and never a .NET string of it.
+    /// </summary>
+    /// <typeparam name="T">The document type.</typeparam>
+    /// <param name="value">The document.</param>
+    /// <param name="typeInfo">The document's JSON metadata.</param>
+    /// <param name="collection">The repository's collection, for the message.</param>
+    /// <param name="id">The document id, for the message.</param>
+    /// <returns>The document's UTF-8 JSON.</returns>
+    /// <exception cref="ArgumentException">The document is over <see cref="MaxDocumentBytes"/>; the message says how large it is.</exception>
+    public static byte[] SerializeDocument<T>(T value, JsonTypeInfo<T> typeInfo, string collection, string id)
+    {
+        ArgumentNullException.ThrowIfNull(typeInfo);
+        using var buffer = new PooledBufferWriter();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            JsonSerializer.Serialize(writer, value, typeInfo);
+        }
+
+        ValidateDocumentSize(buffer.WrittenCount, collection, id);
+        return buffer.WrittenSpan.ToArray();
     }
 
     /// <summary>Checks the size of a document about to be written: at most <see cref="MaxDocumentBytes"/> bytes of serialized UTF-8 JSON.</summary>

@@ -80,4 +80,35 @@ public sealed class PortRulesDocumentTests
         Assert.Contains("'orders/o-1' is 262,145 bytes", e.Message, StringComparison.Ordinal);
         Assert.Contains("at most 262,144 bytes", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void SerializeDocument_WritesTheSameJsonAsTheSerializer_AtAnySize()
+    {
+        foreach (var size in new[] { 0, 1, 4000, 70_000, PortRules.MaxDocumentBytes - 40 })
+        {
+            var document = new SizedDocument(new string('x', size), size);
+
+            var json = PortRules.SerializeDocument(document, SizedJson.Default.SizedDocument, "orders", "o-1");
+
+            Assert.Equal(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(document, SizedJson.Default.SizedDocument), json);
+        }
+    }
+
+    [Fact]
+    public void SerializeDocument_RefusesADocumentOverTheLimit_NamingItsSize()
+    {
+        var document = new SizedDocument(new string('x', 3 * 1024 * 1024), 1);
+
+        var size = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(document, SizedJson.Default.SizedDocument).Length;
+
+        var e = Assert.ThrowsAny<ArgumentException>(() => PortRules.SerializeDocument(document, SizedJson.Default.SizedDocument, "orders", "o-1"));
+
+        Assert.Contains($"'orders/o-1' is {size.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} bytes", e.Message, StringComparison.Ordinal);
+    }
 }
+
+/// <summary>A document of a chosen size.</summary>
+public sealed record SizedDocument(string Text, int Number);
+
+[System.Text.Json.Serialization.JsonSerializable(typeof(SizedDocument))]
+internal sealed partial class SizedJson : System.Text.Json.Serialization.JsonSerializerContext;

@@ -37,8 +37,7 @@ internal sealed class DynamoDbRepository<T>(FunctionCatalog catalog, AwsConnecti
     public async Task<string> PutAsync(string id, T value, ExpectedVersion expected, CancellationToken cancellationToken)
     {
         PortRules.ValidateDocumentId(id);
-        var document = JsonSerializer.Serialize(value, _definition.TypeInfo);
-        PortRules.ValidateDocumentSize(Encoding.UTF8.GetByteCount(document), _definition.Name, id);
+        var document = PortRules.SerializeDocument(value, _definition.TypeInfo, _definition.Name, id);
         var token = DynamoDbVersion.NewToken();
         if (expected.Kind == ExpectedVersionKind.Any)
         {
@@ -239,6 +238,14 @@ internal sealed class DynamoDbRepository<T>(FunctionCatalog catalog, AwsConnecti
     {
         json.WriteStartObject(name);
         json.WriteString(type, value);
+        json.WriteEndObject();
+    }
+
+    /// <summary>A string attribute value given as its UTF-8 bytes (the document's JSON): written as a JSON string without a .NET string of it.</summary>
+    private static void WriteValue(Utf8JsonWriter json, string name, string type, ReadOnlySpan<byte> utf8)
+    {
+        json.WriteStartObject(name);
+        json.WriteString(type, utf8);
         json.WriteEndObject();
     }
 

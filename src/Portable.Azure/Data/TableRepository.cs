@@ -73,8 +73,7 @@ internal sealed class TableRepository<T> : IRepository<T>
     public async Task<string> PutAsync(string id, T value, ExpectedVersion expected, CancellationToken cancellationToken)
     {
         PortRules.ValidateDocumentId(id);
-        var json = JsonSerializer.SerializeToUtf8Bytes(value, _definition.TypeInfo);
-        PortRules.ValidateDocumentSize(json.Length, _definition.Name, id);
+        var json = PortRules.SerializeDocument(value, _definition.TypeInfo, _definition.Name, id);
         var version = Parse(expected);
         if (expected.Kind == ExpectedVersionKind.Exactly && version is null) throw Conflict(id, expected);
         await EnsureTableAsync().ConfigureAwait(false);

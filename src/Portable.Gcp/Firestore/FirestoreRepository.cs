@@ -43,8 +43,7 @@ internal sealed class FirestoreRepository<T>(FunctionCatalog catalog, GoogleApiC
     public async Task<string> PutAsync(string id, T value, ExpectedVersion expected, CancellationToken cancellationToken)
     {
         PortRules.ValidateDocumentId(id);
-        var json = JsonSerializer.SerializeToUtf8Bytes(value, _definition.TypeInfo);
-        PortRules.ValidateDocumentSize(json.Length, _definition.Name, id);
+        var json = PortRules.SerializeDocument(value, _definition.TypeInfo, _definition.Name, id);
         var current = Expected(expected, id);
         var token = FirestoreVersion.NewToken();
 

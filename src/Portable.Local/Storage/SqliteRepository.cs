@@ -35,8 +35,7 @@ internal sealed class SqliteRepository<T>(FunctionCatalog catalog, LocalStore st
     {
         PortRules.ValidateDocumentId(id);
         cancellationToken.ThrowIfCancellationRequested();
-        var json = JsonSerializer.SerializeToUtf8Bytes(value, _definition.TypeInfo);
-        PortRules.ValidateDocumentSize(json.Length, _definition.Name, id);
+        var json = PortRules.SerializeDocument(value, _definition.TypeInfo, _definition.Name, id);
         var condition = Parse(expected);
         if (expected.Kind == ExpectedVersionKind.Exactly && condition is null) throw new ConcurrencyConflictException(_definition.Name, id, expected);
         var body = Encoding.UTF8.GetString(json);
