@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Unicode;
 using System.Text.Json;
@@ -39,13 +40,20 @@ internal static class PortableJson
         }
         catch (JsonException e)
         {
-            throw Invalid(e, typeInfo, what, () => JsonDocument.Parse(utf8, DocumentOptions(typeInfo.Options)));
+            throw Invalid(e, typeInfo, what, () => utf8.Length <= MaxExplainedBytes ? JsonDocument.Parse(utf8, DocumentOptions(typeInfo.Options)) : null);
         }
     }
 
     /// <summary>The error for <paramref name="e"/>, thrown while reading <paramref name="element"/> (such as a CloudEvent's data), worded as for the bytes overload.</summary>
     public static InvalidInputException Invalid<T>(JsonException e, JsonTypeInfo<T> typeInfo, string what, JsonElement element)
-        => Invalid(e, typeInfo, what, () => JsonDocument.Parse(element.GetRawText(), DocumentOptions(typeInfo.Options)));
+        => Invalid(e, typeInfo, what, () => JsonMarshal.GetRawUtf8Value(element).Length <= MaxExplainedBytes ? JsonDocument.Parse(element.GetRawText(), DocumentOptions(typeInfo.Options)) : null);
+
+    /// <summary>
+    /// The largest input whose refusal is explained field by field (<see cref="Explain"/> parses it as a document, which rents
+    /// metadata as large as the input from the shared array pool, where it stays): 256 KiB. A larger input, nearly always a
+    /// malformed or hostile one, is refused with the reader's own reason and path.
+    /// </summary>
+    private const int MaxExplainedBytes = 256 * 1024;
 
     public static JsonTypeInfo<T> GetTypeInfo<T>(JsonSerializerOptions options, string usedBy)
     {
@@ -101,7 +109,7 @@ internal static class PortableJson
         MaxDepth = options.MaxDepth,
     };
 
-    private static InvalidInputException Invalid<T>(JsonException e, JsonTypeInfo<T> typeInfo, string what, Func<JsonDocument> parse)
+    private static InvalidInputException Invalid<T>(JsonException e, JsonTypeInfo<T> typeInfo, string what, Func<JsonDocument?> parse)
     {
         var errors = Explain(e, typeInfo, parse);
         var (field, reasons) = errors.First();
@@ -117,7 +125,7 @@ internal static class PortableJson
     /// annotation"), so a missing required member or a null where none is allowed is found by walking the document and the type
     /// metadata along the error's path instead; anything else keeps the reader's message.
     /// </summary>
-    private static Dictionary<string, string[]> Explain(JsonException e, JsonTypeInfo typeInfo, Func<JsonDocument> parse)
+    private static Dictionary<string, string[]> Explain(JsonException e, JsonTypeInfo typeInfo, Func<JsonDocument?> parse)
     {
         var path = string.IsNullOrEmpty(e.Path) ? "$" : e.Path;
         var field = path == "$" ? "" : path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path;
@@ -125,7 +133,7 @@ internal static class PortableJson
         try
         {
             using var document = parse();
-            if (Walk(document.RootElement, typeInfo, path) is var (element, info))
+            if (document is not null && Walk(document.RootElement, typeInfo, path) is var (element, info))
             {
                 if (element.ValueKind == JsonValueKind.Null)
                 {
