@@ -62,7 +62,7 @@ internal sealed partial class AwsEventDispatcher(FunctionCatalog catalog, Functi
             EventJson.CheckText(payload.Span);
             var scan = HttpEventScan.Read(payload.Span);
             return scan.IsHttpShaped
-                ? await InvokeHttpAsync(payload, scan, info, cancellationToken).ConfigureAwait(false)
+                ? await InvokeHttpAsync(payload, scan, invocation.PayloadIsOwned, info, cancellationToken).ConfigureAwait(false)
                 : await InvokeDirectAsync(function, payload, info, cancellationToken).ConfigureAwait(false);
         }
 
@@ -97,27 +97,37 @@ internal sealed partial class AwsEventDispatcher(FunctionCatalog catalog, Functi
     }
 
     /// <summary>An HTTP-shaped event: read, routed and answered; one that cannot be read is answered 400 in its source's shape.</summary>
-    private async Task<ReadOnlyMemory<byte>> InvokeHttpAsync(ReadOnlyMemory<byte> payload, HttpEventScan scan, InvocationInfo info, CancellationToken cancellationToken)
+    private async Task<ReadOnlyMemory<byte>> InvokeHttpAsync(ReadOnlyMemory<byte> payload, HttpEventScan scan, bool overwrite, InvocationInfo info, CancellationToken cancellationToken)
     {
         HttpEventKind kind;
         HttpResponseData response;
+        HttpEvent? http = null;
         try
         {
-            var http = EventJson.Read(payload.Span, AwsJsonContext.Default.HttpEvent, "The HTTP event");
+            http = EventJson.Read(payload.Span, AwsJsonContext.Default.HttpEvent, "The HTTP event");
             kind = HttpEvents.KindOf(http);
             if (!HttpEvents.IsComplete(http))
             {
                 throw new InvalidInputException("The HTTP event says neither where it goes as payload 2.0 (rawPath, or version 2.0 with a requestContext) nor as payload 1.0 (httpMethod and path).");
             }
 
-            var request = HttpEvents.ToRequest(http, kind, HttpEvents.ReadBody(payload, scan, http.IsBase64Encoded));
+            // From here the body may have been unescaped where it lies (an owned payload): the event is not parsed again.
+            var request = HttpEvents.ToRequest(http, kind, HttpEvents.ReadBody(payload, scan, http.IsBase64Encoded, overwrite));
             response = request.Body.Length > MaxRequestBodyBytes
                 ? httpDispatcher.TooLarge(request.Method, request.Path, MaxRequestBodyBytes, "Lambda's 6 MB payload limit")
                 : await httpDispatcher.DispatchAsync(request, info, cancellationToken).ConfigureAwait(false);
         }
+        catch (InvalidInputException e) when (http is not null && HttpEvents.IsComplete(http))
+        {
+            // The event was read: it says its source and where it went, whatever its body was.
+            kind = HttpEvents.KindOf(http);
+            var (method, path) = HttpEvents.Describe(http);
+            response = httpDispatcher.BadRequest(method, path, e.Message, info.InvocationId);
+        }
         catch (InvalidInputException e)
         {
-            // Only now is the event parsed as a document: to answer in its source's shape whatever else is wrong with it.
+            // Only now is the event parsed as a document (untouched: the body is read only from a readable event), to answer in
+            // its source's shape whatever else is wrong with it.
             using var document = EventJson.Parse(payload);
             kind = HttpEvents.KindOf(document.RootElement);
             var (method, path) = HttpEvents.Describe(document.RootElement);

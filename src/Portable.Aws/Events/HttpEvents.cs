@@ -1,7 +1,9 @@
 using System.Buffers;
 using System.Buffers.Text;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
+using Portable.Hosting;
 
 namespace Portable.Aws.Events;
 
@@ -53,6 +55,15 @@ internal static class HttpEvents
         var http = root.TryGetProperty("requestContext", out var c) && c.ValueKind == JsonValueKind.Object && c.TryGetProperty("http", out var h) && h.ValueKind == JsonValueKind.Object ? h : default;
         var method = Text(root, "httpMethod") ?? (http.ValueKind == JsonValueKind.Object ? Text(http, "method") : null) ?? "?";
         var path = Text(root, "rawPath") ?? Text(root, "path") ?? (http.ValueKind == JsonValueKind.Object ? Text(http, "path") : null) ?? "?";
+        return (EventJson.Shorten(method), EventJson.Shorten(path));
+    }
+
+    /// <summary>The method and path an HTTP event read as <see cref="HttpEvent"/> claims, for a refusal's log line; "?" for what it does not say.</summary>
+    public static (string Method, string Path) Describe(HttpEvent e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        var method = e.HttpMethod ?? e.RequestContext?.Http?.Method ?? "?";
+        var path = e.RawPath ?? e.Path ?? e.RequestContext?.Http?.Path ?? "?";
         return (EventJson.Shorten(method), EventJson.Shorten(path));
     }
 
@@ -171,15 +182,17 @@ internal static class HttpEvents
     }
 
     /// <summary>
-    /// The body's bytes, read straight from the <c>body</c> token of the event: text that needs no unescaping is the event's
-    /// own bytes (no copy), escaped text is unescaped once into an array of its size, and a base64 body
-    /// (<c>isBase64Encoded</c>) is decoded once into an array of its decoded size. Never a .NET string of the body.
+    /// The body's bytes, read straight from the <c>body</c> token of the event, never as a .NET string. Text that needs no
+    /// unescaping is the event's own bytes (no copy). When the event is the invocation's own array
+    /// (<paramref name="overwrite"/>), escaped text is unescaped and a base64 body (<c>isBase64Encoded</c>) decoded where they
+    /// lie in the event, so a 6 MB body costs nothing more than the event; otherwise into one array of their size.
     /// </summary>
     /// <param name="payload">The event.</param>
     /// <param name="scan">Where the event's <c>body</c> is.</param>
     /// <param name="isBase64">The event's <c>isBase64Encoded</c>.</param>
+    /// <param name="overwrite">Whether the event's bytes may be overwritten: nothing reads the body's JSON token after this.</param>
     /// <exception cref="InvalidInputException">The body is not a string, not text, or not base64 when it says it is.</exception>
-    public static ReadOnlyMemory<byte> ReadBody(ReadOnlyMemory<byte> payload, HttpEventScan scan, bool isBase64)
+    public static ReadOnlyMemory<byte> ReadBody(ReadOnlyMemory<byte> payload, HttpEventScan scan, bool isBase64, bool overwrite = false)
     {
         switch (scan.BodyToken)
         {
@@ -192,6 +205,16 @@ internal static class HttpEvents
         var raw = payload.Slice(scan.BodyStart, scan.BodyLength);
         var quoted = raw[1..^1];
         var escaped = quoted.Span.Contains((byte)'\\');
+        if (!isBase64 && !escaped) return quoted;
+        if (overwrite)
+        {
+            var content = MemoryMarshal.AsMemory(quoted);
+            var length = isBase64 ? JsonStrings.DecodeBase64InPlace(content.Span) : JsonStrings.UnescapeInPlace(content.Span);
+            return length >= 0 ? content[..length]
+                : isBase64 ? throw NotBase64()
+                : throw new InvalidInputException("The HTTP event's body is not valid text: it has an escaped lone surrogate.");
+        }
+
         if (isBase64 && !escaped)
         {
             var decoded = new byte[Base64.GetMaxDecodedFromUtf8Length(quoted.Length)];
@@ -199,7 +222,6 @@ internal static class HttpEvents
             return decoded.AsMemory(0, written);
         }
 
-        if (!escaped) return quoted;
         var reader = new Utf8JsonReader(raw.Span);
         reader.Read();
         if (isBase64)

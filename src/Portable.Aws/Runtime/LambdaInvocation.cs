@@ -9,6 +9,13 @@ internal sealed record LambdaInvocation
     /// <summary>The event, as sent.</summary>
     public ReadOnlyMemory<byte> Payload { get; init; }
 
+    /// <summary>
+    /// Whether <see cref="Payload"/> is this invocation's own array (the runtime client reads each event into a new one), which the
+    /// dispatcher may overwrite while it handles the event: an HTTP body is then unescaped or base64-decoded where it lies in the
+    /// event instead of into a copy. False for a payload someone else may read again.
+    /// </summary>
+    public bool PayloadIsOwned { get; init; }
+
     /// <summary><c>Lambda-Runtime-Deadline-Ms</c>, as a time.</summary>
     public DateTimeOffset? Deadline { get; init; }
 

@@ -1,6 +1,6 @@
-using System.Runtime;
 using Microsoft.Extensions.Logging;
 using Portable.Aws.Logging;
+using Portable.Hosting;
 
 namespace Portable.Aws.Runtime;
 
@@ -33,7 +33,7 @@ internal sealed partial class LambdaRuntime(ILambdaRuntimeClient client, LambdaH
             try
             {
                 var bytes = await HandleNextAsync(cancellationToken).ConfigureAwait(false);
-                if (bytes >= LargeInvocationBytes) GiveMemoryBack();
+                if (bytes >= LargeInvocationBytes) LargeInvocations.GiveMemoryBack();
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -43,15 +43,12 @@ internal sealed partial class LambdaRuntime(ILambdaRuntimeClient client, LambdaH
     }
 
     /// <summary>
-    /// The event or response size from which the loop collects garbage once the invocation is over: 1 MB. A large event
-    /// leaves large arrays behind (the event, its body, the response), which the GC would otherwise keep committed until its
-    /// budget says so, and a Lambda is billed for its memory size. One aggressive, compacting collection after the response is
-    /// posted (before the next event is asked for, so no caller waits on it) gives that memory back to the system; it takes a
-    /// few milliseconds on the small heap of a function, so it is not done after small events. Measured on the published
-    /// Native AOT bootstrap with ten 6 MB HTTP events in a row: without it RSS grew by about 30 MB an event (to 337 MB after
-    /// ten for a function that echoes its input); with it RSS stays where it was after the first few events.
+    /// The event or response size from which the loop gives memory back once the invocation is over
+    /// (<see cref="LargeInvocations.Threshold"/>, as on every host): after the response is posted and before the next event is
+    /// asked for, so no caller waits on it. Measured on the published Native AOT bootstrap with ten 6 MB HTTP events in a row:
+    /// without it RSS grew by about 30 MB an event; with it RSS stays where it was after the first.
     /// </summary>
-    public const int LargeInvocationBytes = 1024 * 1024;
+    public const int LargeInvocationBytes = LargeInvocations.Threshold;
 
     /// <summary>Gets the next event and handles it, so that nothing of it is referenced once this returns.</summary>
     /// <returns>The larger of the event's and the response's size in bytes.</returns>
@@ -60,12 +57,6 @@ internal sealed partial class LambdaRuntime(ILambdaRuntimeClient client, LambdaH
         var invocation = await client.GetNextAsync(cancellationToken).ConfigureAwait(false);
         var responseBytes = await HandleAsync(invocation, cancellationToken).ConfigureAwait(false);
         return Math.Max(invocation.Payload.Length, responseBytes);
-    }
-
-    private static void GiveMemoryBack()
-    {
-        GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
-        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
     }
 
     /// <summary>Runs one invocation and posts its outcome.</summary>

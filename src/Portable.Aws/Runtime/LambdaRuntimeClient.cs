@@ -50,6 +50,7 @@ internal sealed class LambdaRuntimeClient(HttpClient http) : ILambdaRuntimeClien
             RequestId = Header(headers, "Lambda-Runtime-Aws-Request-Id")
                 ?? throw new HttpRequestException("GET /runtime/invocation/next answered without Lambda-Runtime-Aws-Request-Id."),
             Payload = payload,
+            PayloadIsOwned = true,
             Deadline = deadline,
             FunctionArn = Header(headers, "Lambda-Runtime-Invoked-Function-Arn"),
             TraceHeader = Header(headers, "Lambda-Runtime-Trace-Id"),
