@@ -3,6 +3,7 @@ using System.Buffers.Text;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Portable.Hosting;
 
 namespace Portable.Gcp.Events;
 
@@ -52,13 +53,19 @@ internal static partial class PubSubEvents
     /// <exception cref="InvalidInputException">The request is no Pub/Sub message, or the message is malformed.</exception>
     /// <param name="request">The request.</param>
     /// <param name="pooled">Whether the data may be decoded into a pooled array (<see cref="PubSubMessage.Rented"/>), for a caller that returns it with <see cref="Release"/> and keeps nothing of the data.</param>
-    public static PubSubMessage ReadMessage(HttpRequestData request, bool pooled)
+    /// <param name="inPlace">
+    /// Whether the data may be decoded where it lies in the request's body: the body is the host's scratch buffer, kept only
+    /// until the function returns, and nothing reads the envelope's <c>data</c> after this. A 32 MiB push then costs its body
+    /// and what the function makes of the data, not a second copy of the data.
+    /// </param>
+    public static PubSubMessage ReadMessage(HttpRequestData request, bool pooled, bool inPlace = false)
     {
+        ArgumentNullException.ThrowIfNull(request);
         if (GcpEventReader.IsBinaryCloudEvent(request) || GcpEventReader.IsStructuredCloudEvent(request)) return ToMessage(GcpEventReader.Read(request).CloudEvent, pooled);
         using var document = GcpEventReader.ParseBody(request.Body);
         var root = document.RootElement;
         return IsPushEnvelope(root)
-            ? FromMessage(root, root.GetProperty("message"), "message", null, null, pooled)
+            ? FromMessage(root, root.GetProperty("message"), "message", null, null, pooled, inPlace ? MemoryMarshal.AsMemory(request.Body) : default)
             : ToMessage(GcpEventReader.ReadJson(root, request.Path).CloudEvent, pooled);
     }
 
@@ -80,7 +87,7 @@ internal static partial class PubSubEvents
     }
 
     /// <summary>Reads a message and its envelope (subscription, delivery attempt), refusing any member of the wrong type.</summary>
-    private static PubSubMessage FromMessage(JsonElement envelope, JsonElement message, string path, string? fallbackId, DateTimeOffset? fallbackTime, bool pooled)
+    private static PubSubMessage FromMessage(JsonElement envelope, JsonElement message, string path, string? fallbackId, DateTimeOffset? fallbackTime, bool pooled, Memory<byte> scratch = default)
     {
         if (message.ValueKind != JsonValueKind.Object) throw new InvalidInputException(path, "The Pub/Sub message is not a JSON object.");
         var body = ReadOnlyMemory<byte>.Empty;
@@ -88,7 +95,8 @@ internal static partial class PubSubEvents
         if (message.TryGetProperty("data", out var encoded) && encoded.ValueKind != JsonValueKind.Null)
         {
             if (encoded.ValueKind != JsonValueKind.String) throw new InvalidInputException(path + ".data", "The Pub/Sub message data is not a base64 string.");
-            body = DecodeBase64(encoded, pooled, out rented) ?? throw new InvalidInputException(path + ".data", "The Pub/Sub message data is not base64.");
+            body = (scratch.IsEmpty ? DecodeBase64(encoded, pooled, out rented) : DecodeBase64InPlace(encoded, scratch))
+                ?? throw new InvalidInputException(path + ".data", "The Pub/Sub message data is not base64.");
         }
 
         try
@@ -130,6 +138,17 @@ internal static partial class PubSubEvents
         if (string.IsNullOrEmpty(id)) throw new InvalidInputException(path + ".messageId", "A Pub/Sub push message needs a non-empty messageId.");
         var published = OptionalText(message, "publishTime", path) ?? OptionalText(message, "publish_time", path);
         return new PubSubMessage(body, attributes, id, LegacyEventConverter.ParseTime(published) ?? fallbackTime, OptionalText(envelope, "subscription", null), attempt);
+    }
+
+    /// <summary>Decodes a base64 JSON string where it lies in <paramref name="scratch"/> (the bytes the document was parsed from); null when it is not base64.</summary>
+    private static ReadOnlyMemory<byte>? DecodeBase64InPlace(JsonElement encoded, Memory<byte> scratch)
+    {
+        var raw = JsonMarshal.GetRawUtf8Value(encoded)[1..^1]; // without the quotes
+        if (!scratch.Span.Overlaps(raw, out var offset)) return DecodeBase64(encoded, pooled: false, out _);
+        var content = scratch.Slice(offset, raw.Length);
+        var length = JsonStrings.DecodeBase64InPlace(content.Span);
+        if (length < 0) return null;
+        return content[..length];
     }
 
     /// <summary>

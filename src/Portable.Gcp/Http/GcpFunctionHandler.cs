@@ -38,7 +38,14 @@ internal sealed partial class GcpFunctionHandler
 
     public FunctionDefinition Function { get; }
 
-    public async Task<HttpResponseData> HandleAsync(HttpRequestData request, CancellationToken cancellationToken)
+    public Task<HttpResponseData> HandleAsync(HttpRequestData request, CancellationToken cancellationToken)
+        => HandleAsync(request, bodyIsScratch: false, cancellationToken);
+
+    /// <summary>Answers one request.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="bodyIsScratch">Whether the request's body is the host's scratch buffer, which a queue function's message may be decoded into where it lies (see <see cref="PubSubEvents.ReadMessage"/>).</param>
+    /// <param name="cancellationToken">The caller has gone.</param>
+    public async Task<HttpResponseData> HandleAsync(HttpRequestData request, bool bodyIsScratch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (request.Path is "/robots.txt" or "/favicon.ico") return new HttpResponseData(404);
@@ -55,7 +62,7 @@ internal sealed partial class GcpFunctionHandler
             invoke = Function.Trigger.Kind switch
             {
                 TriggerKind.Event => DecodeEvent(request, info),
-                TriggerKind.Queue or TriggerKind.Topic => DecodeMessage(request, info),
+                TriggerKind.Queue or TriggerKind.Topic => DecodeMessage(request, info, bodyIsScratch),
                 _ => DecodeSchedule(request, info),
             };
         }
@@ -108,12 +115,12 @@ internal sealed partial class GcpFunctionHandler
         };
     }
 
-    private Func<CancellationToken, Task<HttpResponseData>> DecodeMessage(HttpRequestData request, InvocationInfo info)
+    private Func<CancellationToken, Task<HttpResponseData>> DecodeMessage(HttpRequestData request, InvocationInfo info, bool bodyIsScratch)
     {
         // A queue function is given the message read into its type, so its data may be decoded into a pooled array, returned
         // once the function is done; a topic function may keep the notification, so its data is its own.
         var queue = Function.Trigger.Kind == TriggerKind.Queue;
-        var message = PubSubEvents.ReadMessage(request, pooled: queue);
+        var message = PubSubEvents.ReadMessage(request, pooled: queue, inPlace: queue && bodyIsScratch);
         info = info with { InvocationId = message.MessageId ?? info.InvocationId, DeliveryAttempt = message.DeliveryAttempt, Properties = Properties(message) };
         if (queue)
         {
