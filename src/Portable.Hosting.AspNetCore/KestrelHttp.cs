@@ -1,5 +1,6 @@
 using System.Buffers;
 using Microsoft.AspNetCore.Http;
+using Portable.Hosting;
 
 namespace Portable.Hosting.AspNetCore;
 
@@ -67,6 +68,8 @@ public static class KestrelHttp
             return;
         }
 
+        // A large body's memory is given back once it is answered (LargeInvocations), after the pooled buffer is returned.
+        using var large = LargeInvocations.Begin(body?.Length ?? 0);
         try
         {
             response = body is not { } read

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
+using Portable.Hosting;
 
 namespace Portable.Azure.Bindings;
 
@@ -133,62 +134,14 @@ internal static class PayloadReader
             text = content.ToArray();
         }
 
-        if (content.IndexOf((byte)'\\') >= 0) text = text[..UnescapeInPlace(text.Span, field)];
-        return System.Text.Unicode.Utf8.IsValid(text.Span) ? text : throw NotText(field);
-    }
-
-    /// <summary>
-    /// Unescapes a JSON string's content where it is, and returns the length of the text: each escape is read before its UTF-8
-    /// is written, and is at least as long, so a write never overtakes the reading. The document has checked the escapes'
-    /// syntax when it was parsed; a lone surrogate is refused here.
-    /// </summary>
-    private static int UnescapeInPlace(Span<byte> text, string field)
-    {
-        var written = 0;
-        var read = 0;
-        while (read < text.Length)
+        if (content.IndexOf((byte)'\\') >= 0)
         {
-            var b = text[read];
-            if (b != (byte)'\\')
-            {
-                text[written++] = b;
-                read++;
-                continue;
-            }
-
-            var escape = text[read + 1];
-            read += 2;
-            switch (escape)
-            {
-                case (byte)'b': text[written++] = (byte)'\b'; break;
-                case (byte)'f': text[written++] = (byte)'\f'; break;
-                case (byte)'n': text[written++] = (byte)'\n'; break;
-                case (byte)'r': text[written++] = (byte)'\r'; break;
-                case (byte)'t': text[written++] = (byte)'\t'; break;
-                case (byte)'u':
-                    int code = Hex4(text.Slice(read, 4));
-                    read += 4;
-                    if (char.IsHighSurrogate((char)code) && read + 6 <= text.Length && text[read] == (byte)'\\' && text[read + 1] == (byte)'u'
-                        && Hex4(text.Slice(read + 2, 4)) is var low && char.IsLowSurrogate((char)low))
-                    {
-                        code = char.ConvertToUtf32((char)code, (char)low);
-                        read += 6;
-                    }
-                    else if (char.IsSurrogate((char)code))
-                    {
-                        throw NotText(field);
-                    }
-
-                    written += new Rune(code).EncodeToUtf8(text[written..]);
-                    break;
-                default: text[written++] = escape; break; // " \ /
-            }
+            var length = JsonStrings.UnescapeInPlace(text.Span);
+            text = length >= 0 ? text[..length] : throw NotText(field);
         }
 
-        return written;
+        return System.Text.Unicode.Utf8.IsValid(text.Span) ? text : throw NotText(field);
     }
-
-    private static ushort Hex4(ReadOnlySpan<byte> digits) => ushort.Parse(digits, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture);
 
     /// <summary>An Event Grid event (Event Grid or CloudEvents 1.0 schema), given as an object or as JSON text, as a CloudEvent.</summary>
     public static CloudEvent ReadEvent(JsonElement value)

@@ -45,13 +45,13 @@ internal sealed partial class CustomHandlerEndpoint(CustomHandlerInvoker invoker
     private async Task InvokeAsync(HttpContext context, string path)
     {
         var cancellationToken = context.RequestAborted;
-        var large = false;
+        IDisposable? large = null;
         HttpResponseData response;
         try
         {
             var (limit, setting) = LimitFor(Uri.UnescapeDataString(path[1..]));
             var payload = await ReadPayloadAsync(context.Request, limit, cancellationToken).ConfigureAwait(false);
-            large = payload?.Length >= LargePayloadBytes;
+            large = LargeInvocations.Begin(payload?.Length ?? 0);
             if (payload is null)
             {
                 response = dispatcher.TooLarge(context.Request.Method, path, limit, setting);
@@ -69,6 +69,7 @@ internal sealed partial class CustomHandlerEndpoint(CustomHandlerInvoker invoker
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+            large?.Dispose();
             return;
         }
         catch (Exception e) when (e is BadHttpRequestException or EndOfStreamException)
@@ -85,8 +86,14 @@ internal sealed partial class CustomHandlerEndpoint(CustomHandlerInvoker invoker
             response.Headers["Content-Type"] = "application/json";
         }
 
-        await KestrelHttp.WriteAsync(context, response).ConfigureAwait(false);
-        if (large) GiveMemoryBack();
+        try
+        {
+            await KestrelHttp.WriteAsync(context, response).ConfigureAwait(false);
+        }
+        finally
+        {
+            large?.Dispose(); // a large payload's memory is given back once it is answered (LargeInvocations)
+        }
     }
 
     /// <summary>
@@ -100,18 +107,6 @@ internal sealed partial class CustomHandlerEndpoint(CustomHandlerInvoker invoker
         => invoker.Catalog.Find(function) is { Trigger.Kind: not TriggerKind.Http } && options.MaxRequestBodyBytes > MaxEventPayloadBytes
             ? (MaxEventPayloadBytes, "the limit of a queue, topic or timer invocation: a Storage queue message is at most 64 KiB, an Event Grid event 1 MB")
             : (options.MaxRequestBodyBytes, Setting);
-
-    /// <summary>From this payload size on, the invocation's memory is given back to the system once it is answered.</summary>
-    internal const int LargePayloadBytes = 4 * 1024 * 1024;
-
-    /// <summary>
-    /// A large payload leaves large-object-heap garbage (the payload, what the function made of it) that the GC, whose budget grows
-    /// with it, collects only after several more: ten 20 MB queue payloads in a row took the host from 31 to 296 MB. One blocking
-    /// collection that compacts and decommits, after the answer is written and only after a payload of at least
-    /// <see cref="LargePayloadBytes"/>, keeps the process at its baseline between invocations (a few milliseconds, not paid by
-    /// the small invocations that are nearly all of them).
-    /// </summary>
-    private static void GiveMemoryBack() => GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
 
     /// <summary>
     /// Reads the payload into one array: of the exact size when the host sends <c>Content-Length</c> (it does), else assembled from
