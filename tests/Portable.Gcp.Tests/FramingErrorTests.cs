@@ -37,17 +37,22 @@ public sealed class FramingErrorTests
         var answer = await RawHttp.SendAsync(host.Client.BaseAddress!, raw);
 
         Assert.True(answer.StartsWith("HTTP/1.1 400 ", StringComparison.Ordinal), $"{what}: {answer}\n{host.Log}");
-        Assert.DoesNotContain(host.Log.Split('\n'), line => line.Contains("\"ERROR\"", StringComparison.Ordinal) && !KestrelOwnConnectionLine(line));
+        var errors = host.Log.Split('\n').Where(line => line.Contains("\"ERROR\"", StringComparison.Ordinal) && !KestrelOwnConnectionLine(line)).ToList();
+        Assert.True(errors.Count == 0, $"{what}: error lines in the log:\n{string.Join('\n', errors)}");
         Assert.Empty(host.Recorder.HttpCalls);
         var again = await RawHttp.SendAsync(host.Client.BaseAddress!, "GET /after HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
         Assert.StartsWith("HTTP/1.1 200 ", again, StringComparison.Ordinal);
     }
 
     /// <summary>
-    /// Kestrel's own line when it finds a malformed trailer while closing a connection whose 400 is already written: Kestrel's
-    /// connection handling, not the adapter's answer (which is asserted above), and not something the app can catch.
+    /// Kestrel's own lines when, after the 400 is written, it closes a connection whose body it cannot read to its end (a
+    /// malformed trailer): "Connection processing ended abnormally", or "automatic draining of the request body failed because
+    /// the body reader is in an invalid state" (which of the two depends on timing). Kestrel's connection handling, logged by
+    /// Kestrel itself, not the adapter's answer (asserted above), and not something the app can catch.
     /// </summary>
-    private static bool KestrelOwnConnectionLine(string line) => line.Contains("Connection processing ended abnormally", StringComparison.Ordinal);
+    private static bool KestrelOwnConnectionLine(string line)
+        => line.Contains("Connection processing ended abnormally", StringComparison.Ordinal)
+           || line.Contains("automatic draining of the request body failed because the body reader is in an invalid state", StringComparison.Ordinal);
 
     public static TheoryData<string, string> Truncated => new()
     {
