@@ -15,20 +15,27 @@ internal static class LargestInput
     public const int CloudRunBytes = 32 * 1024 * 1024;
     public const int AzureBytes = 2 * 1024 * 1024; // CustomHandlerEndpoint.MaxEventPayloadBytes
 
-    /// <summary>A valid order whose SKU pads the JSON to <paramref name="size"/> bytes.</summary>
-    public static byte[] Order(int size)
+    /// <summary>
+    /// An order of <paramref name="size"/> bytes of JSON. <see cref="InputShape.HugeString"/>: valid, its SKU pads it (the function is given
+    /// a string of that size). <see cref="InputShape.WrongType"/>: its <c>items</c> is a string of that size instead of an array, refused
+    /// when it is read.
+    /// </summary>
+    public static byte[] Order(int size, InputShape shape = InputShape.HugeString)
     {
-        const string Head = """{"customerId":"c-1","items":[{"sku":" """;
-        const string Tail = """ ","quantity":1,"unitPrice":1}]}""";
-        return Encoding.UTF8.GetBytes(Head.TrimEnd() + new string('s', size - Head.TrimEnd().Length - Tail.TrimStart().Length) + Tail.TrimStart());
+        var (head, tail) = shape == InputShape.HugeString
+            ? ("""{"customerId":"c-1","items":[{"sku":" """.TrimEnd(), """ ","quantity":1,"unitPrice":1}]}""".TrimStart())
+            : ("""{"customerId":"c-1","items":" """.TrimEnd(), " \"}".TrimStart());
+        return Encoding.UTF8.GetBytes(head + new string('s', size - head.Length - tail.Length) + tail);
     }
 
     /// <summary>A Pub/Sub push envelope of <paramref name="size"/> bytes whose message is an <c>OrderPlaced</c> with a padded id.</summary>
-    public static byte[] Push(int size)
+    public static byte[] Push(int size, InputShape shape = InputShape.HugeString)
     {
         var overhead = Encoding.UTF8.GetByteCount(Build("")) + 64;
         var messageLength = (size - overhead) / 4 * 3;
-        var message = "{\"orderId\":\"" + new string('o', messageLength - 15) + "\"}";
+        var message = shape == InputShape.HugeString
+            ? "{\"orderId\":\"" + new string('o', messageLength - 15) + "\"}"
+            : "{\"orderId\":[\"" + new string('o', messageLength - 17) + "\"]}";
         var json = Build(Convert.ToBase64String(Encoding.UTF8.GetBytes(message)));
         return Encoding.UTF8.GetBytes(json);
 
@@ -47,10 +54,13 @@ internal static class LargestInput
     }.ToJsonString();
 
     /// <summary>An Azure queue-trigger invocation payload of <paramref name="size"/> bytes: a huge message string.</summary>
-    public static byte[] AzureQueuePayload(int size)
+    public static byte[] AzureQueuePayload(int size, InputShape shape = InputShape.HugeString)
     {
         var shell = "{\"Data\":{\"message\":\"\"},\"Metadata\":{\"DequeueCount\":1,\"Id\":\"big-1\"}}";
         var pad = size - Encoding.UTF8.GetByteCount(shell) - 32;
-        return Encoding.UTF8.GetBytes(shell.Replace("\"message\":\"\"", "\"message\":\"{\\\"orderId\\\":\\\"" + new string('o', pad) + "\\\"}\"", StringComparison.Ordinal));
+        var message = shape == InputShape.HugeString
+            ? "{\\\"orderId\\\":\\\"" + new string('o', pad) + "\\\"}"
+            : "{\\\"orderId\\\":[\\\"" + new string('o', pad - 4) + "\\\"]}";
+        return Encoding.UTF8.GetBytes(shell.Replace("\"message\":\"\"", "\"message\":\"" + message + "\"", StringComparison.Ordinal));
     }
 }
