@@ -1,0 +1,14 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Orders;
+
+/// <summary>The Orders settings, bound from the <c>Orders</c> section (<c>appsettings.json</c>, or <c>Orders__MaxItems</c> in the environment).</summary>
+public sealed class OrdersOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string SectionName = "Orders";
+
+    /// <summary>The most lines an order may have: 1 to <see cref="PlaceOrder.MaxItems"/> (the default), so no valid order can overflow its total.</summary>
+    [Range(1, PlaceOrder.MaxItems)]
+    public int MaxItems { get; set; } = PlaceOrder.MaxItems;
+}
