@@ -28,12 +28,17 @@ public static class SettingsApp
 
     private static readonly Lazy<bool> Written = new(() =>
     {
-        File.WriteAllText(Path.Combine(AppContext.BaseDirectory, "appsettings.json"),
-            $$"""{ "PortableTests": { "Greeting": { "Text": "{{FileText}}", "Suffix": "{{FileSuffix}}" } } }""");
+        var path = Path.Combine(AppContext.BaseDirectory, "appsettings.json");
+        var content = $$"""{ "PortableTests": { "Greeting": { "Text": "{{FileText}}", "Suffix": "{{FileSuffix}}" } } }""";
+        if (File.Exists(path) && File.ReadAllText(path) == content) return true;
+        // Every builder in the test process reads this file: replace it in one rename, so none reads it half written.
+        var temporary = path + "." + Guid.NewGuid().ToString("N");
+        File.WriteAllText(temporary, content);
+        File.Move(temporary, path, overwrite: true);
         return true;
     });
 
-    /// <summary>Writes the test's <c>appsettings.json</c> beside the test assembly, once a process.</summary>
+    /// <summary>Writes the test's <c>appsettings.json</c> beside the test assembly (in one rename), once a process.</summary>
     public static void WriteAppSettings() => _ = Written.Value;
 
     /// <summary>Maps <c>GET /greeting</c> (<see cref="ReadGreeting"/>) and binds <see cref="GreetingOptions"/> to <paramref name="section"/>, validated at start.</summary>
