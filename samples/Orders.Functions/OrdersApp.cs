@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using Portable;
 
 namespace Orders;
@@ -16,8 +15,8 @@ public static class OrdersApp
         builder.AddJson(OrdersJson.Default);
         builder.Services.AddOptions<OrdersOptions>()
             .Bind(builder.Configuration.GetSection(OrdersOptions.SectionName)) // the configuration binder's source generator: no reflection
+            .Validate(o => o.IsValid(), $"Orders:MaxItems must be from 1 to {PlaceOrder.MaxItems}.")
             .ValidateOnStart(); // a bad Orders:MaxItems stops the start, naming the option
-        builder.Services.AddSingleton<IValidateOptions<OrdersOptions>, OrdersOptionsValidator>();
         builder.Resources
             .AddRepository<Order>("orders")
             .AddRepository<AuditEntry>("audits")
