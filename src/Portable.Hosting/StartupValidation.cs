@@ -33,6 +33,6 @@ public static class StartupValidation
 
     private static string Describe(IReadOnlyList<OptionsValidationException> failures)
         => "Invalid configuration: " + string.Join(" ", failures.Select(f =>
-            $"options {f.OptionsType.Name}{(string.IsNullOrEmpty(f.OptionsName) ? "" : $" '{f.OptionsName}'")}: {string.Join("; ", f.Failures)}.")) +
+            $"options {f.OptionsType.Name}{(string.IsNullOrEmpty(f.OptionsName) ? "" : $" '{f.OptionsName}'")}: {string.Join("; ", f.Failures.Select(m => m.TrimEnd('.')))}.")) +
            " Fix the setting in appsettings.json, an environment variable or the command line.";
 }

@@ -195,6 +195,7 @@ public sealed class HostApplicationBuilderTests : IDisposable
 
         Assert.Contains("ShopOptions: Shop:Name is required.", error.Message, StringComparison.Ordinal);
         Assert.Contains("Marker: Marker is never valid.", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("..", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', error.Message);
     }
 
