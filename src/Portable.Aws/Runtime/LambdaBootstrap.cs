@@ -47,7 +47,8 @@ internal static partial class LambdaBootstrap
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            await logOutput.WriteLineAsync(Logging.JsonLineLogger.Format(DateTimeOffset.UtcNow, LogLevel.Critical, "Portable.Aws.Runtime", "The app could not start: " + e.Message, null, e)).ConfigureAwait(false);
+            await logOutput.WriteLineAsync(Logging.JsonLineLogger.Format(DateTimeOffset.UtcNow, LogLevel.Critical, "Portable.Aws.Runtime", "The app could not start: " + e.Message, null,
+                e is PortableConfigurationException ? null : e)).ConfigureAwait(false); // a misconfiguration names its fix: no stack trace in the log line
             await client.PostInitErrorAsync(ErrorPayload.From(e), InitError, cancellationToken).ConfigureAwait(false);
             if (services is not null) await services.DisposeAsync().ConfigureAwait(false);
             return 1;
