@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Portable;
 
 namespace Orders;
@@ -5,13 +6,17 @@ namespace Orders;
 /// <summary>Wires the Orders functions; Program.cs and the tests call the same method.</summary>
 public static class OrdersApp
 {
-    /// <summary>Declares the resources and maps the six functions.</summary>
+    /// <summary>Binds the Orders settings (validated at start), declares the resources and maps the six functions.</summary>
     /// <param name="builder">The app builder.</param>
     public static void Configure(PortableAppBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.AppName ??= "Orders";
         builder.AddJson(OrdersJson.Default);
+        builder.Services.AddOptions<OrdersOptions>()
+            .Bind(builder.Configuration.GetSection(OrdersOptions.SectionName)) // the configuration binder's source generator: no reflection
+            .Validate(o => o.IsValid(), $"Orders:MaxItems must be from 1 to {PlaceOrder.MaxItems}.")
+            .ValidateOnStart(); // a bad Orders:MaxItems stops the start, naming the option
         builder.Resources
             .AddRepository<Order>("orders")
             .AddRepository<AuditEntry>("audits")

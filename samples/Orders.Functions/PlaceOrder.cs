@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Portable;
 
 namespace Orders;
@@ -6,11 +7,27 @@ namespace Orders;
 /// <remarks>
 /// The ranges keep the total far inside <see cref="decimal"/>: at most <see cref="MaxItems"/> × <see cref="MaxQuantity"/> ×
 /// <see cref="MaxUnitPrice"/> = 10^13, so no valid order can overflow it, and an out-of-range one is a 400 naming the field.
+/// The setting <c>Orders:MaxItems</c> (<see cref="OrdersOptions"/>) may lower the number of lines.
 /// </remarks>
-public sealed class PlaceOrder(IRepository<Order> orders, IQueue<OrderPlaced> placed, TimeProvider time) : IFunction<PlaceOrderRequest, OrderView>
+/// <param name="orders">The orders.</param>
+/// <param name="placed">The queue of placed orders.</param>
+/// <param name="time">The clock.</param>
+/// <param name="options">The Orders settings.</param>
+public sealed class PlaceOrder(IRepository<Order> orders, IQueue<OrderPlaced> placed, TimeProvider time, IOptions<OrdersOptions> options) : IFunction<PlaceOrderRequest, OrderView>
 {
-    /// <summary>The most lines an order may have.</summary>
+    /// <summary>The most lines an order may have, and the default of <see cref="OrdersOptions.MaxItems"/>.</summary>
     public const int MaxItems = 1_000;
+
+    private readonly int _maxItems = options.Value.MaxItems;
+
+    /// <summary>Creates the function with the default settings, as a unit test does.</summary>
+    /// <param name="orders">The orders.</param>
+    /// <param name="placed">The queue of placed orders.</param>
+    /// <param name="time">The clock.</param>
+    public PlaceOrder(IRepository<Order> orders, IQueue<OrderPlaced> placed, TimeProvider time)
+        : this(orders, placed, time, Options.Create(new OrdersOptions()))
+    {
+    }
 
     /// <summary>The largest quantity of one line.</summary>
     public const int MaxQuantity = 10_000;
@@ -32,7 +49,7 @@ public sealed class PlaceOrder(IRepository<Order> orders, IQueue<OrderPlaced> pl
         return OrderView.From(order);
     }
 
-    private static void Validate(PlaceOrderRequest input)
+    private void Validate(PlaceOrderRequest input)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         if (string.IsNullOrWhiteSpace(input.CustomerId)) errors["customerId"] = ["A customer id is required."];
@@ -40,9 +57,9 @@ public sealed class PlaceOrder(IRepository<Order> orders, IQueue<OrderPlaced> pl
         {
             errors["items"] = ["An order has at least one item."];
         }
-        else if (input.Items.Count > MaxItems)
+        else if (input.Items.Count > _maxItems)
         {
-            errors["items"] = [$"An order has at most {MaxItems} items."];
+            errors["items"] = [$"An order has at most {_maxItems} items."];
         }
         else
         {

@@ -1,5 +1,7 @@
 using System.Text.Json;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Portable.Hosting;
 
 namespace Portable;
@@ -7,8 +9,11 @@ namespace Portable;
 /// <summary>A built Portable app: its functions, services and resources, run by whichever platform adapter the environment calls for.</summary>
 public sealed class PortableApp
 {
-    internal PortableApp(IReadOnlyList<string> args, IServiceCollection services, FunctionCatalog catalog, JsonSerializerOptions json, TimeProvider timeProvider)
+    internal PortableApp(IReadOnlyList<string> args, IServiceCollection services, FunctionCatalog catalog, JsonSerializerOptions json, TimeProvider timeProvider,
+        IConfiguration configuration, IHostEnvironment environment)
     {
+        Configuration = configuration;
+        Environment = environment;
         Args = args;
         Services = services;
         Catalog = catalog;
@@ -30,6 +35,12 @@ public sealed class PortableApp
 
     /// <summary>The clock.</summary>
     public TimeProvider TimeProvider { get; }
+
+    /// <summary>The app's configuration (<see cref="PortableAppBuilder.Configuration"/>); every platform registers it as <see cref="IConfiguration"/>.</summary>
+    public IConfiguration Configuration { get; }
+
+    /// <summary>The app's environment (<see cref="PortableAppBuilder.Environment"/>); every platform registers it as <see cref="IHostEnvironment"/>.</summary>
+    public IHostEnvironment Environment { get; }
 
     /// <summary>Starts building an app.</summary>
     /// <param name="args">The command-line arguments.</param>
@@ -66,7 +77,7 @@ public sealed class PortableApp
             return WriteDeploymentAsync(Args[write + 1], cancellationToken);
         }
 
-        var platform = PortablePlatforms.Select(Args, Environment.GetEnvironmentVariable);
+        var platform = PortablePlatforms.Select(Args, System.Environment.GetEnvironmentVariable);
         return platform.RunAsync(this, cancellationToken);
     }
 

@@ -12,17 +12,17 @@ using Microsoft.Extensions.Logging;
 namespace Portable.Hosting.AspNetCore;
 
 /// <summary>
-/// The start and stop of every Kestrel-based host (Local, GCP, Azure): ASP.NET Core's empty builder with
-/// <c>appsettings.json</c> beside the executable read once (never watched: a file watcher on a crowded folder costs the cold
-/// start), environment variables and the command line; Kestrel and nothing else; one request delegate; and a graceful stop
-/// that drains requests in flight.
+/// The start and stop of every Kestrel-based host (Local, GCP, Azure): ASP.NET Core's empty builder on the app's own
+/// configuration (<see cref="PortableApp.Configuration"/>: appsettings files read once and never watched, environment variables,
+/// the command line) and environment; Kestrel and nothing else; one request delegate; options validated before the port is
+/// taken; and a graceful stop that drains requests in flight.
 /// </summary>
 public static partial class KestrelHost
 {
     private const string ListenKey = "Portable.Hosting.AspNetCore.Listen";
 
     /// <summary>
-    /// Starts a host builder for <paramref name="app"/> on <paramref name="platform"/>: configuration (read once), logging at
+    /// Starts a host builder for <paramref name="app"/> on <paramref name="platform"/>: the app's configuration and environment, logging at
     /// Information with ASP.NET Core's own chatter at Warning, the app's services, then <see cref="HostServices.AddPortableApp"/>,
     /// and Kestrel as the server. The adapter adds its logging provider and services, then calls <see cref="Build"/>.
     /// </summary>
@@ -32,11 +32,13 @@ public static partial class KestrelHost
     public static WebApplicationBuilder CreateBuilder(PortableApp app, string platform)
     {
         ArgumentNullException.ThrowIfNull(app);
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { Args = [.. app.Args] });
-        builder.Configuration
-            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true, reloadOnChange: false)
-            .AddEnvironmentVariables()
-            .AddCommandLine([.. app.Args.Where(a => a != "--describe")]);
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions
+        {
+            Args = [.. app.Args],
+            EnvironmentName = app.Environment.EnvironmentName,
+            ContentRootPath = app.Environment.ContentRootPath,
+        });
+        builder.Configuration.AddConfiguration(app.Configuration, shouldDisposeConfiguration: false); // the app's own, already read: no second read, no watcher
         builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
         builder.Logging.SetMinimumLevel(LogLevel.Information);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
@@ -80,8 +82,9 @@ public static partial class KestrelHost
     }
 
     /// <summary>
-    /// Starts the host, calls <paramref name="started"/>, and waits until it is stopped (SIGTERM, Ctrl+C or the token), draining
-    /// requests in flight. A port that is taken (or forbidden) is one error line naming <c>PORT</c> and exit code 1
+    /// Validates the options registered with <c>ValidateOnStart()</c>, starts the host, calls <paramref name="started"/>, and waits
+    /// until it is stopped (SIGTERM, Ctrl+C or the token), draining requests in flight. An invalid option is one critical line
+    /// naming it and exit code 1, and nothing is started. A port that is taken (or forbidden) is one error line naming <c>PORT</c> and exit code 1
     /// (<see cref="Environment.ExitCode"/>), not Kestrel's and the host's stack traces: nothing is started then.
     /// </summary>
     /// <param name="web">The host from <see cref="Build"/>.</param>
@@ -93,6 +96,17 @@ public static partial class KestrelHost
         ArgumentNullException.ThrowIfNull(web);
         await using (web.ConfigureAwait(false))
         {
+            try
+            {
+                StartupValidation.Validate(web.Services); // ValidateOnStart() options: one line naming the option, not the host's stack traces
+            }
+            catch (PortableConfigurationException e)
+            {
+                LogNotStarted(web.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Portable.Hosting"), e.Message);
+                Environment.ExitCode = 1;
+                return;
+            }
+
             var endpoint = web.Services.GetKeyedService<IPEndPoint>(ListenKey);
             if (endpoint is not null && Unusable(endpoint) is { } reason)
             {
@@ -144,4 +158,7 @@ public static partial class KestrelHost
 
     [LoggerMessage(1, LogLevel.Critical, "Port {Port} on {Address} {Reason}: set {Setting} to a free port (or stop what holds it). Not started.")]
     private static partial void LogPortUnusable(ILogger logger, int port, string address, string reason, string setting);
+
+    [LoggerMessage(2, LogLevel.Critical, "{Reason} Not started.")]
+    private static partial void LogNotStarted(ILogger logger, string reason);
 }

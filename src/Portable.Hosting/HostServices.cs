@@ -1,5 +1,7 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Portable.Hosting;
@@ -7,7 +9,7 @@ namespace Portable.Hosting;
 /// <summary>The registrations every adapter's host starts from.</summary>
 public static class HostServices
 {
-    /// <summary>Registers the app, its catalog, its <see cref="TimeProvider"/> and the <see cref="FunctionExecutor"/> for <paramref name="platform"/> and the <see cref="HttpDispatcher"/>, each unless already registered.</summary>
+    /// <summary>Registers the app, its catalog, its <see cref="TimeProvider"/>, its configuration (<see cref="IConfiguration"/>) and environment (<see cref="IHostEnvironment"/>), the <see cref="FunctionExecutor"/> for <paramref name="platform"/> and the <see cref="HttpDispatcher"/>, each unless already registered.</summary>
     /// <param name="services">The host's services.</param>
     /// <param name="app">The built app.</param>
     /// <param name="platform">The platform name <see cref="FunctionContext.Platform"/> reports, such as <c>aws</c>.</param>
@@ -19,6 +21,8 @@ public static class HostServices
         services.TryAddSingleton(app);
         services.TryAddSingleton(app.Catalog);
         services.TryAddSingleton(app.TimeProvider);
+        services.TryAddSingleton(app.Configuration);
+        services.TryAddSingleton(app.Environment);
         services.TryAddSingleton(sp => new FunctionExecutor(platform, sp, app.TimeProvider));
         services.TryAddSingleton(sp => new HttpDispatcher(app.Catalog, sp.GetRequiredService<FunctionExecutor>(), sp.GetService<ILogger<HttpDispatcher>>()));
         return services;

@@ -37,7 +37,7 @@ internal static class SamDeployment
         using (var zip = ZipFile.Open(zipPath, ZipArchiveMode.Create))
         {
             var files = aot
-                ? [bootstrap]
+                ? [bootstrap, .. Directory.GetFiles(directory, "appsettings*.json")] // the settings are read beside the executable, as everywhere
                 : Directory.GetFiles(directory).Where(f => !f.EndsWith(".zip", StringComparison.Ordinal) && !f.EndsWith(".yaml", StringComparison.Ordinal) && !f.EndsWith(".pdb", StringComparison.Ordinal) && !f.EndsWith(".dbg", StringComparison.Ordinal)).ToArray();
             foreach (var file in files)
             {

@@ -6,7 +6,8 @@ using Portable.Hosting;
 namespace Portable.Aws.Runtime;
 
 /// <summary>
-/// Starts a Lambda process: builds the services and finds the <c>_HANDLER</c> function, posting <c>/runtime/init/error</c>
+/// Starts a Lambda process: builds the services, validates the options registered with <c>ValidateOnStart()</c> and finds the
+/// <c>_HANDLER</c> function, posting <c>/runtime/init/error</c>
 /// and returning a non-zero exit code when that fails, then runs <see cref="LambdaRuntime"/> with the function's event
 /// dispatch as its <see cref="LambdaHandler"/>.
 /// </summary>
@@ -37,6 +38,7 @@ internal static partial class LambdaBootstrap
         try
         {
             services = AwsHost.BuildServices(app, logOutput, environment, configure);
+            StartupValidation.Validate(services); // options registered with ValidateOnStart(): a bad setting is an init error, not the first invocation's
             var function = AwsHost.ResolveHandler(app.Catalog, environment("_HANDLER"));
             var dispatcher = services.GetRequiredService<AwsEventDispatcher>();
             runtime = new LambdaRuntime(client, async (invocation, token) => await dispatcher.DispatchAsync(function, invocation, token).ConfigureAwait(false), services.GetRequiredService<ILoggerFactory>().CreateLogger("Portable.Aws.Runtime"));
@@ -45,7 +47,8 @@ internal static partial class LambdaBootstrap
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            await logOutput.WriteLineAsync(Logging.JsonLineLogger.Format(DateTimeOffset.UtcNow, LogLevel.Critical, "Portable.Aws.Runtime", "The app could not start: " + e.Message, null, e)).ConfigureAwait(false);
+            await logOutput.WriteLineAsync(Logging.JsonLineLogger.Format(DateTimeOffset.UtcNow, LogLevel.Critical, "Portable.Aws.Runtime", "The app could not start: " + e.Message, null,
+                e is PortableConfigurationException ? null : e)).ConfigureAwait(false); // a misconfiguration names its fix: no stack trace in the log line
             await client.PostInitErrorAsync(ErrorPayload.From(e), InitError, cancellationToken).ConfigureAwait(false);
             if (services is not null) await services.DisposeAsync().ConfigureAwait(false);
             return 1;

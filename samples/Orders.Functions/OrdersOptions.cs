@@ -1,0 +1,15 @@
+namespace Orders;
+
+/// <summary>The Orders settings, bound from the <c>Orders</c> section (<c>appsettings.json</c>, or <c>Orders__MaxItems</c> in the environment).</summary>
+public sealed class OrdersOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string SectionName = "Orders";
+
+    /// <summary>The most lines an order may have: 1 to <see cref="PlaceOrder.MaxItems"/> (the default), so no valid order can overflow its total.</summary>
+    public int MaxItems { get; set; } = PlaceOrder.MaxItems;
+
+    /// <summary>Whether the settings are in range; checked at start (<see cref="OrdersApp.Configure"/>).</summary>
+    /// <returns>True when they are.</returns>
+    public bool IsValid() => MaxItems is >= 1 and <= PlaceOrder.MaxItems;
+}
