@@ -9,7 +9,7 @@ public sealed class OrdersOptions
     /// <summary>The most lines an order may have: 1 to <see cref="PlaceOrder.MaxItems"/> (the default), so no valid order can overflow its total.</summary>
     public int MaxItems { get; set; } = PlaceOrder.MaxItems;
 
-    /// <summary>Whether the settings are in range; checked at start (<see cref="OrdersApp.Configure"/>).</summary>
+    /// <summary>Whether the settings are in range; checked when they are first read (<see cref="OrdersApp.Configure"/>).</summary>
     /// <returns>True when they are.</returns>
     public bool IsValid() => MaxItems is >= 1 and <= PlaceOrder.MaxItems;
 }

@@ -7,7 +7,7 @@ using Portable.Hosting;
 
 namespace Orders.Tests;
 
-/// <summary>The sample's one setting, <c>Orders:MaxItems</c>: bound from configuration, range-checked at start, used by PlaceOrder.</summary>
+/// <summary>The sample's one setting, <c>Orders:MaxItems</c>: bound from configuration, range-checked when first read, used by PlaceOrder.</summary>
 public sealed class OrdersOptionsTests
 {
     private static ServiceProvider Services(params string[] args)
@@ -48,13 +48,15 @@ public sealed class OrdersOptionsTests
     [Theory]
     [InlineData("0")]
     [InlineData("1001")]
-    public void MaxItems_OutOfRange_FailsTheStartNamingTheOption(string value)
+    public void MaxItems_OutOfRange_FailsPlaceOrderNamingTheSetting_NotTheStart(string value)
     {
         using var services = Services($"--Orders:MaxItems={value}");
+        StartupValidation.Validate(services); // not registered with ValidateOnStart: the start goes on (Hello and the others serve)
+        using var scope = services.CreateScope();
 
-        var error = Assert.Throws<PortableConfigurationException>(() => StartupValidation.Validate(services));
+        var error = Assert.Throws<OptionsValidationException>(() => scope.ServiceProvider.GetRequiredService<PlaceOrder>());
 
-        Assert.Contains(nameof(OrdersOptions), error.Message, StringComparison.Ordinal);
-        Assert.Contains(nameof(OrdersOptions.MaxItems), error.Message, StringComparison.Ordinal);
+        Assert.Equal(typeof(OrdersOptions), error.OptionsType);
+        Assert.Contains("Orders:MaxItems must be from 1 to 1000", error.Message, StringComparison.Ordinal);
     }
 }
