@@ -127,6 +127,20 @@ public static class KestrelHttp
     }
 
     /// <summary>
+    /// Reads the whole request body into one array of its exact size (straight from the connection when <c>Content-Length</c> is
+    /// sent, else assembled from pooled segments), or returns null as soon as it is known to be over <paramref name="limit"/> bytes.
+    /// For a host that reads a body itself rather than through <see cref="ServeAsync(HttpContext, string, HttpDispatcher, long, string, Func{HttpRequestData, CancellationToken, Task{HttpResponseData}}, bool)"/>.
+    /// </summary>
+    /// <param name="context">The ASP.NET Core request; its <c>RequestAborted</c> cancels the read.</param>
+    /// <param name="limit">The largest body accepted, in bytes.</param>
+    /// <returns>The body, or null when it is over the limit.</returns>
+    public static async Task<byte[]?> ReadBodyAsync(HttpContext context, long limit)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return await ReadBodyAsync(context, limit, pool: false).ConfigureAwait(false) is { } body ? body.Array : null;
+    }
+
+    /// <summary>
     /// Reads the whole body into one array (of its exact size, or pooled when <paramref name="pool"/>), or returns null as soon as
     /// it is known to be over <paramref name="limit"/> bytes. A body of announced length is read straight into its array; a
     /// chunked one into pooled segments, copied once into the array at the end. Nothing else holds a copy, so a body costs its

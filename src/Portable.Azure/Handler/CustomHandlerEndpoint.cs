@@ -1,4 +1,3 @@
-using System.Buffers;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Portable.Azure.Bindings;
@@ -41,58 +40,60 @@ internal sealed partial class CustomHandlerEndpoint(CustomHandlerInvoker invoker
 
     private const string Setting = AzureOptions.SectionName + ":MaxRequestBodyBytes";
 
-    /// <summary>One invocation: the payload read, handed to the invoker, and its answer written; a fault still answers with a line.</summary>
+    /// <summary>
+    /// One invocation: the payload read, handed to the invoker, and its answer written; a fault still answers with a line. A large
+    /// payload's memory is given back once it is answered (<see cref="LargeInvocations"/>).
+    /// </summary>
     private async Task InvokeAsync(HttpContext context, string path)
     {
         var cancellationToken = context.RequestAborted;
         IDisposable? large = null;
-        HttpResponseData response;
         try
         {
-            var (limit, setting) = LimitFor(Uri.UnescapeDataString(path[1..]));
-            var payload = await ReadPayloadAsync(context.Request, limit, cancellationToken).ConfigureAwait(false);
-            large = LargeInvocations.Begin(payload?.Length ?? 0);
-            if (payload is null)
+            HttpResponseData response;
+            try
             {
-                response = dispatcher.TooLarge(context.Request.Method, path, limit, setting);
+                var (limit, setting) = LimitFor(Uri.UnescapeDataString(path[1..]));
+                var payload = await KestrelHttp.ReadBodyAsync(context, limit).ConfigureAwait(false);
+                large = LargeInvocations.Begin(payload?.Length ?? 0);
+                if (payload is null)
+                {
+                    response = dispatcher.TooLarge(context.Request.Method, path, limit, setting);
+                }
+                else
+                {
+                    var headers = context.Request.Headers;
+                    var call = new HandlerCall(headers[InvocationIdHeader].FirstOrDefault(), headers["traceparent"].FirstOrDefault(), headers["tracestate"].FirstOrDefault());
+                    var invocation = invoker.InvokeAsync(Uri.UnescapeDataString(path[1..]), payload, call, cancellationToken);
+                    payload = null; // what the function needs of it is the invoker's now: nothing here keeps the rest alive
+                    var result = await invocation.ConfigureAwait(false);
+                    response = new HttpResponseData(result.StatusCode) { Body = result.Body };
+                    response.Headers["Content-Type"] = "application/json";
+                }
             }
-            else
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                var headers = context.Request.Headers;
-                var call = new HandlerCall(headers[InvocationIdHeader].FirstOrDefault(), headers["traceparent"].FirstOrDefault(), headers["tracestate"].FirstOrDefault());
-                var invocation = invoker.InvokeAsync(Uri.UnescapeDataString(path[1..]), payload, call, cancellationToken);
-                payload = null; // what the function needs of it is the invoker's now: nothing here keeps the rest alive
-                var result = await invocation.ConfigureAwait(false);
-                response = new HttpResponseData(result.StatusCode) { Body = result.Body };
+                return;
+            }
+            catch (Exception e) when (e is BadHttpRequestException or EndOfStreamException)
+            {
+                response = dispatcher.BadRequest(context.Request.Method, path, e.Message);
+            }
+            catch (Exception e)
+            {
+                LogFault(log, e, path, context.Request.Headers[InvocationIdHeader].FirstOrDefault() ?? "none");
+                response = new HttpResponseData(500)
+                {
+                    Body = InvocationResult.Failure(500, $"The custom handler could not answer POST {path}: {e.GetType().Name}: {e.Message}").Body,
+                };
                 response.Headers["Content-Type"] = "application/json";
             }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            large?.Dispose();
-            return;
-        }
-        catch (Exception e) when (e is BadHttpRequestException or EndOfStreamException)
-        {
-            response = dispatcher.BadRequest(context.Request.Method, path, e.Message);
-        }
-        catch (Exception e)
-        {
-            LogFault(log, e, path, context.Request.Headers[InvocationIdHeader].FirstOrDefault() ?? "none");
-            response = new HttpResponseData(500)
-            {
-                Body = InvocationResult.Failure(500, $"The custom handler could not answer POST {path}: {e.GetType().Name}: {e.Message}").Body,
-            };
-            response.Headers["Content-Type"] = "application/json";
-        }
 
-        try
-        {
             await KestrelHttp.WriteAsync(context, response).ConfigureAwait(false);
         }
         finally
         {
-            large?.Dispose(); // a large payload's memory is given back once it is answered (LargeInvocations)
+            large?.Dispose();
         }
     }
 
@@ -107,58 +108,6 @@ internal sealed partial class CustomHandlerEndpoint(CustomHandlerInvoker invoker
         => invoker.Catalog.Find(function) is { Trigger.Kind: not TriggerKind.Http } && options.MaxRequestBodyBytes > MaxEventPayloadBytes
             ? (MaxEventPayloadBytes, "the limit of a queue, topic or timer invocation: a Storage queue message is at most 64 KiB, an Event Grid event 1 MB")
             : (options.MaxRequestBodyBytes, Setting);
-
-    /// <summary>
-    /// Reads the payload into one array: of the exact size when the host sends <c>Content-Length</c> (it does), else assembled from
-    /// pooled 64 KiB chunks. Null as soon as the payload is known to be over <paramref name="limit"/>.
-    /// </summary>
-    private static async Task<byte[]?> ReadPayloadAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
-    {
-        limit = Math.Min(limit, Array.MaxLength);
-        if (request.ContentLength is { } length)
-        {
-            if (length > limit) return null;
-            var exact = GC.AllocateUninitializedArray<byte>((int)length);
-            await request.Body.ReadExactlyAsync(exact, cancellationToken).ConfigureAwait(false);
-            return exact;
-        }
-
-        const int ChunkSize = 64 * 1024;
-        List<byte[]> chunks = [];
-        try
-        {
-            long total = 0;
-            int filled;
-            do
-            {
-                var chunk = ArrayPool<byte>.Shared.Rent(ChunkSize);
-                chunks.Add(chunk);
-                filled = 0;
-                int read;
-                while (filled < ChunkSize && (read = await request.Body.ReadAsync(chunk.AsMemory(filled, ChunkSize - filled), cancellationToken).ConfigureAwait(false)) > 0)
-                {
-                    filled += read;
-                }
-
-                total += filled;
-                if (total > limit) return null;
-            }
-            while (filled == ChunkSize);
-
-            var payload = GC.AllocateUninitializedArray<byte>((int)total);
-            for (var i = 0; i < chunks.Count; i++)
-            {
-                var count = i < chunks.Count - 1 ? ChunkSize : filled;
-                chunks[i].AsSpan(0, count).CopyTo(payload.AsSpan(i * ChunkSize));
-            }
-
-            return payload;
-        }
-        finally
-        {
-            foreach (var chunk in chunks) ArrayPool<byte>.Shared.Return(chunk);
-        }
-    }
 
     /// <summary>The host's invocation id; without one, null, so that the dispatcher's own fallback applies (a new id, the request's trace).</summary>
     private static InvocationInfo? Info(HttpRequestData request)
