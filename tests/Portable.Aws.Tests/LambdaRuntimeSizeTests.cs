@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using NSubstitute;
 using Portable.Aws.Runtime;
+using Portable.Hosting;
 
 namespace Portable.Aws.Tests;
 
@@ -21,11 +22,11 @@ public sealed class LambdaRuntimeSizeTests
     [Fact]
     public async Task Handle_ReturnsTheSizeOfThePostedResponse()
     {
-        var runtime = new LambdaRuntime(_client, (_, _) => Task.FromResult<ReadOnlyMemory<byte>>(new byte[LambdaRuntime.LargeInvocationBytes + 1]), NullLogger.Instance);
+        var runtime = new LambdaRuntime(_client, (_, _) => Task.FromResult<ReadOnlyMemory<byte>>(new byte[LargeInvocations.Threshold + 1]), NullLogger.Instance);
 
         var bytes = await runtime.HandleAsync(new LambdaInvocation { RequestId = "r-1", Payload = "{}"u8.ToArray() }, default);
 
-        Assert.Equal(LambdaRuntime.LargeInvocationBytes + 1, bytes);
+        Assert.Equal(LargeInvocations.Threshold + 1, bytes);
     }
 
     [Fact]

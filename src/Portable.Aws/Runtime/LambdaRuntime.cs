@@ -33,7 +33,9 @@ internal sealed partial class LambdaRuntime(ILambdaRuntimeClient client, LambdaH
             try
             {
                 var bytes = await HandleNextAsync(cancellationToken).ConfigureAwait(false);
-                if (bytes >= LargeInvocationBytes) LargeInvocations.GiveMemoryBack();
+                // A large event or response: memory given back once the response is posted, before the next event is asked for,
+                // so no caller waits on it. Ten 6 MB HTTP events in a row grew RSS by about 30 MB each without it.
+                if (bytes >= LargeInvocations.Threshold) LargeInvocations.GiveMemoryBack();
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -41,14 +43,6 @@ internal sealed partial class LambdaRuntime(ILambdaRuntimeClient client, LambdaH
             }
         }
     }
-
-    /// <summary>
-    /// The event or response size from which the loop gives memory back once the invocation is over
-    /// (<see cref="LargeInvocations.Threshold"/>, as on every host): after the response is posted and before the next event is
-    /// asked for, so no caller waits on it. Measured on the published Native AOT bootstrap with ten 6 MB HTTP events in a row:
-    /// without it RSS grew by about 30 MB an event; with it RSS stays where it was after the first.
-    /// </summary>
-    public const int LargeInvocationBytes = LargeInvocations.Threshold;
 
     /// <summary>Gets the next event and handles it, so that nothing of it is referenced once this returns.</summary>
     /// <returns>The larger of the event's and the response's size in bytes.</returns>
