@@ -27,10 +27,7 @@ public sealed class ConfigurationAndOptionsTests
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var view = (await response.Content.ReadFromJsonAsync(SettingsJson.Default.GreetingView))!;
-        Assert.Equal(SettingsApp.FileText, view.Text);
-        Assert.Equal("suffix from the environment", view.Suffix);
-        Assert.Equal(SettingsApp.FileText, view.ConfiguredText);
-        Assert.Equal("suffix from the environment", view.ConfiguredSuffix);
+        SettingsApp.AssertGreeting(view, "suffix from the environment");
         Assert.Equal(SettingsApp.FileText, web.Services.GetRequiredService<IConfiguration>()[SettingsApp.Section + ":Text"]);
         await web.StopAsync();
     }

@@ -52,6 +52,18 @@ public static class SettingsApp
         builder.Functions.MapHttp<ReadGreeting>("GET /greeting", name: "ReadGreeting");
     };
 
+    /// <summary>Checks what <c>GET /greeting</c> answered: the file's text and <paramref name="suffix"/>, through <c>IOptions</c> and <c>IConfiguration</c> alike.</summary>
+    /// <param name="view">The answer.</param>
+    /// <param name="suffix">The suffix expected (the environment's, when the test set it).</param>
+    public static void AssertGreeting(GreetingView view, string suffix)
+    {
+        ArgumentNullException.ThrowIfNull(view);
+        Xunit.Assert.Equal(FileText, view.Text);
+        Xunit.Assert.Equal(suffix, view.Suffix);
+        Xunit.Assert.Equal(FileText, view.ConfiguredText);
+        Xunit.Assert.Equal(suffix, view.ConfiguredSuffix);
+    }
+
     /// <summary>Sets <see cref="SuffixVariable"/> for the test's duration; dispose to remove it.</summary>
     /// <param name="value">The overriding suffix.</param>
     /// <returns>Removes the variable when disposed.</returns>
