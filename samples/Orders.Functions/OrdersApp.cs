@@ -6,7 +6,7 @@ namespace Orders;
 /// <summary>Wires the Orders functions; Program.cs and the tests call the same method.</summary>
 public static class OrdersApp
 {
-    /// <summary>Binds the Orders settings (validated when first read), declares the resources and maps the six functions.</summary>
+    /// <summary>Binds the Orders settings (validated when first read), registers its business metrics, declares the resources and maps the six functions.</summary>
     /// <param name="builder">The app builder.</param>
     public static void Configure(PortableAppBuilder builder)
     {
@@ -18,6 +18,7 @@ public static class OrdersApp
             .Validate(o => o.IsValid(), $"Orders:MaxItems must be from 1 to {PlaceOrder.MaxItems}."); // checked when PlaceOrder first reads it
         // Not .ValidateOnStart(): it would stop the start on a bad setting, but resolving the options machinery at start costs every
         // function's Native AOT cold start about 3 ms (Hello's included), so the sample validates on first use (README, "Configuration").
+        builder.Services.AddSingleton<OrdersMetrics>();
         builder.Resources
             .AddRepository<Order>("orders")
             .AddRepository<AuditEntry>("audits")

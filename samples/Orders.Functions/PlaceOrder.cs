@@ -13,7 +13,9 @@ namespace Orders;
 /// <param name="placed">The queue of placed orders.</param>
 /// <param name="time">The clock.</param>
 /// <param name="options">The Orders settings.</param>
-public sealed class PlaceOrder(IRepository<Order> orders, IQueue<OrderPlaced> placed, TimeProvider time, IOptions<OrdersOptions> options) : IFunction<PlaceOrderRequest, OrderView>
+/// <param name="metrics">The business metrics (<c>orders.placed</c>).</param>
+public sealed class PlaceOrder(IRepository<Order> orders, IQueue<OrderPlaced> placed, TimeProvider time, IOptions<OrdersOptions> options, OrdersMetrics metrics)
+    : IFunction<PlaceOrderRequest, OrderView>
 {
     /// <summary>The most lines an order may have, and the default of <see cref="OrdersOptions.MaxItems"/>.</summary>
     public const int MaxItems = 1_000;
@@ -25,7 +27,7 @@ public sealed class PlaceOrder(IRepository<Order> orders, IQueue<OrderPlaced> pl
     /// <param name="placed">The queue of placed orders.</param>
     /// <param name="time">The clock.</param>
     public PlaceOrder(IRepository<Order> orders, IQueue<OrderPlaced> placed, TimeProvider time)
-        : this(orders, placed, time, Options.Create(new OrdersOptions()))
+        : this(orders, placed, time, Options.Create(new OrdersOptions()), OrdersMetrics.Standalone())
     {
     }
 
@@ -46,6 +48,7 @@ public sealed class PlaceOrder(IRepository<Order> orders, IQueue<OrderPlaced> pl
 
         await orders.PutAsync(order.Id, order, ExpectedVersion.None, cancellationToken);
         await placed.SendAsync(new OrderPlaced(order.Id), cancellationToken);
+        metrics.OrderPlaced();
         return OrderView.From(order);
     }
 

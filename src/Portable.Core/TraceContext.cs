@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 
 namespace Portable;
@@ -16,7 +17,10 @@ public sealed record TraceContext
     /// <summary>The 32 lower-case hex digit trace id.</summary>
     public string TraceId { get; }
 
-    /// <summary>The 16 lower-case hex digit id of the caller's span.</summary>
+    /// <summary>
+    /// The 16 lower-case hex digit span id in the <c>traceparent</c>'s parent-id field: the caller's span in an incoming header; in
+    /// <see cref="FunctionContext.Trace"/>, the invocation's own span, the parent of everything the function calls.
+    /// </summary>
     public string ParentId { get; }
 
     /// <summary>The two hex digit trace flags (<c>01</c> when sampled).</summary>
@@ -84,6 +88,35 @@ public sealed record TraceContext
         if (parentId.All(c => c == '0')) throw new ArgumentException("A parent id cannot be all zeros.", nameof(parentId));
         return new TraceContext(traceId, parentId, sampled ? "01" : "00", null);
     }
+
+    /// <summary>The context of <see cref="Activity.Current"/> (inside an invocation: the invocation's span), or null outside any activity.</summary>
+    public static TraceContext? Current => FromActivity(Activity.Current);
+
+    /// <summary>The context to send downstream from an activity: its trace id, its span id as the parent, its flags and trace state.</summary>
+    /// <param name="activity">The activity, or null.</param>
+    /// <returns>The context; null when <paramref name="activity"/> is null or does not use W3C ids.</returns>
+    public static TraceContext? FromActivity(Activity? activity)
+    {
+        if (activity is null || activity.IdFormat != ActivityIdFormat.W3C) return null;
+        return new TraceContext(
+            activity.TraceId.ToHexString(),
+            activity.SpanId.ToHexString(),
+            (activity.ActivityTraceFlags & ActivityTraceFlags.Recorded) != 0 ? "01" : "00",
+            string.IsNullOrEmpty(activity.TraceStateString) ? null : activity.TraceStateString);
+    }
+
+    /// <summary>This context as the remote parent of an activity.</summary>
+    /// <returns>The activity context, marked remote.</returns>
+    public ActivityContext ToActivityContext()
+        => new(
+            ActivityTraceId.CreateFromString(TraceId),
+            ActivitySpanId.CreateFromString(ParentId),
+            IsSampled ? ActivityTraceFlags.Recorded : ActivityTraceFlags.None,
+            TraceState,
+            isRemote: true);
+
+    /// <summary>Whether the sampled flag (the lowest bit of <see cref="Flags"/>) is set.</summary>
+    public bool IsSampled => (Convert.ToInt32(Flags, 16) & 1) == 1;
 
     /// <inheritdoc />
     public override string ToString() => TraceParent;

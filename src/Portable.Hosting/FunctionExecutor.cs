@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -9,6 +10,8 @@ namespace Portable.Hosting;
 /// Runs invocations for an adapter, the same way on every platform: one DI scope per invocation, a <see cref="FunctionContext"/>,
 /// a logging scope with the invocation id, a token that fires shortly before the deadline, and input errors turned into
 /// <see cref="InvalidInputException"/> (HTTP functions answer them as 400 problem documents). Failures are logged once, here.
+/// Every invocation is an <see cref="Activity"/> of <see cref="PortableTelemetry.Source"/> (named after the function, with the
+/// OpenTelemetry FaaS and messaging attributes, a child of the incoming trace) and is counted by the <c>Portable</c> meter.
 /// </summary>
 public sealed partial class FunctionExecutor
 {
@@ -16,6 +19,10 @@ public sealed partial class FunctionExecutor
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _log;
     private readonly TimeProvider _time;
+    private readonly InvocationMetrics _metrics;
+    private readonly string? _cloudProvider;
+    private readonly string? _cloudRegion;
+    private int _invoked;
 
     /// <summary>Creates the executor.</summary>
     /// <param name="platform">The platform name put on every context.</param>
@@ -30,10 +37,40 @@ public sealed partial class FunctionExecutor
         _loggers = services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
         _log = _loggers.CreateLogger("Portable.Executor");
         _time = timeProvider ?? TimeProvider.System;
+        _metrics = new InvocationMetrics(services.GetService<IMeterFactory>());
+        (_cloudProvider, var regionVariable) = platform switch
+        {
+            "aws" => ("aws", "AWS_REGION"),
+            "gcp" => ("gcp", "FUNCTION_REGION"),
+            "azure" => ("azure", "REGION_NAME"),
+            _ => ((string?)null, (string?)null),
+        };
+        _cloudRegion = regionVariable is null ? null : Environment.GetEnvironmentVariable(regionVariable) is { Length: > 0 } region ? region : null;
     }
 
     /// <summary>The platform name put on every context.</summary>
     public string Platform { get; }
+
+    /// <summary>
+    /// The level of the one line each successful invocation logs (function, trigger, duration, invocation and trace id):
+    /// <see cref="LogLevel.Debug"/> by default; the local host sets <see cref="LogLevel.Information"/> so a developer sees the flow.
+    /// </summary>
+    public LogLevel CompletionLogLevel { get; set; } = LogLevel.Debug;
+
+    /// <summary>
+    /// Counts a message the adapter dead-lettered (<c>portable.message.dead_letters</c>) and logs it, for adapters that move an
+    /// unreadable or exhausted message aside themselves.
+    /// </summary>
+    /// <param name="function">The function the message was for.</param>
+    /// <param name="reason">Why: <c>invalid_input</c> or <c>max_deliveries</c>, or another short word.</param>
+    public void RecordDeadLetter(FunctionDefinition function, string reason)
+    {
+        ArgumentNullException.ThrowIfNull(function);
+        ArgumentException.ThrowIfNullOrEmpty(reason);
+        var trigger = FaasTrigger(function.Trigger.Kind);
+        _metrics.RecordDeadLetter(function.Name, trigger, reason);
+        LogDeadLetter(_log, function.Name, trigger, reason);
+    }
 
     /// <summary>How long before the deadline the invocation's token fires, so a function can stop cleanly: a tenth of the time left, at most this.</summary>
     public TimeSpan DeadlineMargin { get; init; } = TimeSpan.FromMilliseconds(500);
@@ -54,6 +91,11 @@ public sealed partial class FunctionExecutor
             await RunAsync(function, info, async (services, context, token) =>
             {
                 response = await function.Invoker.InvokeHttpAsync(services, request, context, token).ConfigureAwait(false);
+                if (Activity.Current is { } span)
+                {
+                    if (span.IsAllDataRequested) span.SetTag("http.response.status_code", response.StatusCode);
+                    if (response.StatusCode >= 500) span.SetStatus(ActivityStatusCode.Error); // a server span fails on a 5xx, not on a 4xx
+                }
             }, cancellationToken).ConfigureAwait(false);
             return response!;
         }
@@ -155,45 +197,164 @@ public sealed partial class FunctionExecutor
     {
         ArgumentNullException.ThrowIfNull(info);
         var invocationId = info.InvocationId ?? Guid.NewGuid().ToString("N");
+        var coldStart = Interlocked.Exchange(ref _invoked, 1) == 0;
+        var trigger = FaasTrigger(function.Trigger.Kind);
+        using var activity = StartActivity(function, info, invocationId, trigger, coldStart);
+        var trace = TraceContext.FromActivity(activity)!;
         var logger = _loggers.CreateLogger("Portable.Functions." + function.Name);
-        using var logScope = logger.BeginScope(new InvocationScope(function.Name, invocationId, Platform));
+        using var logScope = logger.BeginScope(new InvocationScope(function.Name, invocationId, Platform, trace.TraceId, trace.ParentId));
         var scope = _services.CreateAsyncScope();
         await using var scopeDisposal = scope.ConfigureAwait(false);
-        var context = new FunctionContext(invocationId, function.Name, Platform, scope.ServiceProvider, logger, info.Deadline, info.Trace, info.DeliveryAttempt, _time);
+        var context = new FunctionContext(invocationId, function.Name, Platform, scope.ServiceProvider, logger, info.Deadline, trace, info.DeliveryAttempt, _time);
         if (info.Properties is not null)
         {
             foreach (var (key, value) in info.Properties) context.Properties[key] = value;
         }
 
+        if (function.Trigger.Kind is TriggerKind.Queue or TriggerKind.Topic) _metrics.RecordDelivery(function.Name, trigger, info.DeliveryAttempt);
         using var deadline = CreateDeadlineSource(info.Deadline, cancellationToken);
         var started = Stopwatch.GetTimestamp();
+        var outcome = InvocationOutcome.Error;
         try
         {
             await call(scope.ServiceProvider, context, deadline?.Token ?? cancellationToken).ConfigureAwait(false);
-            LogCompleted(logger, function.Name, invocationId, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            outcome = InvocationOutcome.Success;
+            LogCompleted(logger, CompletionLogLevel, function.Name, Stopwatch.GetElapsedTime(started).TotalMilliseconds, trigger, invocationId, trace.TraceId);
         }
         catch (InvalidInputException e)
         {
-            LogInvalidInput(logger, function.Name, invocationId, e.Message);
+            outcome = InvocationOutcome.InvalidInput;
+            Refused(activity, function, e.Message);
+            LogInvalidInput(logger, function.Name, trigger, invocationId, trace.TraceId, e.Message);
             throw new InvocationInputException(e, invocationId);
         }
         catch (PortRuleException e)
         {
-            LogInvalidInput(logger, function.Name, invocationId, e.Message);
+            outcome = InvocationOutcome.InvalidInput;
+            Refused(activity, function, e.Message);
+            LogInvalidInput(logger, function.Name, trigger, invocationId, trace.TraceId, e.Message);
             throw new InvocationInputException(new InvalidInputException(e.Message, e), invocationId);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException e) when (cancellationToken.IsCancellationRequested)
         {
-            LogCancelled(logger, function.Name, invocationId);
+            outcome = InvocationOutcome.Cancelled;
+            PortableTelemetry.Fail(activity, e);
+            LogCancelled(logger, function.Name, invocationId, trace.TraceId);
             throw;
         }
         catch (Exception e)
         {
             var timedOut = deadline?.IsCancellationRequested == true && !cancellationToken.IsCancellationRequested;
-            LogFailed(logger, e, function.Name, invocationId, timedOut ? " (its deadline passed)" : "");
+            outcome = timedOut ? InvocationOutcome.Timeout : InvocationOutcome.Error;
+            PortableTelemetry.Fail(activity, e);
+            LogFailed(logger, e, function.Name, timedOut ? " (its deadline passed)" : "", Stopwatch.GetElapsedTime(started).TotalMilliseconds, trigger, invocationId, trace.TraceId);
             throw;
         }
+        finally
+        {
+            _metrics.Record(function.Name, trigger, outcome, Stopwatch.GetElapsedTime(started), coldStart);
+        }
     }
+
+    /// <summary>
+    /// Starts the invocation's span, a child of the incoming context (<see cref="InvocationInfo.Trace"/>), else of the current
+    /// activity, else a new root. Without a listener an unrecorded activity still starts, so <see cref="Activity.Current"/> and
+    /// <see cref="FunctionContext.Trace"/> carry the trace to whatever the function calls (HttpClient, queues, topics).
+    /// </summary>
+    private Activity StartActivity(FunctionDefinition function, InvocationInfo info, string invocationId, string trigger, bool coldStart)
+    {
+        var parent = info.Trace?.ToActivityContext() ?? default;
+        var activity = PortableTelemetry.Source.HasListeners()
+            ? PortableTelemetry.Source.StartActivity(function.Name, SpanKind(function.Trigger.Kind), parent)
+            : null;
+        if (activity is null)
+        {
+            activity = new Activity(function.Name) { IsAllDataRequested = false }; // nothing records it: no attributes are set
+            if (info.Trace is not null)
+            {
+                activity.SetParentId(parent.TraceId, parent.SpanId, parent.TraceFlags);
+                activity.TraceStateString = parent.TraceState;
+            }
+            else if (Activity.Current is null)
+            {
+                activity.ActivityTraceFlags = ActivityTraceFlags.Recorded; // a new root is sampled, so services downstream record it
+            }
+
+            return activity.Start();
+        }
+
+        if (activity.IsAllDataRequested) Describe(activity, function, info, invocationId, trigger, coldStart);
+        return activity;
+    }
+
+    private void Describe(Activity activity, FunctionDefinition function, InvocationInfo info, string invocationId, string trigger, bool coldStart)
+    {
+        activity.SetTag("faas.trigger", trigger);
+        activity.SetTag("faas.invoked_name", function.Name);
+        activity.SetTag("faas.invocation_id", invocationId);
+        activity.SetTag("faas.coldstart", coldStart);
+        if (_cloudProvider is not null)
+        {
+            activity.SetTag("cloud.provider", _cloudProvider);
+            activity.SetTag("faas.invoked_provider", _cloudProvider);
+        }
+
+        if (_cloudRegion is not null)
+        {
+            activity.SetTag("cloud.region", _cloudRegion);
+            activity.SetTag("faas.invoked_region", _cloudRegion);
+        }
+
+        switch (function.Trigger.Kind)
+        {
+            case TriggerKind.Http:
+                activity.SetTag("http.request.method", function.Trigger.Method);
+                activity.SetTag("http.route", function.Trigger.Route);
+                break;
+            case TriggerKind.Queue or TriggerKind.Topic:
+                activity.SetTag("messaging.operation.type", "process");
+                activity.SetTag("messaging.destination.name", function.Trigger.Name);
+                if (info.MessagingSystem is not null) activity.SetTag("messaging.system", info.MessagingSystem);
+                if (info.MessageId is not null) activity.SetTag("messaging.message.id", info.MessageId);
+                activity.SetTag("messaging.message.delivery_attempt", info.DeliveryAttempt);
+                break;
+            case TriggerKind.Schedule:
+                activity.SetTag("faas.cron", function.Trigger.Cron);
+                break;
+            case TriggerKind.Event:
+                activity.SetTag("cloudevents.event_type", function.Trigger.EventType);
+                break;
+        }
+    }
+
+    /// <summary>An input refusal: an HTTP function answers 400, which is not a server error; a message or event that cannot be read is one.</summary>
+    private static void Refused(Activity activity, FunctionDefinition function, string reason)
+    {
+        if (function.Trigger.Kind == TriggerKind.Http)
+        {
+            if (activity.IsAllDataRequested) activity.SetTag("http.response.status_code", 400);
+            return;
+        }
+
+        activity.SetStatus(ActivityStatusCode.Error, reason);
+        if (activity.IsAllDataRequested) activity.SetTag("error.type", "invalid_input");
+    }
+
+    /// <summary>The <c>faas.trigger</c> of a trigger kind.</summary>
+    private static string FaasTrigger(TriggerKind kind) => kind switch
+    {
+        TriggerKind.Http => "http",
+        TriggerKind.Queue or TriggerKind.Topic => "pubsub",
+        TriggerKind.Schedule => "timer",
+        TriggerKind.Event => "datasource",
+        _ => "other",
+    };
+
+    private static ActivityKind SpanKind(TriggerKind kind) => kind switch
+    {
+        TriggerKind.Queue or TriggerKind.Topic or TriggerKind.Event => ActivityKind.Consumer,
+        _ => ActivityKind.Server,
+    };
 
     private CancellationTokenSource? CreateDeadlineSource(DateTimeOffset? deadline, CancellationToken cancellationToken)
     {
@@ -207,17 +368,20 @@ public sealed partial class FunctionExecutor
         return source;
     }
 
-    [LoggerMessage(1, LogLevel.Debug, "{FunctionName} completed in {ElapsedMs:0.0} ms (invocation {InvocationId})")]
-    private static partial void LogCompleted(ILogger logger, string functionName, string invocationId, double elapsedMs);
+    [LoggerMessage(EventId = 1, Message = "{FunctionName} completed in {ElapsedMs:0.0} ms ({Trigger}, invocation {InvocationId}, trace {TraceId})")]
+    private static partial void LogCompleted(ILogger logger, LogLevel level, string functionName, double elapsedMs, string trigger, string invocationId, string traceId);
 
-    [LoggerMessage(2, LogLevel.Warning, "{FunctionName} refused its input (invocation {InvocationId}): {Reason}")]
-    private static partial void LogInvalidInput(ILogger logger, string functionName, string invocationId, string reason);
+    [LoggerMessage(2, LogLevel.Warning, "{FunctionName} refused its input ({Trigger}, invocation {InvocationId}, trace {TraceId}): {Reason}")]
+    private static partial void LogInvalidInput(ILogger logger, string functionName, string trigger, string invocationId, string traceId, string reason);
 
-    [LoggerMessage(3, LogLevel.Information, "{FunctionName} was cancelled because the host is stopping (invocation {InvocationId})")]
-    private static partial void LogCancelled(ILogger logger, string functionName, string invocationId);
+    [LoggerMessage(3, LogLevel.Information, "{FunctionName} was cancelled because the host is stopping (invocation {InvocationId}, trace {TraceId})")]
+    private static partial void LogCancelled(ILogger logger, string functionName, string invocationId, string traceId);
 
-    [LoggerMessage(4, LogLevel.Error, "{FunctionName} failed{Why} (invocation {InvocationId})")]
-    private static partial void LogFailed(ILogger logger, Exception exception, string functionName, string invocationId, string why);
+    [LoggerMessage(4, LogLevel.Error, "{FunctionName} failed{Why} after {ElapsedMs:0.0} ms ({Trigger}, invocation {InvocationId}, trace {TraceId})")]
+    private static partial void LogFailed(ILogger logger, Exception exception, string functionName, string why, double elapsedMs, string trigger, string invocationId, string traceId);
+
+    [LoggerMessage(5, LogLevel.Warning, "{FunctionName} dead-lettered a message ({Trigger}): {Reason}")]
+    private static partial void LogDeadLetter(ILogger logger, string functionName, string trigger, string reason);
 
     private sealed class InvocationInputException(InvalidInputException input, string invocationId) : Exception(input.Message, input)
     {
@@ -226,15 +390,18 @@ public sealed partial class FunctionExecutor
         public string InvocationId { get; } = invocationId;
     }
 
-    private sealed class InvocationScope(string functionName, string invocationId, string platform) : IReadOnlyList<KeyValuePair<string, object?>>
+    /// <summary>The logging scope of an invocation: <c>FunctionName</c>, <c>InvocationId</c>, <c>Platform</c>, <c>TraceId</c>, <c>SpanId</c> (the invocation's span).</summary>
+    private sealed class InvocationScope(string functionName, string invocationId, string platform, string traceId, string spanId) : IReadOnlyList<KeyValuePair<string, object?>>
     {
-        public int Count => 3;
+        public int Count => 5;
 
         public KeyValuePair<string, object?> this[int index] => index switch
         {
             0 => new("FunctionName", functionName),
             1 => new("InvocationId", invocationId),
-            _ => new("Platform", platform),
+            2 => new("Platform", platform),
+            3 => new("TraceId", traceId),
+            _ => new("SpanId", spanId),
         };
 
         public IEnumerator<KeyValuePair<string, object?>> GetEnumerator()

@@ -9,7 +9,7 @@ namespace Portable.Hosting;
 /// <summary>The registrations every adapter's host starts from.</summary>
 public static class HostServices
 {
-    /// <summary>Registers the app, its catalog, its <see cref="TimeProvider"/>, its configuration (<see cref="IConfiguration"/>) and environment (<see cref="IHostEnvironment"/>), the <see cref="FunctionExecutor"/> for <paramref name="platform"/> and the <see cref="HttpDispatcher"/>, each unless already registered.</summary>
+    /// <summary>Registers the app, its catalog, its <see cref="TimeProvider"/>, its configuration (<see cref="IConfiguration"/>) and environment (<see cref="IHostEnvironment"/>), the <see cref="System.Diagnostics.Metrics.IMeterFactory"/>, the <see cref="FunctionExecutor"/> for <paramref name="platform"/> and the <see cref="HttpDispatcher"/>, each unless already registered.</summary>
     /// <param name="services">The host's services.</param>
     /// <param name="app">The built app.</param>
     /// <param name="platform">The platform name <see cref="FunctionContext.Platform"/> reports, such as <c>aws</c>.</param>
@@ -23,6 +23,7 @@ public static class HostServices
         services.TryAddSingleton(app.TimeProvider);
         services.TryAddSingleton(app.Configuration);
         services.TryAddSingleton(app.Environment);
+        services.AddMetrics(); // IMeterFactory: the Portable meter and the functions' own business meters
         services.TryAddSingleton(sp => new FunctionExecutor(platform, sp, app.TimeProvider));
         services.TryAddSingleton(sp => new HttpDispatcher(app.Catalog, sp.GetRequiredService<FunctionExecutor>(), sp.GetService<ILogger<HttpDispatcher>>()));
         return services;

@@ -69,6 +69,8 @@ public static partial class LocalHost
         services.TryAddSingleton<LocalQueueStore>();
         services.TryAddSingleton(sp => new LocalQueues(sp.GetRequiredService<LocalQueueStore>()));
         services.TryAddSingleton<LocalHttpHandler>();
+        // One line per invocation at Information (function, trigger, duration, invocation and trace id): the flow, without an exporter.
+        services.Replace(ServiceDescriptor.Singleton(sp => new FunctionExecutor(LocalPlatform.Instance.Name, sp, sp.GetRequiredService<TimeProvider>()) { CompletionLogLevel = LogLevel.Information }));
         services.Replace(ServiceDescriptor.Singleton(sp => new HttpDispatcher(sp.GetRequiredService<FunctionCatalog>(), sp.GetRequiredService<FunctionExecutor>(),
             sp.GetRequiredService<ILogger<HttpDispatcher>>()) { NotFoundHint = "GET /_portable/functions lists the routes." }));
         services.TryAddSingleton(typeof(IRepository<>), typeof(SqliteRepository<>));

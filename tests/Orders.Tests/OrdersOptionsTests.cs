@@ -17,6 +17,7 @@ public sealed class OrdersOptionsTests
         var services = builder.Build().Services;
         services.AddSingleton(Substitute.For<IRepository<Order>>());
         services.AddSingleton(Substitute.For<IQueue<OrderPlaced>>());
+        services.AddMetrics(); // every host registers IMeterFactory (OrdersMetrics needs it)
         return services.BuildServiceProvider();
     }
 

@@ -154,7 +154,9 @@ public sealed class RuntimeLoopTests
 
         var view = JsonSerializer.Deserialize(TestEvents.Parse(outcome.Body).GetProperty("body").GetString()!, TestJson.Default.TraceView)!;
         Assert.Equal(trace, view.Env);
-        Assert.Equal("00-5759e988bd862e3fe1be46a994272793-53995c3f42cd8ad8-01", view.TraceParent);
+        // The context is the invocation's own span: the X-Ray trace, a new span id whose parent is the header's, sampled.
+        Assert.Matches("^00-5759e988bd862e3fe1be46a994272793-[0-9a-f]{16}-01$", view.TraceParent);
+        Assert.DoesNotContain("53995c3f42cd8ad8", view.TraceParent, StringComparison.Ordinal);
         Assert.Equal("{\"client\":{\"app_title\":\"orders\"}}", view.ClientContext);
         Assert.Equal("{\"cognitoIdentityId\":\"us-east-1:abc\"}", view.Cognito);
         Assert.Equal("arn:aws:lambda:us-east-1:123456789012:function:test", view.FunctionArn);

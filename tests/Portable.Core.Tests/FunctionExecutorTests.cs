@@ -229,7 +229,9 @@ public sealed class FunctionExecutorTests
         Assert.Equal("greet", context.FunctionName);
         Assert.Equal("test", context.Platform);
         Assert.Equal(3, context.DeliveryAttempt);
-        Assert.Same(trace, context.Trace);
+        Assert.Equal(trace.TraceId, context.Trace.TraceId); // the invocation's own span, a child of the incoming one
+        Assert.NotEqual(trace.ParentId, context.Trace.ParentId);
+        Assert.True(context.Trace.IsSampled);
         Assert.Equal(deadline, context.Deadline);
         Assert.Equal("ctx", context.Properties["aws.clientContext"]);
     }

@@ -14,6 +14,9 @@ public sealed class Recorder
     public ConcurrentQueue<ScopedProbe> ProbesFromContextServices { get; } = new();
 
     public ConcurrentQueue<CancellationToken> Tokens { get; } = new();
+
+    /// <summary><see cref="System.Diagnostics.Activity.Current"/> as the function saw it.</summary>
+    public ConcurrentQueue<System.Diagnostics.Activity?> Activities { get; } = new();
 }
 
 /// <summary>A scoped service, to tell DI scopes apart.</summary>

@@ -12,6 +12,7 @@ public sealed class GreetFunction(Recorder recorder, ScopedProbe probe) : IFunct
         recorder.Probes.Enqueue(probe);
         recorder.ProbesFromContextServices.Enqueue(context.Services.GetRequiredService<ScopedProbe>());
         recorder.Tokens.Enqueue(cancellationToken);
+        recorder.Activities.Enqueue(System.Diagnostics.Activity.Current);
         if (string.IsNullOrWhiteSpace(input.Name)) throw new InvalidInputException("name", "The name must not be blank.");
         if (input.Name == "boom") throw new InvalidOperationException("The greeter broke.");
         return Task.FromResult(new GreetingReply($"Hello, {input.Name}!"));
