@@ -361,20 +361,34 @@ public sealed class OtlpReceiverTests
         return content;
     }
 
-    /// <summary>Re-sends the exporter's own request body gzipped (with <c>Content-Encoding: gzip</c>) and/or chunked (no length).</summary>
+    /// <summary>
+    /// Re-sends the exporter's own request body gzipped (with <c>Content-Encoding: gzip</c>) and/or chunked (no length). The
+    /// exporter sends synchronously, so <see cref="Send"/> is the path it takes.
+    /// </summary>
     private sealed class Reframing(bool gzip, bool chunked) : DelegatingHandler
     {
         public int Sent { get; private set; }
 
+        protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Reframe(request, request.Content!.ReadAsByteArrayAsync(cancellationToken).GetAwaiter().GetResult());
+            return base.Send(request, cancellationToken);
+        }
+
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
+            Reframe(request, await request.Content!.ReadAsByteArrayAsync(cancellationToken));
+            return await base.SendAsync(request, cancellationToken);
+        }
+
+        private void Reframe(HttpRequestMessage request, byte[] body)
+        {
             Sent++;
-            var body = await request.Content!.ReadAsByteArrayAsync(cancellationToken);
-            var contentType = request.Content.Headers.ContentType;
+            var contentType = request.Content!.Headers.ContentType;
             if (gzip)
             {
                 using var zipped = new MemoryStream();
-                await using (var zip = new GZipStream(zipped, CompressionLevel.Fastest, leaveOpen: true)) await zip.WriteAsync(body, cancellationToken);
+                using (var zip = new GZipStream(zipped, CompressionLevel.Fastest, leaveOpen: true)) zip.Write(body);
                 body = zipped.ToArray();
             }
 
@@ -382,7 +396,6 @@ public sealed class OtlpReceiverTests
             content.Headers.ContentType = contentType;
             if (gzip) content.Headers.ContentEncoding.Add("gzip");
             request.Content = content;
-            return await base.SendAsync(request, cancellationToken);
         }
     }
 
