@@ -255,7 +255,7 @@ public sealed class OtlpReceiverTests
     [Theory]
     [InlineData("POST", "/v1/profiles", "application/x-protobuf", null, 404)]
     [InlineData("GET", "/v1/traces", null, null, 405)]
-    [InlineData("POST", "/v1/traces", "application/json", null, 415)]
+    [InlineData("POST", "/v1/traces", "text/plain", null, 415)]
     [InlineData("POST", "/v1/metrics", "application/x-protobuf", "br", 415)]
     [InlineData("POST", "/v1/logs", "application/x-protobuf", "gzip", 400)]
     public async Task RequestTheReceiverCannotTake_IsRefusedAndRecorded(string method, string path, string? contentType, string? encoding, int status)

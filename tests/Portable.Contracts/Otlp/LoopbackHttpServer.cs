@@ -190,6 +190,7 @@ internal sealed class LoopbackHttpServer : IAsyncDisposable
         404 => "Not Found",
         405 => "Method Not Allowed",
         415 => "Unsupported Media Type",
+        500 => "Internal Server Error",
         _ => "Status",
     };
 

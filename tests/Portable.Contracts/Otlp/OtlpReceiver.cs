@@ -1,13 +1,14 @@
 using System.Globalization;
 using System.IO.Compression;
 using System.Text;
+using System.Text.Json;
 
 namespace Portable.Contracts.Otlp;
 
 /// <summary>
 /// An OTLP/HTTP receiver on a free loopback port, for tests that point an exporter (in process, or a published host through
 /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>) at <see cref="Endpoint"/> and assert on what arrives. It takes <c>POST /v1/traces</c>,
-/// <c>/v1/metrics</c> and <c>/v1/logs</c> as <c>application/x-protobuf</c> (gzip or not) and answers 200 with an empty
+/// <c>/v1/metrics</c> and <c>/v1/logs</c> as <c>application/x-protobuf</c> or OTLP/JSON (gzip or not) and answers 200 with an empty
 /// response message, as a collector does. Anything it cannot take (a malformed body, another path or encoding) is answered
 /// 4xx and kept in <see cref="Errors"/>, never dropped silently.
 /// </summary>
@@ -21,6 +22,7 @@ namespace Portable.Contracts.Otlp;
 public sealed class OtlpReceiver : IAsyncDisposable
 {
     private const string Protobuf = "application/x-protobuf";
+    private const string Json = "application/json";
 
     private readonly LoopbackHttpServer _server;
     private readonly Lock _lock = new();
@@ -184,6 +186,19 @@ public sealed class OtlpReceiver : IAsyncDisposable
 
     private LoopbackResponse Handle(LoopbackRequest request)
     {
+        try
+        {
+            return Decode(request);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A bug in the receiver must show in the test, not vanish with the connection.
+            return Refuse(request, 500, "The receiver failed: " + e);
+        }
+    }
+
+    private LoopbackResponse Decode(LoopbackRequest request)
+    {
         var path = request.Path;
         var contentType = request.Header("Content-Type");
         if (path is not ("/v1/traces" or "/v1/metrics" or "/v1/logs"))
@@ -191,8 +206,9 @@ public sealed class OtlpReceiver : IAsyncDisposable
         if (request.Method != "POST") return Refuse(request, 405, "OTLP/HTTP exports are POSTed.") with { Allow = "POST" };
 
         var mediaType = contentType.Split(';')[0].Trim();
-        if (!string.Equals(mediaType, Protobuf, StringComparison.OrdinalIgnoreCase))
-            return Refuse(request, 415, $"Content type '{contentType}' is not supported: the receiver decodes {Protobuf} only (set OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf).");
+        var json = string.Equals(mediaType, Json, StringComparison.OrdinalIgnoreCase);
+        if (!json && !string.Equals(mediaType, Protobuf, StringComparison.OrdinalIgnoreCase))
+            return Refuse(request, 415, $"Content type '{contentType}' is not supported: the receiver decodes {Protobuf} and {Json} (OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf or http/json).");
 
         var encoding = request.Header("Content-Encoding");
         var gzip = string.Equals(encoding, "gzip", StringComparison.OrdinalIgnoreCase);
@@ -217,7 +233,7 @@ public sealed class OtlpReceiver : IAsyncDisposable
 
         try
         {
-            Store(path, body);
+            Store(path, body, json);
         }
         catch (InvalidDataException e)
         {
@@ -225,23 +241,23 @@ public sealed class OtlpReceiver : IAsyncDisposable
         }
 
         // An empty Export*ServiceResponse (no partial_success): everything was accepted.
-        return new LoopbackResponse(200, Protobuf, []);
+        return json ? new LoopbackResponse(200, Json, "{}"u8.ToArray()) : new LoopbackResponse(200, Protobuf, []);
     }
 
-    private void Store(string path, byte[] body)
+    private void Store(string path, byte[] body, bool json)
     {
         switch (path)
         {
             case "/v1/traces":
-                var spans = OtlpProtobuf.ReadTraces(body);
+                var spans = json ? OtlpJson.ReadTraces(body) : OtlpProtobuf.ReadTraces(body);
                 lock (_lock) _spans.AddRange(spans);
                 break;
             case "/v1/metrics":
-                var metrics = OtlpProtobuf.ReadMetrics(body);
+                var metrics = json ? OtlpJson.ReadMetrics(body) : OtlpProtobuf.ReadMetrics(body);
                 lock (_lock) _metrics.AddRange(metrics);
                 break;
             default:
-                var logs = OtlpProtobuf.ReadLogs(body);
+                var logs = json ? OtlpJson.ReadLogs(body) : OtlpProtobuf.ReadLogs(body);
                 lock (_lock) _logs.AddRange(logs);
                 break;
         }
@@ -252,6 +268,8 @@ public sealed class OtlpReceiver : IAsyncDisposable
     private LoopbackResponse Refuse(LoopbackRequest request, int status, string message)
     {
         Record(new OtlpReceiveError(request.Method, request.Path, request.Header("Content-Type"), status, message));
+        if (request.Header("Content-Type").StartsWith(Json, StringComparison.OrdinalIgnoreCase))
+            return new LoopbackResponse(status, Json, JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object> { ["code"] = 3, ["message"] = message }));
 
         // OTLP/HTTP: a refused export carries a google.rpc.Status message (code = 1, message = 2); code 3 is INVALID_ARGUMENT.
         var text = Encoding.UTF8.GetBytes(message);
