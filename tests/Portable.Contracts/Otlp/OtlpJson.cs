@@ -97,25 +97,11 @@ internal static class OtlpJson
             ParentSpanId = Id(span, "parentSpanId", 8, optional: true),
             TraceState = Str(span, "traceState"),
             Name = name,
-            Kind = kind switch
-            {
-                0 or 1 => ActivityKind.Internal,
-                2 => ActivityKind.Server,
-                3 => ActivityKind.Client,
-                4 => ActivityKind.Producer,
-                5 => ActivityKind.Consumer,
-                _ => throw new InvalidDataException($"Not a valid OTLP/JSON message: span '{name}' has kind {kind}, not one of 0-5."),
-            },
+            Kind = OtlpValues.Kind(kind, name),
             StartTime = OtlpValues.FromUnixNanos(U64(span, "startTimeUnixNano")),
             EndTime = OtlpValues.FromUnixNanos(U64(span, "endTimeUnixNano")),
             Attributes = Attributes(span, "attributes"),
-            Status = code switch
-            {
-                0 => ActivityStatusCode.Unset,
-                1 => ActivityStatusCode.Ok,
-                2 => ActivityStatusCode.Error,
-                _ => throw new InvalidDataException($"Not a valid OTLP/JSON message: span '{name}' has status code {code}, not one of 0-2."),
-            },
+            Status = OtlpValues.Status(code, name),
             StatusMessage = status is { } m ? Str(m, "message") : "",
             Events = Array(span, "events")
                 .Select(e => new OtlpSpanEvent(Str(e, "name"), OtlpValues.FromUnixNanos(U64(e, "timeUnixNano")), Attributes(e, "attributes"))).ToList(),

@@ -1,7 +1,7 @@
 namespace Portable.Contracts.Otlp;
 
 /// <summary>One log record as an OTLP exporter sent it.</summary>
-public sealed class OtlpLogRecord
+public sealed record OtlpLogRecord
 {
     /// <summary>The body as a string (a structured body is formatted), empty when none was sent.</summary>
     public string Body { get; init; } = "";

@@ -42,13 +42,7 @@ internal static class OtlpProtobuf
 
             // The resource may come after the scopes on the wire: attach it once the message is read.
             foreach (var (name, version, scopeSpans) in scopes)
-                foreach (var span in scopeSpans) spans.Add(new OtlpSpan
-                {
-                    TraceId = span.TraceId, SpanId = span.SpanId, ParentSpanId = span.ParentSpanId, TraceState = span.TraceState,
-                    Name = span.Name, Kind = span.Kind, StartTime = span.StartTime, EndTime = span.EndTime, Attributes = span.Attributes,
-                    Status = span.Status, StatusMessage = span.StatusMessage, Events = span.Events, Links = span.Links, Flags = span.Flags,
-                    ScopeName = name, ScopeVersion = version, Resource = resource,
-                });
+                foreach (var span in scopeSpans) spans.Add(span with { ScopeName = name, ScopeVersion = version, Resource = resource });
         }
 
         return spans;
@@ -134,15 +128,7 @@ internal static class OtlpProtobuf
                     }
                 }
 
-                for (var i = start; i < records.Count; i++)
-                {
-                    var r = records[i];
-                    records[i] = new OtlpLogRecord
-                    {
-                        Body = r.Body, SeverityText = r.SeverityText, SeverityNumber = r.SeverityNumber, TraceId = r.TraceId, SpanId = r.SpanId,
-                        Time = r.Time, Attributes = r.Attributes, ScopeName = scope,
-                    };
-                }
+                for (var i = start; i < records.Count; i++) records[i] = records[i] with { ScopeName = scope };
             }
         }
 
@@ -225,25 +211,11 @@ internal static class OtlpProtobuf
             ParentSpanId = OtlpValues.Id(parentSpanId, 8, $"span '{name}''s parent_span_id", optional: true),
             TraceState = traceState,
             Name = name,
-            Kind = kind switch
-            {
-                0 or 1 => ActivityKind.Internal,
-                2 => ActivityKind.Server,
-                3 => ActivityKind.Client,
-                4 => ActivityKind.Producer,
-                5 => ActivityKind.Consumer,
-                _ => throw new InvalidDataException($"Not a valid OTLP message: span '{name}' has kind {kind}, not one of 0-5."),
-            },
+            Kind = OtlpValues.Kind(kind, name),
             StartTime = OtlpValues.FromUnixNanos(start),
             EndTime = OtlpValues.FromUnixNanos(end),
             Attributes = attributes,
-            Status = statusCode switch
-            {
-                0 => ActivityStatusCode.Unset,
-                1 => ActivityStatusCode.Ok,
-                2 => ActivityStatusCode.Error,
-                _ => throw new InvalidDataException($"Not a valid OTLP message: span '{name}' has status code {statusCode}, not one of 0-2."),
-            },
+            Status = OtlpValues.Status(statusCode, name),
             StatusMessage = statusMessage,
             Events = events,
             Links = links,

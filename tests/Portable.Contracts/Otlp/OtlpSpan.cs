@@ -4,7 +4,7 @@ using System.Globalization;
 namespace Portable.Contracts.Otlp;
 
 /// <summary>One span as an OTLP exporter sent it to the <see cref="OtlpReceiver"/>.</summary>
-public sealed class OtlpSpan
+public sealed record OtlpSpan
 {
     /// <summary>The trace id, 32 lower-case hex digits.</summary>
     public required string TraceId { get; init; }

@@ -1,4 +1,5 @@
 using System.Collections.ObjectModel;
+using System.Diagnostics;
 using System.Globalization;
 
 namespace Portable.Contracts.Otlp;
@@ -17,6 +18,26 @@ internal static class OtlpValues
         if (id.Length != bytes) throw new InvalidDataException($"Not a valid OTLP message: {what} has {id.Length} bytes, not {bytes}.");
         return Convert.ToHexStringLower(id);
     }
+
+    /// <summary>OTLP's <c>Span.SpanKind</c>; unspecified (0) reads as internal, as the OTLP spec says it should.</summary>
+    public static ActivityKind Kind(ulong kind, string span) => kind switch
+    {
+        0 or 1 => ActivityKind.Internal,
+        2 => ActivityKind.Server,
+        3 => ActivityKind.Client,
+        4 => ActivityKind.Producer,
+        5 => ActivityKind.Consumer,
+        _ => throw new InvalidDataException($"Not a valid OTLP message: span '{span}' has kind {kind}, not one of 0-5."),
+    };
+
+    /// <summary>OTLP's <c>Status.StatusCode</c>.</summary>
+    public static ActivityStatusCode Status(ulong code, string span) => code switch
+    {
+        0 => ActivityStatusCode.Unset,
+        1 => ActivityStatusCode.Ok,
+        2 => ActivityStatusCode.Error,
+        _ => throw new InvalidDataException($"Not a valid OTLP message: span '{span}' has status code {code}, not one of 0-2."),
+    };
 
     public static string? Format(IReadOnlyDictionary<string, object?> attributes, string key)
         => attributes.TryGetValue(key, out var value) ? Format(value) : null;
