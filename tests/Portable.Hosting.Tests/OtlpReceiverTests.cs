@@ -5,6 +5,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
 using OpenTelemetry.Exporter;
@@ -88,6 +90,52 @@ public sealed class OtlpReceiverTests
         var link = Assert.Single(sent.Links);
         Assert.Equal(linked.TraceId.ToHexString(), link.TraceId);
         Assert.Equal(linked.SpanId.ToHexString(), link.SpanId);
+    }
+
+    [Fact]
+    public async Task Endpoint_GivenAsOtelExporterOtlpEndpoint_ReceivesTheExportersSignals()
+    {
+        // As a published host is pointed at the receiver: the exporter appends /v1/traces to the variable's value itself.
+        await using var otlp = await OtlpReceiver.StartAsync();
+        var sourceName = "Otlp.Test." + Guid.NewGuid().ToString("N");
+        using var source = new ActivitySource(sourceName);
+        var settings = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = otlp.Endpoint,
+            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+        }).Build();
+        using var tracing = Sdk.CreateTracerProviderBuilder()
+            .ConfigureServices(services => services.AddSingleton<IConfiguration>(settings))
+            .AddSource(sourceName)
+            .AddOtlpExporter()
+            .Build();
+
+        source.StartActivity("PlaceOrder", ActivityKind.Server)!.Dispose();
+        Assert.True(tracing.ForceFlush());
+
+        Assert.Equal("PlaceOrder", Assert.Single(await otlp.WaitForSpansAsync(s => s.Count >= 1, Patience)).Name);
+        Assert.Empty(otlp.Errors);
+        Assert.Matches("^http://127\\.0\\.0\\.1:[0-9]+$", otlp.Endpoint);
+    }
+
+    [Fact]
+    public async Task ExportsArrivingTogether_AreAllKept()
+    {
+        await using var otlp = await OtlpReceiver.StartAsync();
+        using var http = new HttpClient();
+        const int Exports = 24;
+
+        var answers = await Task.WhenAll(Enumerable.Range(1, Exports).Select(async i =>
+        {
+            using var response = await http.PostAsync(otlp.Endpoint + "/v1/traces", Protobuf(OneSpan((byte)i)));
+            return response.StatusCode;
+        }));
+
+        Assert.All(answers, status => Assert.Equal(HttpStatusCode.OK, status));
+        Assert.Empty(otlp.Errors);
+        Assert.Equal(
+            Enumerable.Range(1, Exports).Select(i => "span-" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)).Order(StringComparer.Ordinal),
+            otlp.Spans.Select(s => s.Name).Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -353,6 +401,16 @@ public sealed class OtlpReceiverTests
                 if (httpClient is not null) exporter.HttpClientFactory = httpClient;
             })
             .Build();
+
+    /// <summary>An ExportTraceServiceRequest written by hand: one span named <c>span-N</c>, with ids made of <paramref name="n"/>.</summary>
+    private static byte[] OneSpan(byte n)
+    {
+        var name = Encoding.UTF8.GetBytes("span-" + n.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        byte[] span = [0x0A, 16, .. Enumerable.Repeat(n, 16), 0x12, 8, .. Enumerable.Repeat(n, 8), 0x2A, (byte)name.Length, .. name];
+        byte[] scopeSpans = [0x12, (byte)span.Length, .. span];
+        byte[] resourceSpans = [0x12, (byte)scopeSpans.Length, .. scopeSpans];
+        return [0x0A, (byte)resourceSpans.Length, .. resourceSpans];
+    }
 
     private static ByteArrayContent Protobuf(byte[] body)
     {
