@@ -279,6 +279,9 @@ public sealed class OtlpReceiverTests
         Assert.Equal(400, error.Status);
         Assert.Equal("/v1/traces", error.Path);
         Assert.Contains("not an OTLP traces export request", error.Message, StringComparison.Ordinal);
+        var status = await response.Content.ReadAsByteArrayAsync(); // google.rpc.Status { code: 3 (INVALID_ARGUMENT), message }
+        Assert.Equal(new byte[] { 0x08, 3, 0x12 }, status[..3]);
+        Assert.EndsWith(error.Message, Encoding.UTF8.GetString(status), StringComparison.Ordinal);
         Assert.Empty(otlp.Spans);
     }
 

@@ -9,8 +9,9 @@ namespace Portable.Contracts.Otlp;
 /// An OTLP/HTTP receiver on a free loopback port, for tests that point an exporter (in process, or a published host through
 /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>) at <see cref="Endpoint"/> and assert on what arrives. It takes <c>POST /v1/traces</c>,
 /// <c>/v1/metrics</c> and <c>/v1/logs</c> as <c>application/x-protobuf</c> or OTLP/JSON (gzip or not) and answers 200 with an empty
-/// response message, as a collector does. Anything it cannot take (a malformed body, another path or encoding) is answered
-/// 4xx and kept in <see cref="Errors"/>, never dropped silently.
+/// response message, as a collector does. Anything it cannot take (a malformed body, another path or encoding, a request that is
+/// not HTTP) is answered 4xx (500 should the receiver itself fail) and kept in <see cref="Errors"/>, never dropped silently:
+/// assert <c>Assert.Empty(otlp.Errors)</c> beside what arrived.
 /// </summary>
 /// <example>
 /// <code>
@@ -268,14 +269,17 @@ public sealed class OtlpReceiver : IAsyncDisposable
     private LoopbackResponse Refuse(LoopbackRequest request, int status, string message)
     {
         Record(new OtlpReceiveError(request.Method, request.Path, request.Header("Content-Type"), status, message));
-        if (request.Header("Content-Type").StartsWith(Json, StringComparison.OrdinalIgnoreCase))
-            return new LoopbackResponse(status, Json, JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object> { ["code"] = 3, ["message"] = message }));
 
-        // OTLP/HTTP: a refused export carries a google.rpc.Status message (code = 1, message = 2); code 3 is INVALID_ARGUMENT.
+        // OTLP/HTTP: a refused export carries a google.rpc.Status message (code = 1, message = 2), in the request's encoding;
+        // code 3 is INVALID_ARGUMENT, 13 INTERNAL.
+        var code = status >= 500 ? 13 : 3;
+        if (request.Header("Content-Type").StartsWith(Json, StringComparison.OrdinalIgnoreCase))
+            return new LoopbackResponse(status, Json, JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object> { ["code"] = code, ["message"] = message }));
+
         var text = Encoding.UTF8.GetBytes(message);
         var answer = new MemoryStream();
         answer.WriteByte(0x08);
-        answer.WriteByte(3);
+        answer.WriteByte((byte)code);
         answer.WriteByte(0x12);
         for (var length = (uint)text.Length; ; length >>= 7)
         {
