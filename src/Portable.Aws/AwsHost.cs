@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -20,7 +21,9 @@ internal static class AwsHost
         var services = new ServiceCollection();
         foreach (var descriptor in app.Services) services.Add(descriptor);
         services.AddPortableApp(app, "aws");
-        services.TryAddSingleton<ILoggerFactory>(new JsonLineLoggerFactory(logOutput, JsonLineLoggerFactory.LevelFrom(environment("AWS_LAMBDA_LOG_LEVEL")), app.TimeProvider));
+        var (level, categories) = JsonLineLoggerFactory.LevelsFrom(environment("AWS_LAMBDA_LOG_LEVEL"),
+            app.Configuration.GetSection("Logging:LogLevel").GetChildren().Select(c => new KeyValuePair<string, string?>(c.Key, c.Value)));
+        services.TryAddSingleton<ILoggerFactory>(new JsonLineLoggerFactory(logOutput, level, app.TimeProvider, categories));
         services.TryAdd(ServiceDescriptor.Singleton(typeof(ILogger<>), typeof(Logger<>)));
         services.TryAddSingleton<AwsEventDispatcher>();
         AddPorts(services, environment, app.TimeProvider);

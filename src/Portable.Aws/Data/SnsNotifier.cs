@@ -8,6 +8,8 @@ namespace Portable.Aws.Data;
 /// <see cref="INotifier"/> on SNS: <c>Publish</c> with the subject (at most 100 characters) and string message attributes.
 /// The topic ARN comes from <c>PORTABLE_TOPIC_{NAME}</c>, else from <c>CreateTopic</c> (which returns the existing topic).
 /// On a FIFO topic the deduplication id is sent as <c>MessageDeduplicationId</c>; standard topics have no deduplication.
+/// A publish is a producer span (<see cref="PortableTelemetry.StartProducer"/>, ended when SNS answers) and the notification
+/// carries the publisher's trace as the <c>traceparent</c> (and <c>tracestate</c>) message attributes, unless it sets them itself.
 /// </summary>
 internal sealed class SnsNotifier(AwsConnection aws, AwsResourceNames names) : INotifier
 {
@@ -18,7 +20,23 @@ internal sealed class SnsNotifier(AwsConnection aws, AwsResourceNames names) : I
     public async Task PublishAsync(Notification notification, CancellationToken cancellationToken)
     {
         PortRules.ValidateNotification(notification);
-        var arn = await TopicArnAsync(notification.Topic, cancellationToken).ConfigureAwait(false);
+        using var producer = PortableTelemetry.StartProducer("publish", "aws_sns", notification.Topic);
+        var trace = PortableTelemetry.ContextToSend(producer);
+        try
+        {
+            var arn = await TopicArnAsync(notification.Topic, cancellationToken).ConfigureAwait(false);
+            var xml = await Sns.CallAsync("Publish", Parameters(notification, arn, trace), cancellationToken).ConfigureAwait(false);
+            if (producer is not null && SnsClient.Element(xml, "MessageId") is { } id) producer.SetTag("messaging.message.id", id);
+        }
+        catch (Exception e)
+        {
+            PortableTelemetry.Fail(producer, e);
+            throw;
+        }
+    }
+
+    private static List<KeyValuePair<string, string>> Parameters(Notification notification, string arn, TraceContext? trace)
+    {
         var parameters = new List<KeyValuePair<string, string>> { new("TopicArn", arn), new("Message", notification.Body) };
         if (!string.IsNullOrWhiteSpace(notification.Subject))
         {
@@ -27,13 +45,11 @@ internal sealed class SnsNotifier(AwsConnection aws, AwsResourceNames names) : I
         }
 
         var n = 0;
-        foreach (var (name, value) in notification.Attributes)
+        foreach (var (name, value) in notification.Attributes) AddAttribute(parameters, ++n, name, value);
+        if (trace is not null && !notification.Attributes.ContainsKey(MessageTrace.TraceParent))
         {
-            n++;
-            var prefix = "MessageAttributes.entry." + n.ToString(CultureInfo.InvariantCulture);
-            parameters.Add(new(prefix + ".Name", name));
-            parameters.Add(new(prefix + ".Value.DataType", "String"));
-            parameters.Add(new(prefix + ".Value.StringValue", value));
+            AddAttribute(parameters, ++n, MessageTrace.TraceParent, trace.TraceParent);
+            if (trace.TraceState is { } state) AddAttribute(parameters, ++n, MessageTrace.TraceState, state);
         }
 
         if (arn.EndsWith(".fifo", StringComparison.Ordinal))
@@ -42,7 +58,15 @@ internal sealed class SnsNotifier(AwsConnection aws, AwsResourceNames names) : I
             if (notification.DeduplicationId is { } id) parameters.Add(new("MessageDeduplicationId", id));
         }
 
-        await Sns.CallAsync("Publish", parameters, cancellationToken).ConfigureAwait(false);
+        return parameters;
+    }
+
+    private static void AddAttribute(List<KeyValuePair<string, string>> parameters, int n, string name, string value)
+    {
+        var prefix = "MessageAttributes.entry." + n.ToString(CultureInfo.InvariantCulture);
+        parameters.Add(new(prefix + ".Name", name));
+        parameters.Add(new(prefix + ".Value.DataType", "String"));
+        parameters.Add(new(prefix + ".Value.StringValue", value));
     }
 
     private async Task<string> TopicArnAsync(string topic, CancellationToken cancellationToken)

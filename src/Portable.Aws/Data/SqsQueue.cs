@@ -9,6 +9,8 @@ namespace Portable.Aws.Data;
 /// becomes <c>DelaySeconds</c>. On a FIFO queue (<c>.fifo</c>) the deduplication id becomes <c>MessageDeduplicationId</c> and
 /// every message goes to one message group, keeping order; standard queues have no deduplication, so the id is not sent.
 /// FIFO queues take no per-message delay (only the queue's <c>DelaySeconds</c> attribute), so a delay sent to one is refused.
+/// A send is a producer span (<see cref="PortableTelemetry.StartProducer"/>, ended when SQS answers) and every message carries the
+/// sender's trace: the <c>traceparent</c>/<c>tracestate</c> message attributes and the <c>AWSTraceHeader</c> system attribute.
 /// </summary>
 internal sealed class SqsQueue<T>(FunctionCatalog catalog, AwsConnection aws, AwsResourceNames names) : IQueue<T>
 {
@@ -32,14 +34,25 @@ internal sealed class SqsQueue<T>(FunctionCatalog catalog, AwsConnection aws, Aw
         var body = JsonSerializer.Serialize(message, _definition.TypeInfo);
         var delay = Delay(options);
         if (InvocationOutbox.TryCollect(_definition, [message], options)) return;
-        var url = await UrlAsync(cancellationToken).ConfigureAwait(false);
-        using var _ = await aws.Sqs.CallAsync("SendMessage", json =>
+        using var producer = PortableTelemetry.StartProducer("send", "aws_sqs", _definition.Name);
+        var trace = PortableTelemetry.ContextToSend(producer);
+        try
         {
-            json.WriteStartObject();
-            json.WriteString("QueueUrl", url);
-            WriteEntry(json, url, body, delay, options?.DeduplicationId);
-            json.WriteEndObject();
-        }, cancellationToken).ConfigureAwait(false);
+            var url = await UrlAsync(cancellationToken).ConfigureAwait(false);
+            using var response = await aws.Sqs.CallAsync("SendMessage", json =>
+            {
+                json.WriteStartObject();
+                json.WriteString("QueueUrl", url);
+                WriteEntry(json, url, body, delay, options?.DeduplicationId, trace);
+                json.WriteEndObject();
+            }, cancellationToken).ConfigureAwait(false);
+            if (producer is not null && response.RootElement.TryGetProperty("MessageId", out var id)) producer.SetTag("messaging.message.id", id.GetString());
+        }
+        catch (Exception e)
+        {
+            PortableTelemetry.Fail(producer, e);
+            throw;
+        }
     }
 
     public async Task SendBatchAsync(IEnumerable<T> messages, SendOptions? options, CancellationToken cancellationToken)
@@ -49,6 +62,21 @@ internal sealed class SqsQueue<T>(FunctionCatalog catalog, AwsConnection aws, Aw
         var bodies = list.Select(m => JsonSerializer.Serialize(m, _definition.TypeInfo)).ToList();
         var delay = Delay(options);
         if (bodies.Count == 0 || InvocationOutbox.TryCollect(_definition, list, options)) return;
+        using var producer = PortableTelemetry.StartProducer("send", "aws_sqs", _definition.Name);
+        var trace = PortableTelemetry.ContextToSend(producer);
+        try
+        {
+            await SendChunksAsync(bodies, delay, options, trace, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            PortableTelemetry.Fail(producer, e);
+            throw;
+        }
+    }
+
+    private async Task SendChunksAsync(List<string> bodies, int? delay, SendOptions? options, TraceContext? trace, CancellationToken cancellationToken)
+    {
         var url = await UrlAsync(cancellationToken).ConfigureAwait(false);
         foreach (var chunk in bodies.Chunk(10))
         {
@@ -61,7 +89,7 @@ internal sealed class SqsQueue<T>(FunctionCatalog catalog, AwsConnection aws, Aw
                 {
                     json.WriteStartObject();
                     json.WriteString("Id", i.ToString(CultureInfo.InvariantCulture));
-                    WriteEntry(json, url, chunk[i], delay, options?.DeduplicationId is { } id ? $"{id}-{i}" : null);
+                    WriteEntry(json, url, chunk[i], delay, options?.DeduplicationId is { } id ? $"{id}-{i}" : null, trace);
                     json.WriteEndObject();
                 }
 
@@ -76,7 +104,11 @@ internal sealed class SqsQueue<T>(FunctionCatalog catalog, AwsConnection aws, Aw
         }
     }
 
-    private void WriteEntry(Utf8JsonWriter json, string url, string body, int? delay, string? deduplicationId)
+    /// <summary>
+    /// One message: its body, FIFO group and deduplication id, delay, and the sender's trace as the <c>traceparent</c> (and
+    /// <c>tracestate</c>) message attributes and the <c>AWSTraceHeader</c> system attribute, X-Ray's own form of it.
+    /// </summary>
+    private void WriteEntry(Utf8JsonWriter json, string url, string body, int? delay, string? deduplicationId, TraceContext? trace)
     {
         json.WriteString("MessageBody", body);
         if (IsFifo(url))
@@ -86,6 +118,22 @@ internal sealed class SqsQueue<T>(FunctionCatalog catalog, AwsConnection aws, Aw
         }
 
         if (delay is { } seconds) json.WriteNumber("DelaySeconds", seconds);
+        if (trace is null) return;
+        json.WriteStartObject("MessageAttributes");
+        WriteAttribute(json, MessageTrace.TraceParent, trace.TraceParent);
+        if (trace.TraceState is { } state) WriteAttribute(json, MessageTrace.TraceState, state);
+        json.WriteEndObject();
+        json.WriteStartObject("MessageSystemAttributes");
+        WriteAttribute(json, MessageTrace.AwsTraceHeader, Runtime.XRayTrace.FromTraceContext(trace));
+        json.WriteEndObject();
+    }
+
+    private static void WriteAttribute(Utf8JsonWriter json, string name, string value)
+    {
+        json.WriteStartObject(name);
+        json.WriteString("DataType", "String");
+        json.WriteString("StringValue", value);
+        json.WriteEndObject();
     }
 
     private static string? Text(JsonElement element, string name) => element.TryGetProperty(name, out var value) ? value.ToString() : null;

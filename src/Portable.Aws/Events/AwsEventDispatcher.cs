@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Portable.Aws.Data;
 using Portable.Aws.Runtime;
 using Portable.Hosting;
 
@@ -239,13 +240,18 @@ internal sealed partial class AwsEventDispatcher(FunctionCatalog catalog, Functi
 
             var attempt = record.Attributes?.GetValueOrDefault("ApproximateReceiveCount") is { } count
                 && int.TryParse(count, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : 1;
-            var trace = XRayTrace.ToTraceContext(record.Attributes?.GetValueOrDefault("AWSTraceHeader")) ?? info.Trace;
-            var messageInfo = info with { InvocationId = messageId, DeliveryAttempt = attempt, Trace = trace };
+            // The sender's trace: W3C message attributes first (an SNS envelope's, then the SQS message's), then X-Ray's AWSTraceHeader.
+            var notification = function.Trigger.Kind == TriggerKind.Topic ? FromSqsBody(function, record.Body) : null;
+            var trace = (notification is null ? null : TraceOf(notification.Attributes.GetValueOrDefault(MessageTrace.TraceParent), notification.Attributes.GetValueOrDefault(MessageTrace.TraceState)))
+                ?? TraceOf(record.MessageAttributes?.GetValueOrDefault(MessageTrace.TraceParent)?.StringValue, record.MessageAttributes?.GetValueOrDefault(MessageTrace.TraceState)?.StringValue)
+                ?? XRayTrace.ToTraceContext(record.Attributes?.GetValueOrDefault(MessageTrace.AwsTraceHeader))
+                ?? info.Trace;
+            var messageInfo = info with { InvocationId = messageId, DeliveryAttempt = attempt, Trace = trace, MessagingSystem = "aws_sqs", MessageId = messageId };
             try
             {
-                if (function.Trigger.Kind == TriggerKind.Topic)
+                if (notification is not null)
                 {
-                    await executor.InvokeNotificationAsync(function, FromSqsBody(function, record.Body), messageInfo, cancellationToken).ConfigureAwait(false);
+                    await executor.InvokeNotificationAsync(function, notification, messageInfo, cancellationToken).ConfigureAwait(false);
                 }
                 else
                 {
@@ -288,7 +294,10 @@ internal sealed partial class AwsEventDispatcher(FunctionCatalog catalog, Functi
 
         foreach (var message in messages)
         {
-            await executor.InvokeNotificationAsync(function, ToNotification(function, message), info with { InvocationId = message.MessageId ?? info.InvocationId }, cancellationToken).ConfigureAwait(false);
+            var notification = ToNotification(function, message);
+            var trace = TraceOf(notification.Attributes.GetValueOrDefault(MessageTrace.TraceParent), notification.Attributes.GetValueOrDefault(MessageTrace.TraceState)) ?? info.Trace;
+            var messageInfo = info with { InvocationId = message.MessageId ?? info.InvocationId, Trace = trace, MessagingSystem = "aws_sns", MessageId = message.MessageId };
+            await executor.InvokeNotificationAsync(function, notification, messageInfo, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -393,6 +402,10 @@ internal sealed partial class AwsEventDispatcher(FunctionCatalog catalog, Functi
             Data = record.Clone(),
         };
     }
+
+    /// <summary>The W3C context of a message's <c>traceparent</c> attribute; null when it is missing or malformed, so the next source is tried.</summary>
+    private static TraceContext? TraceOf(string? traceParent, string? traceState)
+        => TraceContext.TryParse(traceParent, traceState, out var context) ? context : null;
 
     private static InvocationInfo Info(LambdaInvocation invocation)
     {

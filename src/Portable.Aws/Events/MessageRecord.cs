@@ -19,6 +19,9 @@ internal sealed record MessageRecord
 
     public Dictionary<string, string?>? Attributes { get; init; }
 
+    /// <summary>The SQS message attributes (<c>messageAttributes</c>): the sender's <c>traceparent</c> among them.</summary>
+    public Dictionary<string, SqsAttribute?>? MessageAttributes { get; init; }
+
     /// <summary>The SNS notification of an SNS event's record.</summary>
     public SnsMessage? Sns { get; init; }
 }

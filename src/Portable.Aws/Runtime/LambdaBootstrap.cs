@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Portable.Aws.Events;
 using Portable.Hosting;
@@ -9,7 +10,9 @@ namespace Portable.Aws.Runtime;
 /// Starts a Lambda process: builds the services, validates the options registered with <c>ValidateOnStart()</c> and finds the
 /// <c>_HANDLER</c> function, posting <c>/runtime/init/error</c>
 /// and returning a non-zero exit code when that fails, then runs <see cref="LambdaRuntime"/> with the function's event
-/// dispatch as its <see cref="LambdaHandler"/>.
+/// dispatch as its <see cref="LambdaHandler"/>. Lambda has no generic host, so the app's <see cref="IHostedService"/>s (the
+/// OpenTelemetry SDK starts its providers in one) are started here, before the first event is asked for (a failure is an init
+/// error), and stopped when the loop ends; the registered <see cref="ITelemetryFlush"/>es run after every invocation.
 /// </summary>
 internal static partial class LambdaBootstrap
 {
@@ -35,13 +38,18 @@ internal static partial class LambdaBootstrap
     {
         ServiceProvider? services = null;
         LambdaRuntime runtime;
+        IHostedService[] hosted = [];
         try
         {
             services = AwsHost.BuildServices(app, logOutput, environment, configure);
             StartupValidation.Validate(services); // options registered with ValidateOnStart(): a bad setting is an init error, not the first invocation's
             var function = AwsHost.ResolveHandler(app.Catalog, environment("_HANDLER"));
             var dispatcher = services.GetRequiredService<AwsEventDispatcher>();
-            runtime = new LambdaRuntime(client, async (invocation, token) => await dispatcher.DispatchAsync(function, invocation, token).ConfigureAwait(false), services.GetRequiredService<ILoggerFactory>().CreateLogger("Portable.Aws.Runtime"));
+            var flushes = services.GetServices<ITelemetryFlush>().ToArray();
+            runtime = new LambdaRuntime(client, async (invocation, token) => await dispatcher.DispatchAsync(function, invocation, token).ConfigureAwait(false), services.GetRequiredService<ILoggerFactory>().CreateLogger("Portable.Aws.Runtime"),
+                flushes, app.TimeProvider);
+            hosted = services.GetServices<IHostedService>().ToArray();
+            await StartAsync(hosted, cancellationToken).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // Any start-up failure is reported to Lambda as an init error.
         catch (Exception e)
@@ -56,9 +64,54 @@ internal static partial class LambdaBootstrap
 
         await using (services.ConfigureAwait(false))
         {
-            await runtime.RunAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await runtime.RunAsync(cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                await StopAsync(hosted, services.GetRequiredService<ILoggerFactory>().CreateLogger("Portable.Aws.Runtime")).ConfigureAwait(false);
+            }
         }
 
         return 0;
     }
+
+    /// <summary>How long the hosted services have to stop when the loop ends (Lambda gives an extension-less runtime little time at shutdown).</summary>
+    public static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(2);
+
+    /// <summary>Starts the hosted services in registration order, as the generic host does (the lifecycle steps included).</summary>
+    private static async Task StartAsync(IHostedService[] hosted, CancellationToken cancellationToken)
+    {
+        foreach (var service in hosted)
+        {
+            if (service is IHostedLifecycleService lifecycle) await lifecycle.StartingAsync(cancellationToken).ConfigureAwait(false);
+            await service.StartAsync(cancellationToken).ConfigureAwait(false);
+            if (service is IHostedLifecycleService started) await started.StartedAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Stops the hosted services in reverse order within <see cref="StopTimeout"/>; a failure is logged and the others still stop.</summary>
+    private static async Task StopAsync(IHostedService[] hosted, ILogger log)
+    {
+        using var timeout = new CancellationTokenSource(StopTimeout);
+        for (var i = hosted.Length - 1; i >= 0; i--)
+        {
+            try
+            {
+                if (hosted[i] is IHostedLifecycleService stopping) await stopping.StoppingAsync(timeout.Token).ConfigureAwait(false);
+                await hosted[i].StopAsync(timeout.Token).ConfigureAwait(false);
+                if (hosted[i] is IHostedLifecycleService stopped) await stopped.StoppedAsync(timeout.Token).ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // Shutting down: one service's failure must not keep the others running.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                LogStopFailed(log, e, hosted[i].GetType().Name);
+            }
+        }
+    }
+
+    [LoggerMessage(1, LogLevel.Warning, "The hosted service {Service} did not stop cleanly")]
+    private static partial void LogStopFailed(ILogger logger, Exception exception, string service);
 }

@@ -9,10 +9,18 @@ namespace Portable.Aws.Runtime;
 /// knows nothing of Portable's functions: it takes a <see cref="LambdaHandler"/> (Portable's event dispatch, or any other)
 /// and an <see cref="ILambdaRuntimeClient"/>. Per invocation it sets <c>_X_AMZN_TRACE_ID</c> and the log scope's request id.
 /// An event that cannot be read, a handler that throws and a response the Runtime API refuses (413 over 6 MB) each end
-/// that invocation with an error; the loop keeps polling.
+/// that invocation with an error; the loop keeps polling. After each invocation is answered and before the next event is
+/// asked for (Lambda freezes the process at <c>/next</c>), every <see cref="ITelemetryFlush"/> sends what it holds, waiting at
+/// most <see cref="FlushTimeout"/> and never past the invocation's deadline.
 /// </summary>
-internal sealed partial class LambdaRuntime(ILambdaRuntimeClient client, LambdaHandler handler, ILogger log)
+internal sealed partial class LambdaRuntime(ILambdaRuntimeClient client, LambdaHandler handler, ILogger log, IReadOnlyList<ITelemetryFlush>? flushes = null, TimeProvider? time = null)
 {
+    /// <summary>The longest a telemetry flush may hold the next event back.</summary>
+    public static readonly TimeSpan FlushTimeout = TimeSpan.FromSeconds(2);
+
+    private readonly IReadOnlyList<ITelemetryFlush> _flushes = flushes ?? [];
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+
     /// <summary>The error type header of a handler exception.</summary>
     public const string UnhandledError = "Unhandled";
 
@@ -50,6 +58,7 @@ internal sealed partial class LambdaRuntime(ILambdaRuntimeClient client, LambdaH
     {
         var invocation = await client.GetNextAsync(cancellationToken).ConfigureAwait(false);
         var responseBytes = await HandleAsync(invocation, cancellationToken).ConfigureAwait(false);
+        if (_flushes.Count > 0) FlushTelemetry(invocation);
         return Math.Max(invocation.Payload.Length, responseBytes);
     }
 
@@ -99,6 +108,31 @@ internal sealed partial class LambdaRuntime(ILambdaRuntimeClient client, LambdaH
         }
     }
 
+    /// <summary>Flushes every exporter, each within <see cref="FlushTimeout"/> and the time left before the invocation's deadline; a late or failing flush is logged, never thrown.</summary>
+    internal void FlushTelemetry(LambdaInvocation invocation)
+    {
+        foreach (var flush in _flushes)
+        {
+            var timeout = FlushTimeout;
+            if (invocation.Deadline is { } deadline)
+            {
+                var left = deadline - _time.GetUtcNow();
+                if (left < timeout) timeout = left > TimeSpan.Zero ? left : TimeSpan.Zero;
+            }
+
+            try
+            {
+                if (!flush.Flush(timeout)) LogFlushLate(log, invocation.RequestId, flush.GetType().Name, timeout.TotalMilliseconds);
+            }
+#pragma warning disable CA1031 // A broken exporter loses its telemetry, never the next invocation.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                LogFlushFailed(log, e, invocation.RequestId, flush.GetType().Name);
+            }
+        }
+    }
+
     private async Task PostErrorAsync(string requestId, ErrorPayload error, string errorType, CancellationToken cancellationToken)
     {
         var answer = await client.PostErrorAsync(requestId, error, errorType, cancellationToken).ConfigureAwait(false);
@@ -113,4 +147,10 @@ internal sealed partial class LambdaRuntime(ILambdaRuntimeClient client, LambdaH
 
     [LoggerMessage(3, LogLevel.Error, "Invocation {RequestId}: the Runtime API answered {Status} to the error: {Body}")]
     private static partial void LogErrorRefused(ILogger logger, string requestId, int status, string body);
+
+    [LoggerMessage(4, LogLevel.Warning, "Invocation {RequestId}: the telemetry flush {Flush} did not finish within {TimeoutMs:0} ms; what it still held may be sent late or lost when Lambda freezes the process")]
+    private static partial void LogFlushLate(ILogger logger, string requestId, string flush, double timeoutMs);
+
+    [LoggerMessage(5, LogLevel.Warning, "Invocation {RequestId}: the telemetry flush {Flush} failed; its telemetry may be lost")]
+    private static partial void LogFlushFailed(ILogger logger, Exception exception, string requestId, string flush);
 }

@@ -1,6 +1,6 @@
 namespace Portable.Aws.Runtime;
 
-/// <summary>Converts an X-Ray trace header (<c>Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1</c>) to a W3C trace context.</summary>
+/// <summary>Converts an X-Ray trace header (<c>Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1</c>) to a W3C trace context and back.</summary>
 internal static class XRayTrace
 {
     /// <summary>The W3C context of an X-Ray header: the root's time and random parts make the trace id, <c>Parent</c> the parent id.</summary>
@@ -30,6 +30,15 @@ internal static class XRayTrace
         var parentId = parent?.ToLowerInvariant() ?? "";
         if (!IsHex(traceId) || !IsHex(parentId) || parentId.Length != 16 || parentId.All(c => c == '0') || traceId.All(c => c == '0')) return null;
         return TraceContext.Create(traceId, parentId, sampled);
+    }
+
+    /// <summary>The X-Ray header of a W3C context (the <c>AWSTraceHeader</c> an SQS message carries): the trace id's first 8 hex digits are the root's time part, the other 24 its random part.</summary>
+    /// <param name="context">The context.</param>
+    /// <returns>The header.</returns>
+    public static string FromTraceContext(TraceContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return $"Root=1-{context.TraceId[..8]}-{context.TraceId[8..]};Parent={context.ParentId};Sampled={(context.IsSampled ? '1' : '0')}";
     }
 
     private static bool IsHex(string value) => value.All(c => c is >= '0' and <= '9' or >= 'a' and <= 'f');

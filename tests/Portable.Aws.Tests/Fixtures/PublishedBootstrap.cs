@@ -46,14 +46,18 @@ public sealed class PublishedBootstrap : IAsyncLifetime
 
     /// <summary>Starts the published bootstrap as Lambda would: <c>AWS_LAMBDA_RUNTIME_API</c>, <c>_HANDLER</c>, and the emulators' AWS settings.</summary>
     public Process Start(string runtimeApi, string handler, IReadOnlyDictionary<string, string>? environment = null)
+        => StartAt(Output, runtimeApi, handler, environment);
+
+    /// <summary>Starts the <c>bootstrap</c> published in <paramref name="output"/> as Lambda would.</summary>
+    public static Process StartAt(string output, string runtimeApi, string handler, IReadOnlyDictionary<string, string>? environment = null, Action<string>? onOutput = null)
     {
-        var info = new ProcessStartInfo(Bootstrap) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = Output };
+        var info = new ProcessStartInfo(Path.Combine(output, "bootstrap")) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = output };
         info.Environment["AWS_LAMBDA_RUNTIME_API"] = runtimeApi;
         info.Environment["_HANDLER"] = handler;
         foreach (var (name, value) in environment ?? new Dictionary<string, string>()) info.Environment[name] = value;
         var process = Process.Start(info)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) onOutput?.Invoke(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) onOutput?.Invoke(e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return process;
