@@ -127,7 +127,7 @@ internal sealed partial class GcpFunctionHandler
             InvocationId = message.MessageId ?? info.InvocationId,
             DeliveryAttempt = message.DeliveryAttempt,
             Properties = Properties(message),
-            Trace = PubSubAttributes.ReadTrace(message.Attributes) ?? info.Trace,
+            Trace = message.Trace ?? PubSubAttributes.ReadTrace(message.Attributes) ?? info.Trace,
             MessagingSystem = "gcp_pubsub",
             MessageId = message.MessageId,
         };
