@@ -28,9 +28,9 @@ public sealed class TelemetryFlowTests
         Assert.Equal(HttpStatusCode.Created, placed.StatusCode);
         var placedMessage = Assert.Single(google.PublishedTo("order-placed"));
         Assert.True(placedMessage.Attributes.ContainsKey("googclient_traceparent"), string.Join(", ", placedMessage.Attributes.Keys));
-        Assert.Equal(HttpStatusCode.NoContent, (await Push(confirm, placedMessage)).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await PushDelivery.PushAsync(confirm.Client, placedMessage)).StatusCode);
         var confirmation = Assert.Single(google.PublishedTo("order-confirmations"));
-        Assert.Equal(HttpStatusCode.NoContent, (await Push(audit, confirmation)).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await PushDelivery.PushAsync(audit.Client, confirmation)).StatusCode);
 
         string[] functions = ["PlaceOrder", "SendConfirmation", "AuditConfirmation"];
         var spans = await otlp.WaitForSpansAsync(s => functions.All(f => s.Any(x => x.Name == f)), TimeSpan.FromSeconds(30));
@@ -71,21 +71,4 @@ public sealed class TelemetryFlowTests
             ["OTEL_BSP_SCHEDULE_DELAY"] = "200",
             ["OTEL_METRIC_EXPORT_INTERVAL"] = "500",
         }, "/favicon.ico");
-
-    private static Task<HttpResponseMessage> Push(ConformanceProcess host, PublishedMessage message)
-    {
-        var envelope = new Dictionary<string, object>
-        {
-            ["subscription"] = $"projects/test-project/subscriptions/{message.Topic}-push",
-            ["message"] = new Dictionary<string, object>
-            {
-                ["data"] = Convert.ToBase64String(message.Data),
-                ["attributes"] = message.Attributes,
-                ["messageId"] = message.MessageId,
-                ["publishTime"] = "2026-03-01T09:00:00.123Z",
-            },
-        };
-        var content = new StringContent(JsonSerializer.Serialize(envelope), Encoding.UTF8, "application/json");
-        return host.Client.PostAsync($"/projects/test-project/topics/{message.Topic}", content);
-    }
 }
