@@ -27,10 +27,10 @@ public sealed class OrdersFlowTests
         var orderId = JsonDocument.Parse(await placed.Content.ReadAsStringAsync()).RootElement.GetProperty("orderId").GetString()!;
 
         var placedMessage = Assert.Single(google.PublishedTo("order-placed"));
-        Assert.Equal(HttpStatusCode.NoContent, (await Push(confirm, placedMessage)).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await PushDelivery.PushAsync(confirm.Client, placedMessage)).StatusCode);
         var confirmation = Assert.Single(google.PublishedTo("order-confirmations"));
         Assert.Equal($"Order {orderId} confirmed", confirmation.Attributes["portable-subject"]);
-        Assert.Equal(HttpStatusCode.NoContent, (await Push(audit, confirmation)).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await PushDelivery.PushAsync(audit.Client, confirmation)).StatusCode);
 
         var view = JsonDocument.Parse(await get.Client.GetStringAsync($"/orders/{orderId}")).RootElement;
         Assert.Equal("confirmed", view.GetProperty("status").GetString());
@@ -38,8 +38,8 @@ public sealed class OrdersFlowTests
         Assert.NotNull(google.Document("audits", orderId));
 
         // At-least-once delivery: both pushes again.
-        Assert.Equal(HttpStatusCode.NoContent, (await Push(confirm, placedMessage)).StatusCode);
-        Assert.Equal(HttpStatusCode.NoContent, (await Push(audit, confirmation)).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await PushDelivery.PushAsync(confirm.Client, placedMessage)).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await PushDelivery.PushAsync(audit.Client, confirmation)).StatusCode);
         Assert.Single(google.PublishedTo("order-confirmations"));
 
         Assert.Equal(HttpStatusCode.NotFound, (await get.Client.GetAsync("/orders/o-nope")).StatusCode);
@@ -62,7 +62,7 @@ public sealed class OrdersFlowTests
     {
         await using var google = await FakeGoogleApis.StartAsync();
         await using var confirm = await GcpAppHost.StartAsync(OrdersApp.Configure, "SendConfirmation", google);
-        var response = await Push(confirm, new PublishedMessage("order-placed", "77", Encoding.UTF8.GetBytes("""{"orderId":"o-missing"}"""), new Dictionary<string, string>()));
+        var response = await PushDelivery.PushAsync(confirm.Client, new PublishedMessage("order-placed", "77", Encoding.UTF8.GetBytes("""{"orderId":"o-missing"}"""), new Dictionary<string, string>()));
         Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
         Assert.Equal("crash", Assert.Single(response.Headers.GetValues("X-Google-Status")));
     }
@@ -86,22 +86,5 @@ public sealed class OrdersFlowTests
 
         var view = JsonDocument.Parse(await get.Client.GetStringAsync($"/orders/{orderId}")).RootElement;
         Assert.Equal("expired", view.GetProperty("status").GetString());
-    }
-
-    private static Task<HttpResponseMessage> Push(GcpAppHost host, PublishedMessage message)
-    {
-        var envelope = new Dictionary<string, object>
-        {
-            ["subscription"] = $"projects/test-project/subscriptions/{message.Topic}-push",
-            ["message"] = new Dictionary<string, object>
-            {
-                ["data"] = Convert.ToBase64String(message.Data),
-                ["attributes"] = message.Attributes,
-                ["messageId"] = message.MessageId,
-                ["publishTime"] = "2026-03-01T09:00:00.123Z",
-            },
-        };
-        var json = JsonSerializer.Serialize(envelope);
-        return host.Client.PostAsync($"/projects/test-project/topics/{message.Topic}", new StringContent(json, Encoding.UTF8, "application/json"));
     }
 }

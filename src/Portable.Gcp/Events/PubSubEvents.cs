@@ -83,7 +83,7 @@ internal static partial class PubSubEvents
             throw new InvalidInputException("type", $"A queue or topic function takes Pub/Sub messages ({EventMapping.MessagePublished}), not '{cloudEvent.Type}'.");
         if (cloudEvent.Data is not { ValueKind: JsonValueKind.Object } data || !data.TryGetProperty("message", out var message) || message.ValueKind != JsonValueKind.Object)
             throw new InvalidInputException("data.message", "The Pub/Sub event has no message object.");
-        return FromMessage(data, message, "data.message", cloudEvent.Id, cloudEvent.Time, pooled);
+        return FromMessage(data, message, "data.message", cloudEvent.Id, cloudEvent.Time, pooled) with { Trace = PubSub.PubSubAttributes.ReadTrace(cloudEvent) };
     }
 
     /// <summary>Reads a message and its envelope (subscription, delivery attempt), refusing any member of the wrong type.</summary>

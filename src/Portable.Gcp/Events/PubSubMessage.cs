@@ -11,4 +11,7 @@ internal sealed record PubSubMessage(
 {
     /// <summary>The pooled array <see cref="Data"/> lives in, to return once the message is handled; null when it is its own.</summary>
     public byte[]? Rented { get; init; }
+
+    /// <summary>The trace context a CloudEvent carried the message with (its <c>traceparent</c> extension, see <see cref="PubSub.PubSubAttributes.ReadTrace(CloudEvent)"/>); null for a push envelope, whose context is in <see cref="Attributes"/>.</summary>
+    public TraceContext? Trace { get; init; }
 }

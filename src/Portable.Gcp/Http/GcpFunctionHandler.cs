@@ -107,7 +107,7 @@ internal sealed partial class GcpFunctionHandler
         var properties = new Dictionary<string, object?>(StringComparer.Ordinal);
         if (incoming.Legacy is not null) properties[GcpFunctionContextExtensions.LegacyEventProperty] = incoming.Legacy;
         else if (_legacyShape) properties[GcpFunctionContextExtensions.LegacyEventProperty] = CloudEventToLegacyConverter.Convert(incoming.CloudEvent);
-        info = info with { InvocationId = incoming.CloudEvent.Id, Properties = properties };
+        info = info with { InvocationId = incoming.CloudEvent.Id, Properties = properties, Trace = PubSubAttributes.ReadTrace(incoming.CloudEvent) ?? info.Trace };
         return async cancellationToken =>
         {
             await _executor.InvokeEventAsync(Function, incoming.CloudEvent, info, cancellationToken).ConfigureAwait(false);
@@ -121,7 +121,16 @@ internal sealed partial class GcpFunctionHandler
         // once the function is done; a topic function may keep the notification, so its data is its own.
         var queue = Function.Trigger.Kind == TriggerKind.Queue;
         var message = PubSubEvents.ReadMessage(request, pooled: queue, inPlace: queue && bodyIsScratch);
-        info = info with { InvocationId = message.MessageId ?? info.InvocationId, DeliveryAttempt = message.DeliveryAttempt, Properties = Properties(message) };
+        // The message's own context (its publisher's) comes before the request's headers, which on a push belong to the push.
+        info = info with
+        {
+            InvocationId = message.MessageId ?? info.InvocationId,
+            DeliveryAttempt = message.DeliveryAttempt,
+            Properties = Properties(message),
+            Trace = message.Trace ?? PubSubAttributes.ReadTrace(message.Attributes) ?? info.Trace,
+            MessagingSystem = "gcp_pubsub",
+            MessageId = message.MessageId,
+        };
         if (queue)
         {
             return async cancellationToken =>
@@ -142,6 +151,8 @@ internal sealed partial class GcpFunctionHandler
         var attributes = new Dictionary<string, string>(message.Attributes, StringComparer.Ordinal);
         attributes.Remove(PubSubAttributes.Subject, out var subject);
         attributes.Remove(PubSubAttributes.DeduplicationId, out var deduplicationId);
+        attributes.Remove(PubSubAttributes.TraceParent);
+        attributes.Remove(PubSubAttributes.TraceState);
         var notification = new Notification(Function.Trigger.Name!, message.Data)
         {
             Subject = subject,

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
@@ -38,6 +39,13 @@ internal sealed class GcpJsonLogger(string category, GcpJsonLoggerProvider provi
                 }
             }
         }, (object?)null);
+
+        // Inside an invocation the innermost TraceId/SpanId are the invocation span's (the executor's scope); its sampled flag is
+        // the span's own, which may differ from the flag of the request that carried it (a push of a message from another trace).
+        if (traceId is not null && Activity.Current is { IdFormat: ActivityIdFormat.W3C } current && current.TraceId.ToHexString() == traceId)
+        {
+            sampled = current.Recorded;
+        }
 
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer))
