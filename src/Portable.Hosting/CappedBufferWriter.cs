@@ -64,6 +64,17 @@ internal sealed class CappedBufferWriter : IBufferWriter<byte>, IDisposable
 
     public void Dispose() => _buffer.Dispose();
 
+    /// <summary>
+    /// Refuses (calls the <c>over</c> callback) when a string of <paramref name="units"/> UTF-16 characters or UTF-8 bytes about to
+    /// be written cannot fit in the room left: each becomes at least one byte of JSON. <see cref="DocumentEncoder"/> calls it before
+    /// the writer escapes the string.
+    /// </summary>
+    public void CheckRoomFor(int units)
+    {
+        var proven = (long)_buffer.WrittenCount + units;
+        if (proven > Limit) Refuse(proven);
+    }
+
     /// <summary>The least number of bytes the output is proven to reach once a write that asked for <paramref name="sizeHint"/> is done.</summary>
     internal static long ProvenLength(long written, int sizeHint)
         => written + (sizeHint > SmallRequestBytes ? (sizeHint - SmallRequestBytes) / 3 : 0);
@@ -71,10 +82,12 @@ internal sealed class CappedBufferWriter : IBufferWriter<byte>, IDisposable
     private void Check(int sizeHint)
     {
         var proven = ProvenLength(_buffer.WrittenCount, sizeHint);
-        if (proven > Limit)
-        {
-            _over(proven);
-            throw new InvalidOperationException($"The output is over its limit of {Limit:N0} bytes."); // the callback throws; this is never reached
-        }
+        if (proven > Limit) Refuse(proven);
+    }
+
+    private void Refuse(long proven)
+    {
+        _over(proven);
+        throw new InvalidOperationException($"The output is over its limit of {Limit:N0} bytes."); // the callback throws; this is never reached
     }
 }

@@ -69,8 +69,8 @@ public static class PortRules
     /// <summary>
     /// Serializes a document about to be written and checks its size (<see cref="ValidateDocumentSize"/>). The JSON is written
     /// into pooled memory and copied into an array of its length only when it is within the limit. A document over the limit is
-    /// refused as soon as that is certain: a string too long for the room left is refused before it is transcoded (its message
-    /// then says how many bytes the document is at least), so a huge document costs no copy of itself at all.
+    /// refused as soon as that is certain: a string too long for the room left is refused before it is escaped or transcoded (its
+    /// message then says how many bytes the document is at least), so a huge document costs no copy of itself at all.
     /// </summary>
     /// <typeparam name="T">The document type.</typeparam>
     /// <param name="value">The document.</param>
@@ -83,7 +83,7 @@ public static class PortRules
     {
         ArgumentNullException.ThrowIfNull(typeInfo);
         using var buffer = new CappedBufferWriter(MaxDocumentBytes, atLeast => throw DocumentTooLarge(atLeast, exact: false, collection, id));
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = new DocumentEncoder(buffer) }))
         {
             JsonSerializer.Serialize(writer, value, typeInfo);
         }

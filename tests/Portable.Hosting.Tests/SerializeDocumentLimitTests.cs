@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 
 namespace Portable.Hosting.Tests;
@@ -88,11 +89,16 @@ public sealed class SerializeDocumentLimitTests
         Assert.True(atLeast > 1_900_000, $"The refusal proved only {atLeast:N0} bytes of a string of 2,000,000 characters.");
     }
 
-    [Fact]
-    public void AHugeString_WithoutEscapes_CostsNoBufferForItsJson()
+    [Theory]
+    [InlineData('s')]
+    [InlineData('é')]
+    [InlineData('<')]
+    [InlineData('"')]
+    public void AHugeString_CostsNoBufferForItsJson_NorForItsEscapes(char unit)
     {
-        // The sample's order with a 6 MB SKU: before, the writer was given 3 bytes a character (18 MB) to transcode it into.
-        var document = new DocumentParts(["head", new string('s', 6_000_000)]);
+        // The sample's order with a 6 MB SKU: before, the writer was given 3 bytes a character (18 MB) to transcode it into, and
+        // a string it escapes (any non-ASCII character, < > & ' " + ...) first 6 characters a character (72 MB) from the shared pool.
+        var document = new DocumentParts(["head", new string(unit, 6_000_000)]);
         PortRules.SerializeDocument(new DocumentParts(["warm"]), LimitJson.Default.DocumentParts, "orders", "o-1");
         Assert.ThrowsAny<ArgumentException>(() => PortRules.SerializeDocument(document, LimitJson.Default.DocumentParts, "orders", "o-1"));
 
@@ -101,6 +107,37 @@ public sealed class SerializeDocumentLimitTests
         var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
         Assert.True(allocated < 256 * 1024, $"Refusing a 6,000,000-character document allocated {allocated:N0} bytes.");
+    }
+
+    [Fact]
+    public void EveryUtf16CodeUnit_IsWrittenAsTheWriterWithoutAnEncoderWritesIt()
+    {
+        // SerializeDocument's writer has an encoder (DocumentEncoder, JavaScriptEncoder.Default's calls); the stored JSON must not change.
+        var texts = new List<string>();
+        for (var unit = 0; unit <= char.MaxValue; unit++) texts.Add("a" + (char)unit + "b");
+        for (var unit = 0; unit < 1024; unit++)
+        {
+            texts.Add("x" + (char)(0xD800 + unit) + (char)0xDC00 + "<");
+            texts.Add((char)0xD83D + ((char)(0xDC00 + unit)).ToString());
+        }
+
+        var random = new Random(11);
+        for (var i = 0; i < 20_000; i++)
+        {
+            texts.Add(string.Create(random.Next(1, 40), random, static (span, r) =>
+            {
+                for (var j = 0; j < span.Length; j++) span[j] = r.Next(4) == 0 ? (char)r.Next(0x80) : (char)r.Next(char.MaxValue + 1);
+            }));
+        }
+
+        foreach (var batch in texts.Chunk(500))
+        {
+            var document = new DocumentParts(batch);
+
+            Assert.Equal(
+                Encoding.UTF8.GetString(JsonSerializer.SerializeToUtf8Bytes(document, LimitJson.Default.DocumentParts)),
+                Encoding.UTF8.GetString(PortRules.SerializeDocument(document, LimitJson.Default.DocumentParts, "orders", "o-1")));
+        }
     }
 
     [Fact]
