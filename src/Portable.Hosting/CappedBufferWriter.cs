@@ -19,6 +19,8 @@ namespace Portable.Hosting;
 /// least 1 byte an input unit. So the write adds at least (sizeHint − <see cref="SmallRequestBytes"/>) / 3 bytes, and when
 /// that is more than the room left under the limit, the document is over it. Tests pin this on the edge (documents of exactly
 /// the limit and one byte over, with multi-byte characters and escapes), so a serializer that asked for more would fail them.</item>
+/// <item>A string of more characters than the room left, told by <see cref="DocumentEncoder"/> before the writer escapes it
+/// (<see cref="CheckRoomFor"/>): each character becomes at least one byte.</item>
 /// </list>
 /// Everything else is written, so a document near the limit is measured exactly.
 /// </remarks>
