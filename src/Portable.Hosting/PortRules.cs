@@ -68,8 +68,9 @@ public static class PortRules
 
     /// <summary>
     /// Serializes a document about to be written and checks its size (<see cref="ValidateDocumentSize"/>). The JSON is written
-    /// into pooled memory and copied into an array of its length only when it is within the limit, so a document over the limit
-    /// costs its UTF-8 bytes once, briefly, and never a .NET string of it.
+    /// into pooled memory and copied into an array of its length only when it is within the limit. A document over the limit is
+    /// refused as soon as that is certain: a string too long for the room left is refused before it is escaped or transcoded (its
+    /// message then says how many bytes the document is at least), so a huge document costs no copy of itself at all.
     /// </summary>
     /// <typeparam name="T">The document type.</typeparam>
     /// <param name="value">The document.</param>
@@ -77,12 +78,12 @@ public static class PortRules
     /// <param name="collection">The repository's collection, for the message.</param>
     /// <param name="id">The document id, for the message.</param>
     /// <returns>The document's UTF-8 JSON.</returns>
-    /// <exception cref="ArgumentException">The document is over <see cref="MaxDocumentBytes"/>; the message says how large it is.</exception>
+    /// <exception cref="ArgumentException">The document is over <see cref="MaxDocumentBytes"/>; the message says how large it is (or, for a document refused before it was written whole, how large at least).</exception>
     public static byte[] SerializeDocument<T>(T value, JsonTypeInfo<T> typeInfo, string collection, string id)
     {
         ArgumentNullException.ThrowIfNull(typeInfo);
-        using var buffer = new PooledBufferWriter();
-        using (var writer = new Utf8JsonWriter(buffer))
+        using var buffer = new CappedBufferWriter(MaxDocumentBytes, atLeast => throw DocumentTooLarge(atLeast, exact: false, collection, id));
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = new DocumentEncoder(buffer) }))
         {
             JsonSerializer.Serialize(writer, value, typeInfo);
         }
@@ -99,10 +100,12 @@ public static class PortRules
     public static void ValidateDocumentSize(int bytes, string collection, string id)
     {
         if (bytes <= MaxDocumentBytes) return;
-        throw new PortRuleException(
-            string.Create(CultureInfo.InvariantCulture, $"The document '{collection}/{id}' is {bytes:N0} bytes of JSON; documents are at most {MaxDocumentBytes:N0} bytes (256 KiB) on every platform."),
-            "value");
+        throw DocumentTooLarge(bytes, exact: true, collection, id);
     }
+
+    private static PortRuleException DocumentTooLarge(long bytes, bool exact, string collection, string id) => new(
+        string.Create(CultureInfo.InvariantCulture, $"The document '{collection}/{id}' is {(exact ? "" : "at least ")}{bytes:N0} bytes of JSON; documents are at most {MaxDocumentBytes:N0} bytes (256 KiB) on every platform."),
+        "value");
 
     /// <summary>Checks send options against the limits and the queue's capabilities, and returns the delay to apply.</summary>
     /// <param name="options">The options given to the send, or null.</param>
