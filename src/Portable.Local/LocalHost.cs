@@ -2,9 +2,11 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
 using Portable.Hosting;
 using Portable.Hosting.AspNetCore;
 using Portable.Local.Http;
+using Portable.Local.Logging;
 using Portable.Local.Queues;
 using Portable.Local.Scheduling;
 using Portable.Local.Storage;
@@ -41,12 +43,9 @@ public static partial class LocalHost
         ArgumentNullException.ThrowIfNull(app);
         app.Catalog.Validate(); // on a laptop, a missing [JsonSerializable] should stop the start, not the first request
         var builder = KestrelHost.CreateBuilder(app, LocalPlatform.Instance.Name);
-        builder.Logging.AddSimpleConsole(o =>
-        {
-            o.SingleLine = true;
-            o.TimestampFormat = "HH:mm:ss ";
-            o.IncludeScopes = false;
-        });
+        // One line per entry; inside an invocation it ends with the trace and span id of the invocation's span.
+        builder.Logging.AddConsole(o => o.FormatterName = LocalConsoleFormatter.FormatterName);
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ConsoleFormatter, LocalConsoleFormatter>());
         configureWeb?.Invoke(builder); // before the options are read, so a test's settings count; its services win over the TryAdds below
 
         var options = LocalOptions.FromConfiguration(builder.Configuration);
