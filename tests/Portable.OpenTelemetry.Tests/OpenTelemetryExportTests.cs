@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
@@ -6,6 +7,7 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 using Portable.Contracts.Otlp;
 using Portable.Hosting;
+using Portable.Local;
 
 namespace Portable.OpenTelemetry.Tests;
 
@@ -99,12 +101,12 @@ public sealed class OpenTelemetryExportTests
     }
 
     /// <summary>An app's own meter, from the IMeterFactory of DI, as the sample's orders.placed is.</summary>
-    public sealed class Counted(System.Diagnostics.Metrics.IMeterFactory meters)
+    public sealed class Counted(IMeterFactory meters)
     {
         public const string MeterName = "OtelExportTests";
         public const string InstrumentName = "pings.answered";
 
-        public System.Diagnostics.Metrics.Counter<long> Answered { get; } = meters.Create(MeterName).CreateCounter<long>(InstrumentName);
+        public Counter<long> Answered { get; } = meters.Create(MeterName).CreateCounter<long>(InstrumentName);
     }
 
     public sealed class Ping(Counted counted) : IHttpFunction
