@@ -35,7 +35,8 @@ public static partial class LocalHost
     /// or memory when <see cref="LocalOptions.InMemory"/>), <see cref="IRepository{T}"/> on SQLite, <see cref="IQueue{T}"/> on durable
     /// local queues, <see cref="INotifier"/> fanning out to topic subscriptions (calling every registered
     /// <see cref="INotificationObserver"/>), <see cref="LocalQueues"/> for inspection and redrive, the HTTP routes with
-    /// <c>/_portable/</c>, and hosted services that dispatch the queues and run the cron schedules.
+    /// <c>/_portable/</c>, and hosted services that dispatch the queues and run the cron schedules. The console prints one line per
+    /// entry and one Information line per invocation; a line written inside an invocation ends with its trace and span id.
     /// </remarks>
     /// <exception cref="ArgumentNullException"><paramref name="app"/> is null.</exception>
     public static WebApplication Build(PortableApp app, Action<WebApplicationBuilder>? configureWeb = null, Action<LocalOptions>? configureOptions = null)
