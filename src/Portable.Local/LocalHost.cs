@@ -2,9 +2,11 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
 using Portable.Hosting;
 using Portable.Hosting.AspNetCore;
 using Portable.Local.Http;
+using Portable.Local.Logging;
 using Portable.Local.Queues;
 using Portable.Local.Scheduling;
 using Portable.Local.Storage;
@@ -33,7 +35,8 @@ public static partial class LocalHost
     /// or memory when <see cref="LocalOptions.InMemory"/>), <see cref="IRepository{T}"/> on SQLite, <see cref="IQueue{T}"/> on durable
     /// local queues, <see cref="INotifier"/> fanning out to topic subscriptions (calling every registered
     /// <see cref="INotificationObserver"/>), <see cref="LocalQueues"/> for inspection and redrive, the HTTP routes with
-    /// <c>/_portable/</c>, and hosted services that dispatch the queues and run the cron schedules.
+    /// <c>/_portable/</c>, and hosted services that dispatch the queues and run the cron schedules. The console prints one line per
+    /// entry and one Information line per invocation; a line written inside an invocation ends with its trace and span id.
     /// </remarks>
     /// <exception cref="ArgumentNullException"><paramref name="app"/> is null.</exception>
     public static WebApplication Build(PortableApp app, Action<WebApplicationBuilder>? configureWeb = null, Action<LocalOptions>? configureOptions = null)
@@ -41,12 +44,9 @@ public static partial class LocalHost
         ArgumentNullException.ThrowIfNull(app);
         app.Catalog.Validate(); // on a laptop, a missing [JsonSerializable] should stop the start, not the first request
         var builder = KestrelHost.CreateBuilder(app, LocalPlatform.Instance.Name);
-        builder.Logging.AddSimpleConsole(o =>
-        {
-            o.SingleLine = true;
-            o.TimestampFormat = "HH:mm:ss ";
-            o.IncludeScopes = false;
-        });
+        // One line per entry; inside an invocation it ends with the trace and span id of the invocation's span.
+        builder.Logging.AddConsole(o => o.FormatterName = LocalConsoleFormatter.FormatterName);
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ConsoleFormatter, LocalConsoleFormatter>());
         configureWeb?.Invoke(builder); // before the options are read, so a test's settings count; its services win over the TryAdds below
 
         var options = LocalOptions.FromConfiguration(builder.Configuration);

@@ -7,7 +7,8 @@ namespace Portable.Local;
 /// <summary>
 /// <see cref="INotifier"/> for the local host: a publish is committed, in one transaction, to the subscription queue of
 /// every <see cref="TriggerKind.Topic"/> function of the topic, which then get the queues' retries and dead-lettering.
-/// Then every <see cref="INotificationObserver"/> is told, in registration order.
+/// Then every <see cref="INotificationObserver"/> is told, in registration order. Each subscription's message carries the
+/// publisher's trace context (a <c>publish</c> producer span when something listens, else the current activity's).
 /// </summary>
 internal sealed partial class LocalNotifier(FunctionCatalog catalog, LocalQueueStore queues, ILogger<LocalNotifier> log, IEnumerable<INotificationObserver>? observers = null) : INotifier
 {
@@ -34,10 +35,19 @@ internal sealed partial class LocalNotifier(FunctionCatalog catalog, LocalQueueS
         }
 
         var body = NotificationFrame.Write(notification);
-        if (!queues.EnqueueFanOut("topic:" + notification.Topic, subscriptions, body, notification.DeduplicationId))
+        using var producer = PortableTelemetry.StartProducer("publish", LocalPlatform.MessagingSystem, notification.Topic);
+        bool accepted;
+        try
         {
-            LogDuplicate(log, notification.Topic, notification.DeduplicationId!);
+            accepted = queues.EnqueueFanOut("topic:" + notification.Topic, subscriptions, body, notification.DeduplicationId, PortableTelemetry.ContextToSend(producer));
         }
+        catch (Exception e)
+        {
+            PortableTelemetry.Fail(producer, e);
+            throw;
+        }
+
+        if (!accepted) LogDuplicate(log, notification.Topic, notification.DeduplicationId!);
     }
 
     [LoggerMessage(1, LogLevel.Debug, "Notification on {Topic} has no subscriber in this app; it is dropped, as a topic without subscriptions would")]

@@ -9,6 +9,9 @@ public sealed class LocalPlatform : IPortablePlatform
     {
     }
 
+    /// <summary>The <c>messaging.system</c> of the local queues and topics, on send, publish and delivery spans.</summary>
+    internal const string MessagingSystem = "portable_local";
+
     /// <summary>The one instance, registered by the build's generated platform list.</summary>
     public static LocalPlatform Instance { get; } = new();
 

@@ -27,6 +27,7 @@ public sealed class Probe
     public ConcurrentQueue<string> Notified { get; } = new();
     public ConcurrentQueue<Notification> Notifications { get; } = new();
     public ConcurrentQueue<DateTimeOffset> Ticks { get; } = new();
+    public ConcurrentQueue<(string Function, string MessageId, TraceContext Trace)> Traces { get; } = new();
     public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     public int Completed;
@@ -50,6 +51,7 @@ public sealed class JobHandler(Probe probe, INotifier notifier) : IMessageHandle
     public async Task HandleAsync(Job message, FunctionContext context, CancellationToken cancellationToken)
     {
         probe.Deliveries.Enqueue((message.Id, context.DeliveryAttempt));
+        probe.Traces.Enqueue((context.FunctionName, message.Id, context.Trace));
         switch (message.Mode)
         {
             case "fail":
@@ -74,6 +76,7 @@ public sealed class FirstSubscriber(Probe probe) : IMessageHandler<Job>
     public Task HandleAsync(Job message, FunctionContext context, CancellationToken cancellationToken)
     {
         probe.Notified.Enqueue("first:" + message.Id);
+        probe.Traces.Enqueue((context.FunctionName, message.Id, context.Trace));
         return Task.CompletedTask;
     }
 }
@@ -83,6 +86,7 @@ public sealed class SecondSubscriber(Probe probe) : IMessageHandler<Notification
     public Task HandleAsync(Notification message, FunctionContext context, CancellationToken cancellationToken)
     {
         probe.Notified.Enqueue("second:" + message.Topic);
+        probe.Traces.Enqueue((context.FunctionName, message.Topic, context.Trace));
         probe.Notifications.Enqueue(message);
         return Task.CompletedTask;
     }

@@ -16,8 +16,11 @@ internal sealed class LocalQueueStore(LocalStore store, LocalOptions options, Ti
     /// <summary>A signal that completes when something is sent to the queue.</summary>
     public WakeUp WakeUpFor(string queue) => _wakeUps.GetOrAdd(queue, static _ => new WakeUp());
 
-    /// <summary>Sends messages in one transaction; returns how many were accepted (a duplicate deduplication id is dropped).</summary>
-    public int Enqueue(string queue, IReadOnlyList<byte[]> bodies, TimeSpan? delay, string? deduplicationId)
+    /// <summary>
+    /// Sends messages in one transaction, with the sender's trace context when it has one; returns how many were accepted
+    /// (a duplicate deduplication id is dropped).
+    /// </summary>
+    public int Enqueue(string queue, IReadOnlyList<byte[]> bodies, TimeSpan? delay, string? deduplicationId, TraceContext? trace = null)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var visibleAt = now + (long)(delay ?? TimeSpan.Zero).TotalMilliseconds;
@@ -27,8 +30,9 @@ internal sealed class LocalQueueStore(LocalStore store, LocalOptions options, Ti
             foreach (var body in bodies)
             {
                 connection.Execute(
-                    "INSERT INTO messages (id, queue, body, visible_at, enqueued_at) VALUES ($id, $queue, $body, $visible, $now)",
-                    transaction, ("$id", Guid.NewGuid().ToString("N")), ("$queue", queue), ("$body", body), ("$visible", visibleAt), ("$now", now));
+                    "INSERT INTO messages (id, queue, body, visible_at, enqueued_at, traceparent, tracestate) VALUES ($id, $queue, $body, $visible, $now, $traceparent, $tracestate)",
+                    transaction, ("$id", Guid.NewGuid().ToString("N")), ("$queue", queue), ("$body", body), ("$visible", visibleAt), ("$now", now),
+                    ("$traceparent", trace?.TraceParent), ("$tracestate", trace?.TraceState));
             }
 
             return bodies.Count;
@@ -37,8 +41,8 @@ internal sealed class LocalQueueStore(LocalStore store, LocalOptions options, Ti
         return accepted;
     }
 
-    /// <summary>Sends to several queues in one transaction (a notification's fan-out); deduplicated once per scope.</summary>
-    public bool EnqueueFanOut(string scope, IReadOnlyList<string> queues, byte[] body, string? deduplicationId)
+    /// <summary>Sends to several queues in one transaction (a notification's fan-out), with the publisher's trace context; deduplicated once per scope.</summary>
+    public bool EnqueueFanOut(string scope, IReadOnlyList<string> queues, byte[] body, string? deduplicationId, TraceContext? trace = null)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var accepted = store.InTransaction((connection, transaction) =>
@@ -47,8 +51,9 @@ internal sealed class LocalQueueStore(LocalStore store, LocalOptions options, Ti
             foreach (var queue in queues)
             {
                 connection.Execute(
-                    "INSERT INTO messages (id, queue, body, visible_at, enqueued_at) VALUES ($id, $queue, $body, $now, $now)",
-                    transaction, ("$id", Guid.NewGuid().ToString("N")), ("$queue", queue), ("$body", body), ("$now", now));
+                    "INSERT INTO messages (id, queue, body, visible_at, enqueued_at, traceparent, tracestate) VALUES ($id, $queue, $body, $now, $now, $traceparent, $tracestate)",
+                    transaction, ("$id", Guid.NewGuid().ToString("N")), ("$queue", queue), ("$body", body), ("$now", now),
+                    ("$traceparent", trace?.TraceParent), ("$tracestate", trace?.TraceState));
             }
 
             return true;
@@ -73,12 +78,14 @@ internal sealed class LocalQueueStore(LocalStore store, LocalOptions options, Ti
                 """
                 UPDATE messages SET attempts = attempts + 1, visible_at = $until, lease = $lease
                 WHERE seq = (SELECT seq FROM messages WHERE queue = $queue AND dead = 0 AND visible_at <= $now ORDER BY visible_at, seq LIMIT 1)
-                RETURNING id, body, attempts
+                RETURNING id, body, attempts, traceparent, tracestate
                 """,
                 null, ("$until", until.ToUnixTimeMilliseconds()), ("$lease", lease), ("$queue", queue), ("$now", now.ToUnixTimeMilliseconds()));
             using var reader = command.ExecuteReader();
             if (!reader.Read()) return null;
-            return new LeasedMessage(reader.GetString(0), queue, (byte[])reader.GetValue(1), reader.GetInt32(2), lease, until);
+            // A stored context that does not parse (written by hand, or by a future version) is dropped: the delivery starts a new trace.
+            TraceContext.TryParse(reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4), out var trace);
+            return new LeasedMessage(reader.GetString(0), queue, (byte[])reader.GetValue(1), reader.GetInt32(2), lease, until, trace);
         });
     }
 

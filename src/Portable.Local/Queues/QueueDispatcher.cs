@@ -118,7 +118,15 @@ internal sealed partial class QueueDispatcher(
         await Task.Yield();
         try
         {
-            var info = new InvocationInfo { InvocationId = message.Id, DeliveryAttempt = message.Attempt, Deadline = message.VisibleUntil };
+            var info = new InvocationInfo
+            {
+                InvocationId = message.Id,
+                DeliveryAttempt = message.Attempt,
+                Deadline = message.VisibleUntil,
+                Trace = message.Trace, // the sender's context: the invocation's span continues its trace
+                MessagingSystem = LocalPlatform.MessagingSystem,
+                MessageId = message.Id,
+            };
             if (function.Trigger.Kind == TriggerKind.Topic)
             {
                 await executor.InvokeNotificationAsync(function, NotificationFrame.Read(message.Body), info, _abortInFlight.Token).ConfigureAwait(false);
@@ -133,6 +141,7 @@ internal sealed partial class QueueDispatcher(
         catch (InvalidInputException e)
         {
             queues.DeadLetter(message, e.Message);
+            executor.RecordDeadLetter(function, "invalid_input");
             LogDeadLetteredUnreadable(log, message.Id, message.Queue, e.Message);
         }
         catch (OperationCanceledException) when (_abortInFlight.IsCancellationRequested)
@@ -145,6 +154,7 @@ internal sealed partial class QueueDispatcher(
             if (message.Attempt >= options.MaxDeliveryAttempts)
             {
                 queues.DeadLetter(message, error);
+                executor.RecordDeadLetter(function, "max_deliveries");
                 LogDeadLettered(log, message.Id, message.Queue, message.Attempt);
             }
             else

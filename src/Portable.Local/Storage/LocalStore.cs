@@ -28,7 +28,9 @@ internal sealed class LocalStore : IDisposable
             enqueued_at INTEGER NOT NULL,
             dead INTEGER NOT NULL DEFAULT 0,
             lease TEXT,
-            last_error TEXT);
+            last_error TEXT,
+            traceparent TEXT,
+            tracestate TEXT);
         CREATE INDEX IF NOT EXISTS messages_ready ON messages (queue, dead, visible_at);
         CREATE TABLE IF NOT EXISTS dedup (
             scope TEXT NOT NULL,
@@ -46,6 +48,13 @@ internal sealed class LocalStore : IDisposable
     private const string Migration = """
         ALTER TABLE documents ADD COLUMN token TEXT NOT NULL DEFAULT '';
         UPDATE documents SET token = lower(hex(randomblob(8)));
+        """;
+
+    // Databases written before messages carried the sender's trace context: the columns are added, empty, so the messages
+    // already queued are delivered as before (each starts a new trace).
+    private const string MessageTraceMigration = """
+        ALTER TABLE messages ADD COLUMN traceparent TEXT;
+        ALTER TABLE messages ADD COLUMN tracestate TEXT;
         """;
 
     private const string SequenceStart = """
@@ -79,6 +88,7 @@ internal sealed class LocalStore : IDisposable
         {
             Execute(Schema, transaction);
             if (!HasColumn("documents", "token", transaction)) Execute(Migration, transaction);
+            if (!HasColumn("messages", "traceparent", transaction)) Execute(MessageTraceMigration, transaction);
             Execute(SequenceStart, transaction);
             transaction.Commit();
         }
