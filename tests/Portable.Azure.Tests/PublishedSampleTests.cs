@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Portable.Azure.Bindings;
 using Portable.Testing;
 
 namespace Portable.Azure.Tests;
@@ -55,7 +56,7 @@ public sealed class PublishedSampleTests : IDisposable
             var outputs = answer.RootElement.GetProperty("Outputs");
             Assert.Equal("201", outputs.GetProperty("res").GetProperty("statusCode").GetString());
             var id = JsonDocument.Parse(outputs.GetProperty("res").GetProperty("body").GetString()!).RootElement.GetProperty("orderId").GetString();
-            Assert.Equal([$$"""{"orderId":"{{id}}"}"""], outputs.GetProperty("outOrderPlaced").EnumerateArray().Select(m => m.GetString()));
+            Assert.Equal([$$"""{"orderId":"{{id}}"}"""], outputs.GetProperty("outOrderPlaced").EnumerateArray().Select(m => QueueMessageTrace.Strip(m.GetString()!)));
         }
         finally
         {
