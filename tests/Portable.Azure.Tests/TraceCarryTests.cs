@@ -280,7 +280,7 @@ public sealed class TraceCarryTests : IAsyncLifetime, IDisposable
         return _handler.Client.SendAsync(request);
     }
 
-    private static async Task<Azure.Storage.Queues.Models.QueueMessage> ReceiveAsync(string queue)
+    private static async Task<global::Azure.Storage.Queues.Models.QueueMessage> ReceiveAsync(string queue)
     {
         var client = new QueueClient(Azurite.ConnectionString, queue, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
         var deadline = DateTime.UtcNow.AddSeconds(15);
