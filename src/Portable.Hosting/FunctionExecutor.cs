@@ -69,7 +69,7 @@ public sealed partial class FunctionExecutor
         ArgumentException.ThrowIfNullOrEmpty(reason);
         var trigger = FaasTrigger(function.Trigger.Kind);
         _metrics.RecordDeadLetter(function.Name, trigger, reason);
-        LogDeadLetter(_log, function.Name, trigger, reason);
+        LogDeadLetter(_log, function.Name, KindName(function.Trigger.Kind), reason);
     }
 
     /// <summary>How long before the deadline the invocation's token fires, so a function can stop cleanly: a tenth of the time left, at most this.</summary>
@@ -199,6 +199,7 @@ public sealed partial class FunctionExecutor
         var invocationId = info.InvocationId ?? Guid.NewGuid().ToString("N");
         var coldStart = Interlocked.Exchange(ref _invoked, 1) == 0;
         var trigger = FaasTrigger(function.Trigger.Kind);
+        var kind = KindName(function.Trigger.Kind); // logs say queue or topic where the conventions' faas.trigger says pubsub
         using var activity = StartActivity(function, info, invocationId, trigger, coldStart);
         var trace = TraceContext.FromActivity(activity)!;
         var logger = _loggers.CreateLogger("Portable.Functions." + function.Name);
@@ -219,20 +220,20 @@ public sealed partial class FunctionExecutor
         {
             await call(scope.ServiceProvider, context, deadline?.Token ?? cancellationToken).ConfigureAwait(false);
             outcome = InvocationOutcome.Success;
-            LogCompleted(logger, CompletionLogLevel, function.Name, Stopwatch.GetElapsedTime(started).TotalMilliseconds, trigger, invocationId, trace.TraceId);
+            LogCompleted(logger, CompletionLogLevel, function.Name, Stopwatch.GetElapsedTime(started).TotalMilliseconds, kind, invocationId, trace.TraceId);
         }
         catch (InvalidInputException e)
         {
             outcome = InvocationOutcome.InvalidInput;
             Refused(activity, function, e.Message);
-            LogInvalidInput(logger, function.Name, trigger, invocationId, trace.TraceId, e.Message);
+            LogInvalidInput(logger, function.Name, kind, invocationId, trace.TraceId, e.Message);
             throw new InvocationInputException(e, invocationId);
         }
         catch (PortRuleException e)
         {
             outcome = InvocationOutcome.InvalidInput;
             Refused(activity, function, e.Message);
-            LogInvalidInput(logger, function.Name, trigger, invocationId, trace.TraceId, e.Message);
+            LogInvalidInput(logger, function.Name, kind, invocationId, trace.TraceId, e.Message);
             throw new InvocationInputException(new InvalidInputException(e.Message, e), invocationId);
         }
         catch (OperationCanceledException e) when (cancellationToken.IsCancellationRequested)
@@ -247,7 +248,7 @@ public sealed partial class FunctionExecutor
             var timedOut = deadline?.IsCancellationRequested == true && !cancellationToken.IsCancellationRequested;
             outcome = timedOut ? InvocationOutcome.Timeout : InvocationOutcome.Error;
             PortableTelemetry.Fail(activity, e);
-            LogFailed(logger, e, function.Name, timedOut ? " (its deadline passed)" : "", Stopwatch.GetElapsedTime(started).TotalMilliseconds, trigger, invocationId, trace.TraceId);
+            LogFailed(logger, e, function.Name, timedOut ? " (its deadline passed)" : "", Stopwatch.GetElapsedTime(started).TotalMilliseconds, kind, invocationId, trace.TraceId);
             throw;
         }
         finally
@@ -348,6 +349,15 @@ public sealed partial class FunctionExecutor
         TriggerKind.Schedule => "timer",
         TriggerKind.Event => "datasource",
         _ => "other",
+    };
+
+    private static string KindName(TriggerKind kind) => kind switch
+    {
+        TriggerKind.Http => "http",
+        TriggerKind.Queue => "queue",
+        TriggerKind.Topic => "topic",
+        TriggerKind.Schedule => "schedule",
+        _ => "event",
     };
 
     private static ActivityKind SpanKind(TriggerKind kind) => kind switch
