@@ -148,7 +148,8 @@ public sealed class OrdersFlowTests : IAsyncLifetime
         return document.RootElement.Clone();
     }
 
-    private static async Task<QueueMessage> ReceiveAsync(string queue, string orderId)
+    /// <summary>Receives the message on <paramref name="queue"/> that names <paramref name="orderId"/>, waiting up to 10 s.</summary>
+    internal static async Task<QueueMessage> ReceiveAsync(string queue, string orderId)
     {
         var client = new QueueClient(Azurite.ConnectionString, queue, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
         var deadline = DateTime.UtcNow.AddSeconds(10);

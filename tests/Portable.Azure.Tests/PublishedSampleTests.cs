@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Portable.Azure.Bindings;
@@ -33,7 +32,7 @@ public sealed class PublishedSampleTests : IDisposable
         Assert.Equal("order-placed", output.GetProperty("queueName").GetString());
         Assert.Equal("AzureWebJobsStorage", output.GetProperty("connection").GetString());
 
-        var port = FreePort();
+        var port = PublishedSample.FreePort();
         var start = new ProcessStartInfo(Path.Combine(_output, "Orders")) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = _output };
         start.Environment["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["AzureWebJobsStorage"] = Azurite.ConnectionString;
@@ -67,7 +66,7 @@ public sealed class PublishedSampleTests : IDisposable
 
     private static async Task<string> RunAsync(string file, params string[] arguments)
     {
-        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = RepoRoot() };
+        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = PublishedSample.RepoRoot() };
         foreach (var argument in arguments) info.ArgumentList.Add(argument);
         using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
@@ -76,20 +75,6 @@ public sealed class PublishedSampleTests : IDisposable
         var log = await stdout + await stderr;
         Assert.True(process.ExitCode == 0, log);
         return log;
-    }
-
-    private static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Portable.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("Portable.sln not found above " + AppContext.BaseDirectory);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static async Task WaitUpAsync(HttpClient client)

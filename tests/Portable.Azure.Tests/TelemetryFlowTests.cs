@@ -2,8 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using Azure.Storage.Queues;
-using Azure.Storage.Queues.Models;
 using Portable.Contracts.Otlp;
 using Portable.Testing;
 
@@ -40,7 +38,7 @@ public sealed class TelemetryFlowTests
             Assert.Equal(HttpStatusCode.Created, placed.StatusCode);
             var id = JsonDocument.Parse(await placed.Content.ReadAsStringAsync()).RootElement.GetProperty("orderId").GetString()!;
 
-            var message = await ReceiveAsync("order-placed", id);
+            var message = await OrdersFlowTests.ReceiveAsync("order-placed", id);
             var confirmed = await InvokeAsync(client, "SendConfirmation", AzureTestDriver.QueuePayload(message.Body.ToString(), (int)message.DequeueCount, message.MessageId, message.InsertedOn), "inv-otel-confirm");
             Assert.True(confirmed.StatusCode == HttpStatusCode.OK, await confirmed.Content.ReadAsStringAsync());
 
@@ -87,22 +85,5 @@ public sealed class TelemetryFlowTests
         request.Headers.Add("X-Azure-Functions-InvocationId", invocationId);
         request.Headers.Add("traceparent", "00-" + Guid.NewGuid().ToString("N") + "-1234567890abcdef-01");
         return client.SendAsync(request);
-    }
-
-    private static async Task<QueueMessage> ReceiveAsync(string queue, string orderId)
-    {
-        var client = new QueueClient(Azurite.ConnectionString, queue, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (DateTime.UtcNow < deadline)
-        {
-            foreach (var message in (await client.ReceiveMessagesAsync(32, TimeSpan.FromSeconds(30))).Value)
-            {
-                if (message.Body.ToString().Contains(orderId, StringComparison.Ordinal)) return message;
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException($"No message for {orderId} on {queue}.");
     }
 }
