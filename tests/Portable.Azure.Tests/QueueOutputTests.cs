@@ -132,7 +132,7 @@ public sealed class QueueOutputTests : IAsyncLifetime
     }
 
     private static List<string?> Messages(JsonElement outputs, string queue)
-        => outputs.GetProperty(BindingNames.QueueOutput(queue)).EnumerateArray().Select(m => m.GetString()).ToList();
+        => outputs.GetProperty(BindingNames.QueueOutput(queue)).EnumerateArray().Select(m => (string?)QueueMessageTrace.Strip(m.GetString()!)).ToList();
 
     private static QueueClient Client(string queue)
         => new(Azurite.ConnectionString, queue, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
@@ -141,7 +141,7 @@ public sealed class QueueOutputTests : IAsyncLifetime
     {
         var client = Client(queue);
         await client.CreateIfNotExistsAsync();
-        return (await client.PeekMessagesAsync(32)).Value.Select(m => m.Body.ToString()).ToList();
+        return (await client.PeekMessagesAsync(32)).Value.Select(m => QueueMessageTrace.Strip(m.Body.ToString())).ToList();
     }
 
     private static async Task<string> ReceiveAsync(string queue)
@@ -151,7 +151,7 @@ public sealed class QueueOutputTests : IAsyncLifetime
         while (DateTime.UtcNow < deadline)
         {
             if (await client.ExistsAsync() && (await client.ReceiveMessagesAsync(1, TimeSpan.FromSeconds(30))).Value is [var message])
-                return message.Body.ToString();
+                return QueueMessageTrace.Strip(message.Body.ToString());
             await Task.Delay(200);
         }
 

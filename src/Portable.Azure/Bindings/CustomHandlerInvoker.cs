@@ -134,21 +134,28 @@ internal sealed partial class CustomHandlerInvoker(
             case TriggerKind.Http:
                 return new InvocationInput(info) { Request = PayloadReader.ReadHttpRequest(PayloadReader.FindTrigger(data, BindingNames.HttpRequest), options.NormalizedRoutePrefix, payload) };
             case TriggerKind.Queue:
-                return new InvocationInput(info)
+                // The message's own context (the $traceparent its sender put in it) is the span's parent; else the host's header.
+                var message = QueueMessageTrace.Detach(PayloadReader.ReadMessage(PayloadReader.FindTrigger(data, BindingNames.QueueMessage), payload), out var carried);
+                var messageId = PayloadReader.GetString(metadata, "Id");
+                return new InvocationInput(info with { Trace = carried ?? info.Trace, MessagingSystem = QueueMessageTrace.MessagingSystem, MessageId = messageId })
                 {
-                    Message = PayloadReader.ReadMessage(PayloadReader.FindTrigger(data, BindingNames.QueueMessage), payload),
-                    MessageId = PayloadReader.GetString(metadata, "Id"),
+                    Message = message,
+                    MessageId = messageId,
                 };
             case TriggerKind.Schedule:
                 return new InvocationInput(info) { Schedule = new ScheduledEvent(function.Name, ReadTimerTime(metadata), function.Trigger.Cron!) };
             case TriggerKind.Topic:
                 var notice = PayloadReader.ReadEvent(PayloadReader.FindTrigger(data, BindingNames.Event));
-                return new InvocationInput(info) { Notification = PayloadReader.ReadNotification(function.Trigger.Name!, notice) };
+                var notification = PayloadReader.ReadNotification(function.Trigger.Name!, notice);
+                return new InvocationInput(info with { Trace = CarriedTrace(notice) ?? info.Trace, MessagingSystem = QueueMessageTrace.EventGridSystem, MessageId = notice.Id })
+                {
+                    Notification = notification,
+                };
             default:
                 var cloudEvent = data.TryGetProperty(BindingNames.Blob, out var blob) || LooksLikeBlob(metadata)
                     ? PayloadReader.ReadBlob(blob.ValueKind == JsonValueKind.Undefined ? PayloadReader.FindTrigger(data, BindingNames.Blob) : blob, metadata, invocationId)
                     : PayloadReader.ReadEvent(PayloadReader.FindTrigger(data, BindingNames.Event));
-                return new InvocationInput(info) { Event = cloudEvent };
+                return new InvocationInput(info with { Trace = CarriedTrace(cloudEvent) ?? info.Trace }) { Event = cloudEvent };
         }
     }
 
@@ -172,7 +179,7 @@ internal sealed partial class CustomHandlerInvoker(
         {
             // Not the function's failure (the executor answers those): a fault of the adapter's, still answered with a line.
             LogUnexpected(log, e, function.Name, info.InvocationId!);
-            return InvocationResult.Failure(500, $"{function.Name} could not be invoked (invocation {info.InvocationId}): {e.GetType().Name}: {e.Message}");
+            return InvocationResult.Failure(500, $"{function.Name} could not be invoked ({Ids(info)}): {e.GetType().Name}: {e.Message}");
         }
         finally
         {
@@ -216,6 +223,14 @@ internal sealed partial class CustomHandlerInvoker(
         };
     }
 
+    /// <summary>The context an event carries in the CloudEvents distributed-tracing extension (<c>traceparent</c>, <c>tracestate</c>), if valid.</summary>
+    private static TraceContext? CarriedTrace(CloudEvent cloudEvent)
+    {
+        if (cloudEvent.Extensions is not { } extensions || !extensions.TryGetValue("traceparent", out var parent) || parent.ValueKind != JsonValueKind.String) return null;
+        var state = extensions.TryGetValue("tracestate", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
+        return TraceContext.TryParse(parent.GetString(), state, out var context) ? context : null;
+    }
+
     private DateTimeOffset ReadTimerTime(JsonElement metadata)
         => PayloadReader.TryGetProperty(metadata, "sys", out var sys) && PayloadReader.GetDate(sys, "UtcNow") is { } now ? now : time.GetUtcNow();
 
@@ -229,14 +244,14 @@ internal sealed partial class CustomHandlerInvoker(
             // answers, and the host is told why in Logs.
             LogRouteMismatch(log, function.Name, request.Method, request.Path, function.Trigger.Route!, info.InvocationId!);
             var notFound = HttpResponseData.NotFound($"No function is mapped to {request.Method} {request.Path}: {function.Name} answers {function.Trigger.Method} {function.Trigger.Route}.");
-            return InvocationResult.Success([$"{function.Name}: {request.Method} {request.Path} does not match its route {function.Trigger.Route} (invocation {info.InvocationId}); answered 404."], notFound);
+            return InvocationResult.Success([$"{function.Name}: {request.Method} {request.Path} does not match its route {function.Trigger.Route} ({Ids(info)}); answered 404."], notFound);
         }
 
         var response = await dispatcher.DispatchToAsync(function, request, info, cancellationToken).ConfigureAwait(false);
 
         // A 4xx the function answered is an answer: its sends are written. A failure's are dropped, and the host is told in Logs.
         return response.StatusCode >= 500
-            ? InvocationResult.Success([$"{function.Name} failed (invocation {info.InvocationId}): {response.StatusCode}"], response)
+            ? InvocationResult.Success([$"{function.Name} failed ({Ids(info)}): {response.StatusCode}"], response)
             : InvocationResult.Success([], response, queues);
     }
 
@@ -260,21 +275,22 @@ internal sealed partial class CustomHandlerInvoker(
                 // Not put aside: a failed invocation, so the host's retries end in its own poison queue (never retried forever).
                 LogPoisonFailed(log, failure, function.Name, info.InvocationId!, poisonQueue, e.Message);
                 return InvocationResult.Failure(400,
-                    $"{function.Name} refused the message (invocation {info.InvocationId}): {e.Message} It could not be put on {poisonQueue} ({failure.GetType().Name}: {failure.Message}), so the host retries it until its poison queue takes it.");
+                    $"{function.Name} refused the message ({Ids(info)}): {e.Message} It could not be put on {poisonQueue} ({failure.GetType().Name}: {failure.Message}), so the host retries it until its poison queue takes it.");
             }
 
-            var line = $"The message {input.MessageId} cannot be read and went to {poisonQueue} without retries: {e.Message}";
+            var line = $"The message {input.MessageId} cannot be read and went to {poisonQueue} without retries ({Ids(info)}): {e.Message}";
             LogPoisoned(log, function.Name, info.InvocationId!, poisonQueue);
+            executor.RecordDeadLetter(function, "invalid_input");
             return InvocationResult.Success([line]);
         }
         catch (InvalidInputException e)
         {
             // The executor has logged the refusal. 400, not 2xx: without a poison queue of ours, the host's retries end in its own.
-            return InvocationResult.Failure(400, $"{function.Name} refused the message (invocation {info.InvocationId}): {e.Message}");
+            return InvocationResult.Failure(400, $"{function.Name} refused the message ({Ids(info)}): {e.Message}");
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            return InvocationResult.Failure(500, $"{function.Name} failed (invocation {info.InvocationId}): {e.GetType().Name}: {e.Message}");
+            return InvocationResult.Failure(500, $"{function.Name} failed ({Ids(info)}): {e.GetType().Name}: {e.Message}");
         }
     }
 
@@ -290,6 +306,12 @@ internal sealed partial class CustomHandlerInvoker(
         return await RunAsync(function, info, queues, () => executor.InvokeEventAsync(function, cloudEvent, info, cancellationToken)).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// The ids a <c>Logs</c> line carries: the invocation id and the W3C trace id of the invocation's span (the message's carried
+    /// trace when it had one, which may differ from the host's own operation id), so the line can be found from the trace.
+    /// </summary>
+    private static string Ids(InvocationInfo info) => $"invocation {info.InvocationId}, trace {info.Trace?.TraceId}";
+
     private static bool LooksLikeBlob(JsonElement metadata)
         => PayloadReader.TryGetProperty(metadata, "BlobTrigger", out _) || (PayloadReader.TryGetProperty(metadata, "Uri", out _) && PayloadReader.TryGetProperty(metadata, "Properties", out _));
 
@@ -302,11 +324,11 @@ internal sealed partial class CustomHandlerInvoker(
         }
         catch (InvalidInputException e)
         {
-            return InvocationResult.Failure(400, $"{function.Name} refused its input (invocation {info.InvocationId}): {e.Message}");
+            return InvocationResult.Failure(400, $"{function.Name} refused its input ({Ids(info)}): {e.Message}");
         }
         catch (Exception e)
         {
-            return InvocationResult.Failure(500, $"{function.Name} failed (invocation {info.InvocationId}): {e.GetType().Name}: {e.Message}");
+            return InvocationResult.Failure(500, $"{function.Name} failed ({Ids(info)}): {e.GetType().Name}: {e.Message}");
         }
     }
 

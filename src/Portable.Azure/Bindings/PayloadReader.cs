@@ -204,7 +204,10 @@ internal static class PayloadReader
         };
     }
 
-    /// <summary>A notification for a topic function, from the event that carried it: the body is the event's data.</summary>
+    /// <summary>
+    /// A notification for a topic function, from the event that carried it: the body is the event's data, the extension attributes
+    /// its attributes, except the distributed-tracing extension (<c>traceparent</c>, <c>tracestate</c>), which is the transport's.
+    /// </summary>
     public static Notification ReadNotification(string topic, CloudEvent cloudEvent)
     {
         // Data given as JSON is the body's UTF-8 as the event carries it (no string between); data given as a string is its text.
@@ -216,6 +219,7 @@ internal static class PayloadReader
         {
             foreach (var (name, value) in cloudEvent.Extensions)
             {
+                if (name is "traceparent" or "tracestate") continue;
                 attributes[name] = value.ValueKind == JsonValueKind.String ? Text(value, name) : value.GetRawText();
             }
         }

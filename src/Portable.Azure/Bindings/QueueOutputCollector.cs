@@ -7,7 +7,8 @@ namespace Portable.Azure.Bindings;
 /// invocation ends instead of being sent. <see cref="CustomHandlerInvoker"/> sets it as the invocation's
 /// <see cref="InvocationOutbox.Current"/>, which every queue (Storage Queues, and the local queue under the test host) offers its
 /// sends to, and answers them as the response's <c>Outputs</c> when the invocation succeeded; the Functions host writes them to
-/// the queues. Otherwise they are dropped.
+/// the queues. Otherwise they are dropped. Each collected message carries the sender's trace context (<see cref="QueueMessageTrace"/>):
+/// the current activity's, which is the queue's producer span when it started one, else the invocation's span.
 /// </summary>
 internal sealed class QueueOutputCollector(IReadOnlyDictionary<string, string> bindings) : IInvocationOutbox
 {
@@ -59,7 +60,8 @@ internal sealed class QueueOutputCollector(IReadOnlyDictionary<string, string> b
         lock (_messages)
         {
             if (_closed) return false;
-            foreach (var message in messages) _messages.Add((binding, message));
+            var context = PortableTelemetry.ContextToSend(null);
+            foreach (var message in messages) _messages.Add((binding, QueueMessageTrace.Attach(message, context)));
             return true;
         }
     }

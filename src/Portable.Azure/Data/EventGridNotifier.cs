@@ -13,7 +13,9 @@ namespace Portable.Azure.Data;
 /// <c>/portable/{app}/topics/{topic}</c>, the body as <c>data</c>, the subject, the attributes as extension attributes, the
 /// deduplication id as the event id) POSTed as a batch of one (<c>application/cloudevents-batch+json</c>) to the topic's endpoint
 /// with its key (<c>aeg-sas-key</c>) or a <c>DefaultAzureCredential</c> bearer token. Spoken over <see cref="HttpClient"/>
-/// because Azure.Messaging.EventGrid 4.17.0 produces trim and AOT warnings.
+/// because Azure.Messaging.EventGrid 4.17.0 produces trim and AOT warnings. The sender's trace context travels in the CloudEvents
+/// distributed-tracing extension (<c>traceparent</c>, <c>tracestate</c>), from a producer span (<c>publish {topic}</c>) when
+/// something listens to the Portable source; a notification attribute of either name gives way to it.
 /// </summary>
 internal sealed partial class EventGridNotifier(FunctionCatalog catalog, AzureOptions options, HttpClient http, ILogger<EventGridNotifier> log, TokenCredential? credential = null) : INotifier
 {
@@ -29,9 +31,26 @@ internal sealed partial class EventGridNotifier(FunctionCatalog catalog, AzureOp
         PortRules.ValidateNotification(notification);
         var (endpoint, key) = _topics.GetOrAdd(notification.Topic, Resolve);
         var id = notification.DeduplicationId ?? Guid.NewGuid().ToString();
+        using var producer = PortableTelemetry.StartProducer("publish", Bindings.QueueMessageTrace.EventGridSystem, notification.Topic);
+        if (producer is { IsAllDataRequested: true }) producer.SetTag("messaging.message.id", id);
+        try
+        {
+            await SendAsync(notification, endpoint, key, id, PortableTelemetry.ContextToSend(producer), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            PortableTelemetry.Fail(producer, e);
+            throw;
+        }
+
+        LogPublished(log, notification.Topic, id);
+    }
+
+    private async Task SendAsync(Notification notification, Uri endpoint, string? key, string id, TraceContext? trace, CancellationToken cancellationToken)
+    {
         using var request = new HttpRequestMessage(HttpMethod.Post, endpoint)
         {
-            Content = new ByteArrayContent(Encode(catalog.AppName, notification, id, DateTimeOffset.UtcNow)),
+            Content = new ByteArrayContent(Encode(catalog.AppName, notification, id, DateTimeOffset.UtcNow, trace)),
         };
         request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse("application/cloudevents-batch+json; charset=utf-8");
         if (key is not null)
@@ -50,12 +69,10 @@ internal sealed partial class EventGridNotifier(FunctionCatalog catalog, AzureOp
             var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
             throw new HttpRequestException($"Event Grid refused the notification on '{notification.Topic}': {(int)response.StatusCode} {response.ReasonPhrase}. {text}", null, response.StatusCode);
         }
-
-        LogPublished(log, notification.Topic, id);
     }
 
     /// <summary>The notification as a CloudEvents JSON batch of one, written by hand: the SDK's CloudEvent type serializes by reflection.</summary>
-    internal static byte[] Encode(string app, Notification notification, string id, DateTimeOffset time)
+    internal static byte[] Encode(string app, Notification notification, string id, DateTimeOffset time, TraceContext? trace = null)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer))
@@ -69,10 +86,16 @@ internal sealed partial class EventGridNotifier(FunctionCatalog catalog, AzureOp
             if (notification.Subject is not null) json.WriteString("subject", notification.Subject);
             json.WriteString("time", time);
             json.WriteString("datacontenttype", "application/json");
+            if (trace is not null)
+            {
+                json.WriteString("traceparent", trace.TraceParent);
+                if (trace.TraceState is { Length: > 0 } state) json.WriteString("tracestate", state);
+            }
+
             foreach (var (name, value) in notification.Attributes)
             {
                 var attribute = new string(name.ToLowerInvariant().Where(char.IsAsciiLetterOrDigit).ToArray());
-                if (attribute.Length > 0 && !IsReserved(attribute)) json.WriteString(attribute, value);
+                if (attribute.Length > 0 && !IsReserved(attribute) && (trace is null || attribute is not ("traceparent" or "tracestate"))) json.WriteString(attribute, value);
             }
 
             json.WritePropertyName("data");

@@ -12,18 +12,17 @@ namespace Portable.Azure.Handler;
 /// <summary>
 /// Builds the custom handler on ASP.NET Core's empty builder: Kestrel on 127.0.0.1:<c>FUNCTIONS_CUSTOMHANDLER_PORT</c> and
 /// nothing else. Configuration comes from the environment (the Function app's settings), <c>appsettings.json</c> (read once,
-/// never watched) and the command line. Logs go to stdout, which the Functions host collects.
+/// never watched) and the command line. Logs go to stdout, which the Functions host collects, one line an entry with the invocation's
+/// ids (<see cref="AzureConsoleFormatter"/>).
 /// </summary>
 internal static partial class AzureHost
 {
     public static WebApplication Build(PortableApp app, Action<WebApplicationBuilder>? configureWeb = null, Action<AzureOptions>? configureOptions = null)
     {
         var builder = KestrelHost.CreateBuilder(app, AzurePlatform.Instance.Name);
-        builder.Logging.AddSimpleConsole(o =>
-        {
-            o.SingleLine = true;
-            o.IncludeScopes = true;
-        });
+        // One line an entry on stdout, with the invocation's id, trace id and span id (AzureConsoleFormatter).
+        builder.Logging.AddConsole(o => o.FormatterName = AzureConsoleFormatter.FormatterName);
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Logging.Console.ConsoleFormatter, AzureConsoleFormatter>());
         builder.Logging.AddFilter("Azure", LogLevel.Warning);
         configureWeb?.Invoke(builder); // before the options are read, so a test's settings count; its services win over the TryAdds below
 

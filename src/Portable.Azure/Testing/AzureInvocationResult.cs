@@ -15,7 +15,8 @@ public sealed record AzureInvocationResult(int StatusCode, JsonElement Outputs, 
 
     /// <summary>
     /// The messages the invocation answered for a queue's output binding, which the Functions host writes to that queue: each
-    /// one's JSON, in send order. Only a function that declares it sends to the queue (<c>Sends&lt;T&gt;()</c>) has one.
+    /// one's JSON as the receiving function reads it (without the <c>$traceparent</c> member that carries the trace), in send
+    /// order. Only a function that declares it sends to the queue (<c>Sends&lt;T&gt;()</c>) has one.
     /// </summary>
     /// <param name="queue">The queue name, such as <c>order-placed</c>.</param>
     /// <returns>The messages; empty when the invocation wrote none to that queue.</returns>
@@ -23,7 +24,7 @@ public sealed record AzureInvocationResult(int StatusCode, JsonElement Outputs, 
     {
         ArgumentNullException.ThrowIfNull(queue);
         return Outputs.ValueKind == JsonValueKind.Object && Outputs.TryGetProperty(Portable.Azure.Bindings.BindingNames.QueueOutput(queue), out var messages)
-            ? messages.EnumerateArray().Select(m => m.GetString() ?? "").ToList()
+            ? messages.EnumerateArray().Select(m => Portable.Azure.Bindings.QueueMessageTrace.Strip(m.GetString() ?? "")).ToList()
             : [];
     }
 
