@@ -201,11 +201,11 @@ public sealed class LambdaTelemetryTests
     {
         public bool Result { get; init; } = true;
 
-        public List<TimeSpan> Timeouts { get; } = [];
+        public System.Collections.Concurrent.ConcurrentQueue<TimeSpan> Timeouts { get; } = new(); // the loop flushes while a test reads it
 
         public bool Flush(TimeSpan timeout)
         {
-            lock (Timeouts) Timeouts.Add(timeout);
+            Timeouts.Enqueue(timeout);
             return Result;
         }
     }
