@@ -27,9 +27,10 @@ public sealed class NotificationObserverTests
 
         Assert.Equal(["one", "two", "one", "two"], seen.Select(s => s.Observer));
         Assert.Equal([published, published, unheard, unheard], seen.Select(s => s.Notification));
-        Assert.Equal(2, seen.First().PendingOrHandled); // both subscriptions' messages existed (pending, or handled) when the observer was told
+        // Both subscriptions' messages existed (pending, or handled) when the observer was told: 0 before the commit. A message its
+        // handler has noted but not yet acknowledged counts twice, so the count is 2 to 4, never fewer than 2.
+        Assert.InRange(seen.First().PendingOrHandled, 2, 4);
 
-        // A subscription message is pending until acknowledged, and its handler has noted it before then: 0 before the commit.
         int Count() => queues!.PendingCount() + probe.Notified.Count;
     }
 
