@@ -55,15 +55,26 @@ public static class OpenTelemetryExport
             {
                 t.AddSource(PortableTelemetry.Name, "System.Net.Http");
                 tracing?.Invoke(t);
+                t.AddOtlpExporter(o => Configure(o, protocol, baseUrl, "v1/traces"));
             })
             .WithMetrics(m =>
             {
                 m.AddMeter(PortableTelemetry.Name, "System.Net.Http");
                 metrics?.Invoke(m);
-            })
-            .UseOtlpExporter(protocol, baseUrl);
+                m.AddOtlpExporter(o => Configure(o, protocol, baseUrl, "v1/metrics"));
+            });
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ITelemetryFlush, ProviderFlush>());
         return builder;
+    }
+
+    /// <summary>
+    /// One exporter per signal rather than <c>UseOtlpExporter</c>, which also brings the SDK's logging pipeline into every native
+    /// binary: its types cost each cold start time even when export is off. Over http/protobuf the signal's path is appended here.
+    /// </summary>
+    private static void Configure(OtlpExporterOptions options, OtlpExportProtocol protocol, Uri baseUrl, string signalPath)
+    {
+        options.Protocol = protocol;
+        options.Endpoint = protocol == OtlpExportProtocol.Grpc ? baseUrl : new Uri(baseUrl.AbsoluteUri.TrimEnd('/') + "/" + signalPath);
     }
 
     /// <summary>Flushes the SDK's tracer and meter providers.</summary>
