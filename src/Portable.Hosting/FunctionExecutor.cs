@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,6 +21,7 @@ public sealed partial class FunctionExecutor
     private readonly ILogger _log;
     private readonly TimeProvider _time;
     private readonly InvocationMetrics _metrics;
+    private readonly ConcurrentDictionary<string, ILogger> _functionLoggers = new(StringComparer.Ordinal);
     private readonly string? _cloudProvider;
     private readonly string? _cloudRegion;
     private int _invoked;
@@ -202,8 +204,8 @@ public sealed partial class FunctionExecutor
         var kind = KindName(function.Trigger.Kind); // logs say queue or topic where the conventions' faas.trigger says pubsub
         using var activity = StartActivity(function, info, invocationId, trigger, coldStart);
         var trace = TraceContext.FromActivity(activity)!;
-        var logger = _loggers.CreateLogger("Portable.Functions." + function.Name);
-        using var logScope = logger.BeginScope(new InvocationScope(function.Name, invocationId, Platform, trace.TraceId, trace.ParentId));
+        var logger = _functionLoggers.GetOrAdd(function.Name, static (name, loggers) => loggers.CreateLogger("Portable.Functions." + name), _loggers);
+        using var logScope = logger.BeginScope(new InvocationLogScope(function.Name, invocationId, Platform, trace.TraceId, trace.ParentId, activity.Recorded));
         var scope = _services.CreateAsyncScope();
         await using var scopeDisposal = scope.ConfigureAwait(false);
         var context = new FunctionContext(invocationId, function.Name, Platform, scope.ServiceProvider, logger, info.Deadline, trace, info.DeliveryAttempt, _time);
@@ -398,29 +400,5 @@ public sealed partial class FunctionExecutor
         public InvalidInputException Input { get; } = input;
 
         public string InvocationId { get; } = invocationId;
-    }
-
-    /// <summary>The logging scope of an invocation: <c>FunctionName</c>, <c>InvocationId</c>, <c>Platform</c>, <c>TraceId</c>, <c>SpanId</c> (the invocation's span).</summary>
-    private sealed class InvocationScope(string functionName, string invocationId, string platform, string traceId, string spanId) : IReadOnlyList<KeyValuePair<string, object?>>
-    {
-        public int Count => 5;
-
-        public KeyValuePair<string, object?> this[int index] => index switch
-        {
-            0 => new("FunctionName", functionName),
-            1 => new("InvocationId", invocationId),
-            2 => new("Platform", platform),
-            3 => new("TraceId", traceId),
-            _ => new("SpanId", spanId),
-        };
-
-        public IEnumerator<KeyValuePair<string, object?>> GetEnumerator()
-        {
-            for (var i = 0; i < Count; i++) yield return this[i];
-        }
-
-        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
-
-        public override string ToString() => $"{functionName} {invocationId}";
     }
 }

@@ -36,9 +36,13 @@ internal sealed class InvocationMetrics
 
     public void Record(string function, string trigger, string outcome, TimeSpan elapsed, bool coldStart)
     {
-        var tags = new TagList { { "faas.invoked_name", function }, { "faas.trigger", trigger }, { "portable.outcome", outcome } };
-        if (_invocations.Enabled) _invocations.Add(1, tags);
-        if (_duration.Enabled) _duration.Record(elapsed.TotalSeconds, tags);
+        if (_invocations.Enabled || _duration.Enabled)
+        {
+            var tags = new TagList { { "faas.invoked_name", function }, { "faas.trigger", trigger }, { "portable.outcome", outcome } };
+            if (_invocations.Enabled) _invocations.Add(1, tags);
+            if (_duration.Enabled) _duration.Record(elapsed.TotalSeconds, tags);
+        }
+
         if (coldStart && _coldStarts.Enabled) _coldStarts.Add(1, Tags(function, trigger));
         if (outcome == InvocationOutcome.Error && _errors.Enabled) _errors.Add(1, Tags(function, trigger));
         if (outcome == InvocationOutcome.Timeout && _timeouts.Enabled) _timeouts.Add(1, Tags(function, trigger));
