@@ -10,6 +10,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Portable.Azure.Bindings;
 using Portable.Azure.Handler;
+using Portable.Hosting;
 using Portable.Testing;
 
 namespace Portable.Azure.Tests;
@@ -248,13 +249,8 @@ public sealed class TraceCarryTests : IAsyncLifetime, IDisposable
     {
         var scopes = new LoggerExternalScopeProvider();
         using var outer = scopes.Push("request");
-        using var invocation = scopes.Push(new Dictionary<string, object?>
-        {
-            ["FunctionName"] = "SendConfirmation",
-            ["InvocationId"] = "inv-9",
-            ["TraceId"] = "0af7651916cd43dd8448eb211c80319c",
-            ["SpanId"] = "b7ad6b7169203331",
-        });
+        using var invocation = scopes.Push(new InvocationLogScope("SendConfirmation", "inv-9", "azure", "0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331", sampled: true));
+        using var lookAlike = scopes.Push(new Dictionary<string, object?> { ["InvocationId"] = "other", ["TraceId"] = "0" }); // not the executor's scope: ignored
         using var writer = new StringWriter();
 
         new AzureConsoleFormatter().Write(new LogEntry<string>(LogLevel.Warning, "Orders", new EventId(3), "confirmed\no-1", null, (s, _) => s), scopes, writer);

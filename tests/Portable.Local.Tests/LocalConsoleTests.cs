@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Portable.Hosting;
 using Portable.Local.Logging;
 
 namespace Portable.Local.Tests;
@@ -57,9 +58,10 @@ public sealed partial class LocalConsoleTests
     public void TheFormatter_UsesTheInnermostInvocationScope_AndWritesTheExceptionOnTheNextLines()
     {
         var scopes = new LoggerExternalScopeProvider();
-        using var outer = scopes.Push(new[] { new KeyValuePair<string, object?>("TraceId", "aaaa"), new KeyValuePair<string, object?>("SpanId", "1111") });
+        using var outer = scopes.Push(new InvocationLogScope("Outer", "i-1", "local", "aaaa", "1111", sampled: true));
         using var request = scopes.Push(new[] { new KeyValuePair<string, object?>("RequestId", "r-1") });
-        using var inner = scopes.Push(new[] { new KeyValuePair<string, object?>("TraceId", "bbbb"), new KeyValuePair<string, object?>("SpanId", "2222") });
+        using var inner = scopes.Push(new InvocationLogScope("F", "i-2", "local", "bbbb", "2222", sampled: true));
+        using var lookAlike = scopes.Push(new[] { new KeyValuePair<string, object?>("TraceId", "cccc"), new KeyValuePair<string, object?>("SpanId", "3333") }); // ASP.NET Core's activity scope has these keys too
         using var writer = new StringWriter();
         var entry = new LogEntry<string>(LogLevel.Error, "Portable.Functions.F", new EventId(4), "F failed\nbadly", new InvalidOperationException("why"), (s, _) => s);
 

@@ -29,24 +29,9 @@ internal sealed class InvocationLogScope : IDisposable
 
     public string? SpanId { get; }
 
-    /// <summary>Opens a scope when the state names an invocation (a list of key/value pairs with <c>TraceId</c> or <c>InvocationId</c>); null for any other scope.</summary>
+    /// <summary>Opens a scope when the state is the executor's invocation scope (<see cref="Hosting.InvocationLogScope"/>); null for any other scope.</summary>
     public static InvocationLogScope? Begin<TState>(TState state)
-    {
-        if (state is not IReadOnlyList<KeyValuePair<string, object?>> pairs) return null;
-        string? invocationId = null, traceId = null, spanId = null;
-        for (var i = 0; i < pairs.Count; i++)
-        {
-            var (key, value) = pairs[i];
-            switch (key)
-            {
-                case "InvocationId": invocationId = value as string; break;
-                case "TraceId": traceId = value as string; break;
-                case "SpanId": spanId = value as string; break;
-            }
-        }
-
-        return invocationId is null && traceId is null ? null : new InvocationLogScope(invocationId, traceId, spanId);
-    }
+        => state is Hosting.InvocationLogScope invocation ? new InvocationLogScope(invocation.InvocationId, invocation.TraceId, invocation.SpanId) : null;
 
     public void Dispose()
     {

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging.Console;
+using Portable.Hosting;
 
 namespace Portable.Azure.Handler;
 
@@ -26,24 +27,14 @@ internal sealed class AzureConsoleFormatter() : ConsoleFormatter(FormatterName)
         textWriter.Write(logEntry.EventId.Id);
         textWriter.Write("] ");
         textWriter.Write(message?.ReplaceLineEndings(" "));
-        var ids = new InvocationIds();
-        scopeProvider?.ForEachScope(static (scope, found) => found.Read(scope), ids);
-        if (ids.InvocationId is not null)
+        if (InvocationLogScope.Find(scopeProvider) is { } invocation)
         {
             textWriter.Write(" [InvocationId=");
-            textWriter.Write(ids.InvocationId);
-            if (ids.TraceId is not null)
-            {
-                textWriter.Write(" TraceId=");
-                textWriter.Write(ids.TraceId);
-            }
-
-            if (ids.SpanId is not null)
-            {
-                textWriter.Write(" SpanId=");
-                textWriter.Write(ids.SpanId);
-            }
-
+            textWriter.Write(invocation.InvocationId);
+            textWriter.Write(" TraceId=");
+            textWriter.Write(invocation.TraceId);
+            textWriter.Write(" SpanId=");
+            textWriter.Write(invocation.SpanId);
             textWriter.Write(']');
         }
 
@@ -61,32 +52,4 @@ internal sealed class AzureConsoleFormatter() : ConsoleFormatter(FormatterName)
         LogLevel.Critical => "crit",
         _ => "none",
     };
-
-    /// <summary>The ids found in the scopes; the innermost invocation scope wins.</summary>
-    private sealed class InvocationIds
-    {
-        public string? InvocationId { get; private set; }
-
-        public string? TraceId { get; private set; }
-
-        public string? SpanId { get; private set; }
-
-        public void Read(object? scope)
-        {
-            if (scope is not IEnumerable<KeyValuePair<string, object?>> pairs) return;
-            string? invocationId = null, traceId = null, spanId = null;
-            foreach (var (key, value) in pairs)
-            {
-                switch (key)
-                {
-                    case "InvocationId": invocationId = value?.ToString(); break;
-                    case "TraceId": traceId = value?.ToString(); break;
-                    case "SpanId": spanId = value?.ToString(); break;
-                }
-            }
-
-            if (invocationId is null) return;
-            (InvocationId, TraceId, SpanId) = (invocationId, traceId, spanId);
-        }
-    }
 }

@@ -1,8 +1,13 @@
 using System.Collections;
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Logging;
 
 namespace Portable.Gcp.Http;
 
-/// <summary>The logging scope of one request: its trace and span ids, which the structured log lines carry.</summary>
+/// <summary>
+/// The logging scope of one request: its trace and span ids, which the structured log lines written outside an invocation carry
+/// (inside one, the invocation's own scope, <see cref="Hosting.InvocationLogScope"/>, wins).
+/// </summary>
 internal sealed class TraceScope(TraceContext trace) : IReadOnlyList<KeyValuePair<string, object?>>
 {
     public const string TraceIdKey = "TraceId";
@@ -15,8 +20,21 @@ internal sealed class TraceScope(TraceContext trace) : IReadOnlyList<KeyValuePai
     {
         0 => new(TraceIdKey, trace.TraceId),
         1 => new(SpanIdKey, trace.ParentId),
-        _ => new(SampledKey, trace.Flags == "01"),
+        _ => new(SampledKey, trace.IsSampled),
     };
+
+    /// <summary>The innermost request's trace context among <paramref name="scopes"/>, or null.</summary>
+    public static TraceContext? Find(IExternalScopeProvider scopes)
+    {
+        var found = new StrongBox<TraceContext?>();
+        scopes.ForEachScope(static (scope, found) =>
+        {
+            if (scope is TraceScope request) found.Value = request.Trace;
+        }, found);
+        return found.Value;
+    }
+
+    private TraceContext Trace => trace;
 
     public IEnumerator<KeyValuePair<string, object?>> GetEnumerator()
     {

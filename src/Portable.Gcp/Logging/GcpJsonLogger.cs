@@ -1,8 +1,8 @@
-using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Portable.Gcp.Http;
+using Portable.Hosting;
 
 namespace Portable.Gcp.Logging;
 
@@ -22,29 +22,16 @@ internal sealed class GcpJsonLogger(string category, GcpJsonLoggerProvider provi
         var message = formatter(state, exception);
         if (exception is not null) message = string.IsNullOrEmpty(message) ? exception.ToString() : message + "\n" + exception;
 
+        // Inside an invocation its scope's ids (the invocation's span); outside one, the request's (GcpFunctionHandler's TraceScope).
         string? traceId = null, spanId = null, invocationId = null, functionName = null;
         var sampled = false;
-        provider.Scopes.ForEachScope((scope, _) =>
+        if (InvocationLogScope.Find(provider.Scopes) is { } invocation)
         {
-            if (scope is not IEnumerable<KeyValuePair<string, object?>> pairs) return;
-            foreach (var (key, value) in pairs)
-            {
-                switch (key)
-                {
-                    case TraceScope.TraceIdKey: traceId = value as string; break;
-                    case TraceScope.SpanIdKey: spanId = value as string; break;
-                    case TraceScope.SampledKey: sampled = value is true; break;
-                    case "InvocationId": invocationId = value as string; break;
-                    case "FunctionName": functionName = value as string; break;
-                }
-            }
-        }, (object?)null);
-
-        // Inside an invocation the innermost TraceId/SpanId are the invocation span's (the executor's scope); its sampled flag is
-        // the span's own, which may differ from the flag of the request that carried it (a push of a message from another trace).
-        if (traceId is not null && Activity.Current is { IdFormat: ActivityIdFormat.W3C } current && current.TraceId.ToHexString() == traceId)
+            (traceId, spanId, sampled, invocationId, functionName) = (invocation.TraceId, invocation.SpanId, invocation.Sampled, invocation.InvocationId, invocation.FunctionName);
+        }
+        else if (TraceScope.Find(provider.Scopes) is { } request)
         {
-            sampled = current.Recorded;
+            (traceId, spanId, sampled) = (request.TraceId, request.ParentId, request.IsSampled);
         }
 
         using var buffer = new MemoryStream();

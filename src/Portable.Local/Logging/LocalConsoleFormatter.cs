@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging.Console;
+using Portable.Hosting;
 
 namespace Portable.Local.Logging;
 
@@ -28,38 +29,16 @@ internal sealed class LocalConsoleFormatter() : ConsoleFormatter(FormatterName)
         textWriter.Write(logEntry.EventId.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
         textWriter.Write("] ");
         textWriter.Write(message?.ReplaceLineEndings(" "));
-        var (traceId, spanId) = InvocationTrace(scopeProvider);
-        if (traceId is not null)
+        if (InvocationLogScope.Find(scopeProvider) is { } invocation)
         {
             textWriter.Write(" trace=");
-            textWriter.Write(traceId);
+            textWriter.Write(invocation.TraceId);
             textWriter.Write(" span=");
-            textWriter.Write(spanId);
+            textWriter.Write(invocation.SpanId);
         }
 
         textWriter.Write(Environment.NewLine);
         if (logEntry.Exception is not null) textWriter.WriteLine(logEntry.Exception.ToString());
-    }
-
-    /// <summary>The innermost invocation scope's <c>TraceId</c> and <c>SpanId</c>, if the entry is written inside an invocation.</summary>
-    internal static (string? TraceId, string? SpanId) InvocationTrace(IExternalScopeProvider? scopeProvider)
-    {
-        if (scopeProvider is null) return (null, null);
-        var found = new Found();
-        scopeProvider.ForEachScope(static (scope, found) =>
-        {
-            if (scope is not IEnumerable<KeyValuePair<string, object?>> values) return;
-            string? traceId = null, spanId = null;
-            foreach (var (key, value) in values)
-            {
-                if (key == "TraceId") traceId = value as string;
-                else if (key == "SpanId") spanId = value as string;
-            }
-
-            // scopes are visited outermost first, so the innermost invocation's ids are the ones kept
-            if (traceId is not null && spanId is not null) (found.TraceId, found.SpanId) = (traceId, spanId);
-        }, found);
-        return (found.TraceId, found.SpanId);
     }
 
     private static string Level(LogLevel level) => level switch
@@ -72,11 +51,4 @@ internal sealed class LocalConsoleFormatter() : ConsoleFormatter(FormatterName)
         LogLevel.Critical => "crit",
         _ => "none",
     };
-
-    private sealed class Found
-    {
-        public string? TraceId { get; set; }
-
-        public string? SpanId { get; set; }
-    }
 }
