@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 
@@ -9,6 +10,8 @@ namespace Portable.Templates.Tests;
 /// </summary>
 public sealed class TemplateFixture : IAsyncLifetime
 {
+    private readonly ConcurrentDictionary<string, Lazy<Task<Publication>>> _publications = new(StringComparer.Ordinal);
+
     public string Root { get; } = Path.Combine(Path.GetTempPath(), "portable-template-" + Guid.NewGuid().ToString("N"));
 
     public string Feed => Path.Combine(Root, "feed");
@@ -45,22 +48,66 @@ public sealed class TemplateFixture : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    /// <summary>Creates a project from the template in a new folder and returns its path.</summary>
-    public async Task<string> CreateAsync(string name, params string[] options)
+    /// <summary>The folder projects are created in by <see cref="CreateAsync"/>: no Directory.*.props or .editorconfig above it.</summary>
+    public string Outside => Path.Combine(Root, "projects");
+
+    /// <summary>
+    /// A stand-in for a Portable clone: a folder holding copies of the clone's own top-level files (Directory.Build.props,
+    /// Directory.Packages.props with central package management, .editorconfig, global.json, ...), which MSBuild, NuGet and
+    /// the analyzers find from any folder below it.
+    /// </summary>
+    public string Clone => Path.Combine(Root, "clone");
+
+    /// <summary>Creates a project from the template in a new folder <see cref="Outside"/> any repository and returns its path.</summary>
+    public Task<string> CreateAsync(string name, params string[] options) => CreateInAsync(Outside, name, options);
+
+    /// <summary>Creates a project from the template inside <see cref="Clone"/>, as a user does after ./pack.sh, and returns its path.</summary>
+    public Task<string> CreateInCloneAsync(string name, params string[] options)
     {
-        var folder = Path.Combine(Root, "projects");
+        Directory.CreateDirectory(Clone);
+        foreach (var file in Directory.GetFiles(RepoRoot))
+        {
+            File.Copy(file, Path.Combine(Clone, Path.GetFileName(file)), overwrite: true);
+        }
+
+        return CreateInAsync(Clone, name, options);
+    }
+
+    /// <summary>
+    /// Creates a project with the default trigger and publishes it for one cloud once per test run (the publish test and the
+    /// README test share it): Native AOT publishes are the slow part of this suite.
+    /// </summary>
+    public Task<Publication> PublishAsync(string target) =>
+        _publications.GetOrAdd(target, t => new Lazy<Task<Publication>>(() => CreateAndPublishAsync(t))).Value;
+
+    private async Task<Publication> CreateAndPublishAsync(string target)
+    {
+        var name = "Billing" + char.ToUpperInvariant(target[0]) + target[1..];
+        var project = await CreateAsync(name);
+        var output = Path.Combine(project, "out", target);
+        var log = await RunAsync(project, "dotnet", "publish", name, "-c", "Release", "-r", "linux-x64", $"-p:PortableTarget={target}", "-o", Path.Combine("out", target), "-nologo");
+        return new Publication(name, project, output, log);
+    }
+
+    private async Task<string> CreateInAsync(string folder, string name, string[] options)
+    {
         Directory.CreateDirectory(folder);
         await RunAsync(folder, "dotnet", ["new", "portable-fn", "-n", name, "--feed", Feed, "--portable-version", Version, "--debug:custom-hive", Hive, .. options]);
         return Path.Combine(folder, name);
     }
 
     /// <summary>Runs a command, failing with its whole output when it does not exit 0.</summary>
-    public static async Task<string> RunAsync(string workingDirectory, string fileName, params string[] arguments)
+    public static Task<string> RunAsync(string workingDirectory, string fileName, params string[] arguments) =>
+        RunAsync(workingDirectory, new Dictionary<string, string>(), fileName, arguments);
+
+    /// <summary>Runs a command with extra environment variables, failing with its whole output when it does not exit 0.</summary>
+    public static async Task<string> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string> environment, string fileName, params string[] arguments)
     {
         var info = new ProcessStartInfo(fileName) { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in arguments) info.ArgumentList.Add(argument);
         info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         info.Environment["DOTNET_NOLOGO"] = "1";
+        foreach (var (key, value) in environment) info.Environment[key] = value;
         using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
@@ -80,3 +127,6 @@ public sealed class TemplateFixture : IAsyncLifetime
         throw new InvalidOperationException("Portable.sln not found above " + AppContext.BaseDirectory);
     }
 }
+
+/// <summary>A generated project published for one cloud: its name, folder, publish folder and the publish's log.</summary>
+public sealed record Publication(string Name, string Project, string Output, string Log);

@@ -13,19 +13,19 @@ public sealed class TemplateTests(TemplateFixture fixture)
     [InlineData("http", "RegisterCustomer.cs")]
     [InlineData("queue", "ProcessInvoice.cs")]
     [InlineData("schedule", "NightlyReport.cs")]
-    public async Task NewProject_OfEachTrigger_BuildsWithoutWarnings_AndItsTestsPass(string trigger, string functionFile)
+    public async Task NewProject_OfEachTrigger_OutsideAnyRepository_BuildsWithoutWarnings_AndDotnetTestAtItsRootRunsItsTests(string trigger, string functionFile)
     {
         var name = "Billing" + char.ToUpperInvariant(trigger[0]) + trigger[1..];
         var project = await fixture.CreateAsync(name, "--trigger", trigger);
+        for (var dir = new DirectoryInfo(fixture.Outside); dir is not null; dir = dir.Parent)
+        {
+            Assert.False(File.Exists(Path.Combine(dir.FullName, "Directory.Packages.props")), $"{dir.FullName} has a Directory.Packages.props: the project is not outside a repository.");
+        }
 
-        Assert.True(File.Exists(Path.Combine(project, functionFile)), $"{functionFile} was not generated for --trigger {trigger}");
-        Assert.Single(Directory.GetFiles(project, "*.cs"), f => Path.GetFileName(f) is "RegisterCustomer.cs" or "ProcessInvoice.cs" or "NightlyReport.cs");
+        Assert.True(File.Exists(Path.Combine(project, name, functionFile)), $"{functionFile} was not generated for --trigger {trigger}");
+        Assert.Single(Directory.GetFiles(project, "*.cs", SearchOption.AllDirectories), f => Path.GetFileName(f) is "RegisterCustomer.cs" or "ProcessInvoice.cs" or "NightlyReport.cs");
 
-        var build = await TemplateFixture.RunAsync(project, "dotnet", "build", "-nologo");
-        Assert.Matches(new Regex(@"\b0 Warning\(s\)"), build);
-
-        var test = await TemplateFixture.RunAsync(project, "dotnet", "test", $"{name}.Tests", "-nologo");
-        Assert.Matches(new Regex(@"Passed!\s+-\s+Failed:\s+0, Passed:\s+[1-9]"), test);
+        await TemplateLocationTests.BuildsAndTestsAtTheRootAsync(project, name);
     }
 
     [Theory]
@@ -34,10 +34,7 @@ public sealed class TemplateTests(TemplateFixture fixture)
     [InlineData("azure", new[] { "BillingAzure", "host.json", "RegisterCustomer/function.json", "local.settings.json" })]
     public async Task NewProject_PublishesEachCloudsArtefact_AsNativeAotWithoutWarnings(string target, string[] artefacts)
     {
-        var name = "Billing" + char.ToUpperInvariant(target[0]) + target[1..];
-        var project = await fixture.CreateAsync(name);
-        var output = Path.Combine(project, "out", target);
-        var publish = await TemplateFixture.RunAsync(project, "dotnet", "publish", "-c", "Release", "-r", "linux-x64", $"-p:PortableTarget={target}", "-o", output, "-nologo");
+        var (name, _, output, publish) = await fixture.PublishAsync(target);
 
         Assert.DoesNotMatch(new Regex(@"\bIL[23]\d{3}\b"), publish);
         Assert.False(File.Exists(Path.Combine(output, name + ".dll")), "The cloud publish is not Native AOT.");
