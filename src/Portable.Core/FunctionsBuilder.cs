@@ -106,30 +106,153 @@ public sealed class FunctionsBuilder
         return Add<TFunction>(name, FunctionTrigger.Event(eventType), typeof(CloudEvent), null, (_, _) => new EventInvoker<TFunction>());
     }
 
+    /// <summary>
+    /// The settings of every function that does not set its own: memory, timeout, maximum concurrency and architecture. Set them
+    /// before or after the Map calls; they are read when the app is built.
+    /// </summary>
+    public FunctionDefaults Defaults { get; } = new();
+
     /// <summary>Declares that the function mapped by the previous Map call sends <typeparamref name="TMessage"/> messages, to the queue declared for that type.</summary>
     /// <typeparam name="TMessage">The message type; <see cref="ResourcesBuilder.AddQueue{T}(string)"/> declares its queue.</typeparam>
     /// <returns>This builder.</returns>
     /// <remarks>
-    /// Adds the queue's name to <see cref="FunctionDefinition.Sends"/> when the app is built, so that deployment files can give
-    /// the function an output binding to it. The function still sends through <see cref="IQueue{T}"/>. Declaring a type twice is harmless.
+    /// Adds the queue's name to <see cref="FunctionDefinition.Sends"/> and to <see cref="FunctionDefinition.Uses"/> when the app is built,
+    /// so that deployment files can give the function an output binding to it and the right to send. The function still sends
+    /// through <see cref="IQueue{T}"/>; a constructor's <see cref="IQueue{T}"/> is found without this declaration, so it is needed
+    /// only when the queue is reached through another service. Declaring a type twice is harmless.
     /// </remarks>
     /// <exception cref="PortableConfigurationException">No function is mapped yet.</exception>
     public FunctionsBuilder Sends<TMessage>()
     {
-        if (_registrations.Count == 0)
-        {
-            throw new PortableConfigurationException(
-                $"Sends<{typeof(TMessage).Name}>() declares what the function mapped just before it sends, but no function is mapped yet. " +
-                $"Call it after the Map call: builder.Functions.MapHttp<…>(\"POST /route\").Sends<{typeof(TMessage).Name}>().");
-        }
-
-        var sends = _registrations[^1].Sends;
+        var sends = Last($"Sends<{typeof(TMessage).Name}>()").Sends;
         if (!sends.Contains(typeof(TMessage))) sends.Add(typeof(TMessage));
         return this;
     }
 
+    /// <summary>Declares that the function mapped by the previous Map call publishes to a topic, and to no topic it does not declare.</summary>
+    /// <param name="topic">The topic name; deployment files create it.</param>
+    /// <returns>This builder.</returns>
+    /// <remarks>
+    /// A constructor's <see cref="INotifier"/> cannot say which topics it publishes to, so without this declaration a function that
+    /// takes one may publish to every topic of the app. With it, <see cref="FunctionDefinition.Uses"/> lists only the declared topics.
+    /// </remarks>
+    /// <exception cref="PortableConfigurationException">No function is mapped yet, or the name is not portable.</exception>
+    public FunctionsBuilder Publishes(string topic)
+    {
+        ValidateName(topic, "topic");
+        var topics = Last($"Publishes(\"{topic}\")").Publishes;
+        if (!topics.Contains(topic, StringComparer.Ordinal)) topics.Add(topic);
+        return this;
+    }
+
+    /// <summary>Declares that the function mapped by the previous Map call reads and writes the repository of <typeparamref name="T"/> through another service.</summary>
+    /// <typeparam name="T">The document type; <see cref="ResourcesBuilder.AddRepository{T}(string)"/> declares its repository.</typeparam>
+    /// <returns>This builder.</returns>
+    /// <remarks>A constructor's <see cref="IRepository{T}"/> is found without this declaration.</remarks>
+    /// <exception cref="PortableConfigurationException">No function is mapped yet.</exception>
+    public FunctionsBuilder UsesRepository<T>()
+    {
+        var repositories = Last($"UsesRepository<{typeof(T).Name}>()").Repositories;
+        if (!repositories.Contains(typeof(T))) repositories.Add(typeof(T));
+        return this;
+    }
+
+    /// <summary>Sets the memory of the function mapped by the previous Map call.</summary>
+    /// <param name="megabytes">From 128 to 10240 MB (<see cref="FunctionLimits"/>).</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="PortableConfigurationException">No function is mapped yet, or the value is outside the portable range.</exception>
+    public FunctionsBuilder WithMemory(int megabytes)
+    {
+        var last = Last($"WithMemory({megabytes})");
+        last.MemoryMb = FunctionLimits.CheckMemory(megabytes, last.Name);
+        return this;
+    }
+
+    /// <summary>Sets how long one invocation of the function mapped by the previous Map call may run.</summary>
+    /// <param name="timeout">Whole seconds, at most 900, or 30 for an HTTP function (<see cref="FunctionLimits"/>).</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="PortableConfigurationException">No function is mapped yet, or the value is not portable.</exception>
+    public FunctionsBuilder WithTimeout(TimeSpan timeout)
+    {
+        var last = Last($"WithTimeout({timeout})");
+        last.Timeout = FunctionLimits.CheckTimeout(timeout, last.Name, last.Trigger.Kind == TriggerKind.Http);
+        return this;
+    }
+
+    /// <summary>Caps the instances or concurrent executions of the function mapped by the previous Map call.</summary>
+    /// <param name="instances">From 1 to 1000.</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="PortableConfigurationException">No function is mapped yet, or the value is outside 1-1000.</exception>
+    public FunctionsBuilder WithMaxConcurrency(int instances)
+    {
+        var last = Last($"WithMaxConcurrency({instances})");
+        last.MaxConcurrency = FunctionLimits.CheckConcurrency(instances, last.Name);
+        return this;
+    }
+
+    /// <summary>Declares the architecture of the function mapped by the previous Map call; the app must be published for it.</summary>
+    /// <param name="architecture">The architecture.</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="PortableConfigurationException">No function is mapped yet.</exception>
+    public FunctionsBuilder WithArchitecture(FunctionArchitecture architecture)
+    {
+        var last = Last($"WithArchitecture({architecture})");
+        last.Architecture = FunctionLimits.CheckArchitecture(architecture, last.Name);
+        return this;
+    }
+
+    /// <summary>Makes the HTTP function mapped by the previous Map call public once deployed: anyone with the URL may call it.</summary>
+    /// <returns>This builder.</returns>
+    /// <remarks>
+    /// HTTP functions are private by default (<see cref="FunctionAccess.Private"/>): AWS IAM authorization, an Azure function key,
+    /// Google's invoker role. Locally nothing changes: the local host listens on loopback only and checks no caller.
+    /// </remarks>
+    /// <exception cref="PortableConfigurationException">No function is mapped yet, or the previous one is not an HTTP function.</exception>
+    public FunctionsBuilder AllowAnonymous()
+    {
+        var last = Last("AllowAnonymous()");
+        if (last.Trigger.Kind != TriggerKind.Http)
+        {
+            throw new PortableConfigurationException(
+                $"AllowAnonymous() follows {last.Name}, a {last.Trigger.Kind.ToString().ToLowerInvariant()} function; only HTTP functions have callers to allow. Remove it, or move it after a MapHttp call.");
+        }
+
+        last.Anonymous = true;
+        return this;
+    }
+
     internal List<FunctionDefinition> Build(JsonSerializerOptions json, TimeProvider time)
-        => _registrations.Select(r => new FunctionDefinition(r.Name, r.Trigger, r.HandlerType, r.Input, r.Output, () => r.CreateInvoker(json, time)) { SentTypes = r.Sends }).ToList();
+        => _registrations.Select(r => new FunctionDefinition(r.Name, r.Trigger, r.HandlerType, r.Input, r.Output, () => r.CreateInvoker(json, time))
+        {
+            SentTypes = r.Sends,
+            Settings = Resolve(r),
+            Declared = new DeclaredPorts(r.Ports, r.Repositories, r.Publishes),
+        }).ToList();
+
+    private FunctionSettings Resolve(Registration r)
+    {
+        var http = r.Trigger.Kind == TriggerKind.Http;
+        if (r.Timeout is null && http && Defaults.Timeout.TotalSeconds > FunctionLimits.MaxHttpTimeoutSeconds)
+        {
+            throw new PortableConfigurationException(
+                $"{r.Name} is an HTTP function and inherits Functions.Defaults.Timeout {Defaults.Timeout}, above the {FunctionLimits.MaxHttpTimeoutSeconds} s an HTTP function may run " +
+                $"(API Gateway's HTTP API cuts a request at 30 s). Give it its own: .MapHttp<{r.HandlerType.Name}>(…).WithTimeout(TimeSpan.FromSeconds(30)).");
+        }
+
+        return new FunctionSettings(
+            r.MemoryMb ?? Defaults.MemoryMb,
+            r.Timeout ?? Defaults.Timeout,
+            r.MaxConcurrency ?? Defaults.MaxConcurrency,
+            r.Architecture ?? Defaults.Architecture,
+            http && r.Anonymous ? FunctionAccess.Anonymous : FunctionAccess.Private);
+    }
+
+    private Registration Last(string call)
+        => _registrations.Count > 0
+            ? _registrations[^1]
+            : throw new PortableConfigurationException(
+                $"{call} describes the function mapped just before it, but no function is mapped yet. " +
+                $"Call it after the Map call: builder.Functions.MapHttp<…>(\"POST /route\").{call}.");
 
     private FunctionsBuilder Add<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TFunction>(
         string? name, FunctionTrigger trigger, Type? input, Type? output, Func<JsonSerializerOptions, TimeProvider, FunctionInvoker> invoker)
@@ -150,7 +273,7 @@ public sealed class FunctionsBuilder
         }
 
         _services.TryAddScoped<TFunction>();
-        _registrations.Add(new Registration(name, trigger, typeof(TFunction), input, output, invoker));
+        _registrations.Add(new Registration(name, trigger, typeof(TFunction), input, output, invoker, () => ConstructorPorts.Read(typeof(TFunction))));
         return this;
     }
 
@@ -179,8 +302,22 @@ public sealed class FunctionsBuilder
     }
 
     private sealed record Registration(string Name, FunctionTrigger Trigger, Type HandlerType, Type? Input, Type? Output,
-        Func<JsonSerializerOptions, TimeProvider, FunctionInvoker> CreateInvoker)
+        Func<JsonSerializerOptions, TimeProvider, FunctionInvoker> CreateInvoker, Func<ConstructorPorts> Ports)
     {
         public List<Type> Sends { get; } = [];
+
+        public List<Type> Repositories { get; } = [];
+
+        public List<string> Publishes { get; } = [];
+
+        public int? MemoryMb { get; set; }
+
+        public TimeSpan? Timeout { get; set; }
+
+        public int? MaxConcurrency { get; set; }
+
+        public FunctionArchitecture? Architecture { get; set; }
+
+        public bool Anonymous { get; set; }
     }
 }

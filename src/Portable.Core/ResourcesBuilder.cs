@@ -65,7 +65,9 @@ public sealed class ResourcesBuilder
         }
 
         var topics = _topics.Concat(functions.Where(f => f.Trigger.Kind == TriggerKind.Topic).Select(f => f.Trigger.Name!))
+            .Concat(functions.SelectMany(f => f.Declared.Publishes))
             .Distinct(StringComparer.Ordinal).ToList();
+        foreach (var function in functions) function.ResolveUses = f => ResolveUses(f, topics);
         return new FunctionCatalog(
             appName,
             functions,
@@ -74,6 +76,23 @@ public sealed class ResourcesBuilder
             _repositories.Select(p => new ResourceDescription(p.Value.Name, p.Key.Name)).ToList(),
             queueList,
             topics);
+    }
+
+    private FunctionUses ResolveUses(FunctionDefinition function, IReadOnlyList<string> topics)
+    {
+        var constructor = function.Declared.Constructor();
+        var repositories = constructor.Repositories.Concat(function.Declared.Repositories).Distinct().Select(type => _repositories.TryGetValue(type, out var repository)
+            ? repository.Name
+            : throw new PortableConfigurationException(
+                $"{function.Name} uses IRepository<{type.Name}>, but no repository of {type.Name} is declared. " +
+                $"Call builder.Resources.AddRepository<{type.Name}>(\"table-name\") where the app is built.")).Distinct(StringComparer.Ordinal).ToList();
+        var queues = constructor.Queues.Where(type => !function.SentTypes.Contains(type)).Select(type => _queues.TryGetValue(type, out var queue)
+            ? queue.Name
+            : throw new PortableConfigurationException(
+                $"{function.Name} takes IQueue<{type.Name}>, but no queue of {type.Name} is declared. " +
+                $"Call builder.Resources.AddQueue<{type.Name}>(\"queue-name\") where the app is built.")).Concat(function.Sends).Distinct(StringComparer.Ordinal).ToList();
+        IReadOnlyList<string> published = function.Declared.Publishes.Count > 0 ? function.Declared.Publishes : constructor.Notifier ? topics : [];
+        return new FunctionUses(repositories, queues, [.. published]);
     }
 
     private static void Declare(Dictionary<Type, (string, Func<JsonSerializerOptions, object>)> map, Type type, string name, string what, Func<JsonSerializerOptions, object> create)

@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 using Portable.Hosting;
 
@@ -16,10 +17,15 @@ internal static class SamDeployment
     {
         Directory.CreateDirectory(directory);
         var zipName = catalog.AppName + ".zip";
-        var aot = !RuntimeFeature.IsDynamicCodeSupported;
         var executable = processPath is not null && Path.GetFileNameWithoutExtension(processPath) is { } name && !string.Equals(name, "dotnet", StringComparison.Ordinal)
             ? Path.Combine(directory, Path.GetFileName(processPath))
             : Path.Combine(directory, catalog.AppName);
+
+        // What was published, read from the folder rather than from this process: an arm64 publish is written by the app's IL run
+        // on the build machine (Portable.Core.targets), so the process is neither native nor arm64 there.
+        var aot = !RuntimeFeature.IsDynamicCodeSupported
+            || (File.Exists(executable) && !File.Exists(Path.Combine(directory, Path.GetFileNameWithoutExtension(executable) + ".dll")));
+        var architecture = ElfArchitecture.Read(executable) ?? (RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? FunctionArchitecture.Arm64 : FunctionArchitecture.X64);
         var bootstrap = Path.Combine(directory, "bootstrap");
         if (aot && File.Exists(executable))
         {
@@ -47,7 +53,7 @@ internal static class SamDeployment
             }
         }
 
-        await File.WriteAllTextAsync(Path.Combine(directory, "template.yaml"), SamTemplate.Build(catalog, zipName), new UTF8Encoding(false), cancellationToken).ConfigureAwait(false);
-        await Console.Out.WriteLineAsync($"Portable.Aws wrote bootstrap, {zipName} and template.yaml to {directory} ({(aot ? "Native AOT" : "JIT")}). Deploy with: sam deploy --guided --template-file {Path.Combine(directory, "template.yaml")}").ConfigureAwait(false);
+        await File.WriteAllTextAsync(Path.Combine(directory, "template.yaml"), SamTemplate.Build(catalog, zipName, architecture), new UTF8Encoding(false), cancellationToken).ConfigureAwait(false);
+        await Console.Out.WriteLineAsync($"Portable.Aws wrote bootstrap, {zipName} and template.yaml to {directory} ({(aot ? "Native AOT" : "JIT")}, {SamTemplate.Architecture(architecture)}). Deploy with: sam deploy --guided --template-file {Path.Combine(directory, "template.yaml")}").ConfigureAwait(false);
     }
 }

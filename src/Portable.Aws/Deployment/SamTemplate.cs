@@ -8,16 +8,42 @@ namespace Portable.Aws.Deployment;
 /// <summary>
 /// Writes a SAM <c>template.yaml</c> from the function catalog: one <c>AWS::Serverless::Function</c> per function (custom
 /// runtime <c>provided.al2023</c>, <c>Handler</c> = the function name, which Lambda passes as <c>_HANDLER</c>) with its event
-/// (HttpApi route, SQS with <c>ReportBatchItemFailures</c>, SNS, Schedule, EventBridge rule), a DynamoDB table per
-/// repository, an SQS queue with a dead-letter queue per queue, and an SNS topic per topic.
+/// (HttpApi route, SQS with <c>ReportBatchItemFailures</c>, SNS, Schedule, EventBridge rule), its settings (memory, timeout,
+/// architecture, reserved concurrency) and only the permissions its <see cref="FunctionDefinition.Uses"/> lists; one HTTP API
+/// with IAM authorization on every route but the <see cref="FunctionAccess.Anonymous"/> ones; a retained DynamoDB table per
+/// repository, a retained SQS queue with a dead-letter queue per queue, an SNS topic per topic; and outputs to hang alarms on.
 /// </summary>
 internal static class SamTemplate
 {
     /// <summary>How many receives before SQS moves a message to the dead-letter queue.</summary>
     public const int MaxReceiveCount = 5;
 
-    public static string Build(FunctionCatalog catalog, string codeUri)
+    /// <summary>How long a queue keeps a message: 4 days, SQS's default, said explicitly.</summary>
+    public const int QueueRetentionSeconds = 345_600;
+
+    /// <summary>How long a dead-letter queue keeps a message: 14 days, SQS's maximum, longer than the source queue as AWS advises.</summary>
+    public const int DeadLetterRetentionSeconds = 1_209_600;
+
+    /// <summary>The logical id of the HTTP API every HTTP function's route belongs to.</summary>
+    public const string HttpApi = "HttpApi";
+
+    /// <summary>Writes the template.</summary>
+    /// <param name="catalog">The app's catalog.</param>
+    /// <param name="codeUri">The deployment zip.</param>
+    /// <param name="published">The architecture of the published binary; a function that declares another fails the write.</param>
+    /// <exception cref="PortableConfigurationException">A function declares an architecture the binary is not built for.</exception>
+    public static string Build(FunctionCatalog catalog, string codeUri, FunctionArchitecture published = FunctionArchitecture.X64)
     {
+        foreach (var function in catalog.Functions)
+        {
+            if (function.Settings.Architecture is { } declared && declared != published)
+            {
+                throw new PortableConfigurationException(
+                    $"{function.Name} declares {Architecture(declared)}, but the app was published for {Architecture(published)}: one binary serves every function. " +
+                    $"Publish with -r {(declared == FunctionArchitecture.Arm64 ? "linux-arm64" : "linux-x64")}, or remove the declaration.");
+            }
+        }
+
         var y = new StringBuilder();
         y.AppendLine("AWSTemplateFormatVersion: '2010-09-09'");
         y.AppendLine("Transform: AWS::Serverless-2016-10-31");
@@ -25,10 +51,7 @@ internal static class SamTemplate
         y.AppendLine("Globals:");
         y.AppendLine("  Function:");
         y.AppendLine("    Runtime: provided.al2023");
-        y.AppendLine("    Architectures: [x86_64]");
         y.AppendLine(CultureInfo.InvariantCulture, $"    CodeUri: {Quote(codeUri)}");
-        y.AppendLine("    MemorySize: 256");
-        y.AppendLine("    Timeout: 30");
         y.AppendLine("    LoggingConfig:");
         y.AppendLine("      LogFormat: JSON");
         y.AppendLine("    Environment:");
@@ -54,11 +77,23 @@ internal static class SamTemplate
 
         if (!anyVariable) y.AppendLine("        PORTABLE_PLATFORM: aws");
         y.AppendLine("Resources:");
-        foreach (var function in catalog.Functions) AppendFunction(y, catalog, function);
+        var http = catalog.Functions.Any(f => f.Trigger.Kind == TriggerKind.Http);
+        if (http)
+        {
+            y.AppendLine(CultureInfo.InvariantCulture, $"  {HttpApi}:");
+            y.AppendLine("    Type: AWS::Serverless::HttpApi");
+            y.AppendLine("    Properties:");
+            y.AppendLine("      Auth:");
+            y.AppendLine("        EnableIamAuthorizer: true");
+            y.AppendLine("        DefaultAuthorizer: AWS_IAM");
+        }
+
+        foreach (var function in catalog.Functions) AppendFunction(y, function, published);
         foreach (var r in catalog.Repositories)
         {
             y.AppendLine(CultureInfo.InvariantCulture, $"  {Logical(r.Name, "Table")}:");
             y.AppendLine("    Type: AWS::DynamoDB::Table");
+            AppendRetain(y);
             y.AppendLine("    Properties:");
             y.AppendLine("      BillingMode: PAY_PER_REQUEST");
             y.AppendLine("      AttributeDefinitions:");
@@ -71,15 +106,18 @@ internal static class SamTemplate
         {
             y.AppendLine(CultureInfo.InvariantCulture, $"  {Logical(q.Name, "Queue")}:");
             y.AppendLine("    Type: AWS::SQS::Queue");
+            AppendRetain(y);
             y.AppendLine("    Properties:");
-            y.AppendLine("      VisibilityTimeout: 180");
+            y.AppendLine(CultureInfo.InvariantCulture, $"      VisibilityTimeout: {VisibilityTimeout(catalog, q.Name)}");
+            y.AppendLine(CultureInfo.InvariantCulture, $"      MessageRetentionPeriod: {QueueRetentionSeconds}");
             y.AppendLine("      RedrivePolicy:");
             y.AppendLine(CultureInfo.InvariantCulture, $"        deadLetterTargetArn: !GetAtt {Logical(q.Name, "DeadLetterQueue")}.Arn");
             y.AppendLine(CultureInfo.InvariantCulture, $"        maxReceiveCount: {MaxReceiveCount}");
             y.AppendLine(CultureInfo.InvariantCulture, $"  {Logical(q.Name, "DeadLetterQueue")}:");
             y.AppendLine("    Type: AWS::SQS::Queue");
+            AppendRetain(y);
             y.AppendLine("    Properties:");
-            y.AppendLine("      MessageRetentionPeriod: 1209600");
+            y.AppendLine(CultureInfo.InvariantCulture, $"      MessageRetentionPeriod: {DeadLetterRetentionSeconds}");
         }
 
         foreach (var t in catalog.Topics)
@@ -88,16 +126,12 @@ internal static class SamTemplate
             y.AppendLine("    Type: AWS::SNS::Topic");
         }
 
-        if (catalog.Functions.Any(f => f.Trigger.Kind == TriggerKind.Http))
-        {
-            y.AppendLine("Outputs:");
-            y.AppendLine("  ApiUrl:");
-            y.AppendLine("    Description: The HTTP API's base URL.");
-            y.AppendLine("    Value: !Sub 'https://${ServerlessHttpApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}/'");
-        }
-
+        AppendOutputs(y, catalog, http);
         return y.ToString();
     }
+
+    /// <summary>The SAM name of an architecture.</summary>
+    public static string Architecture(FunctionArchitecture architecture) => architecture == FunctionArchitecture.Arm64 ? "arm64" : "x86_64";
 
     /// <summary>A five-field cron (minute hour day month weekday, UTC) as an EventBridge <c>cron(...)</c> expression, which has six fields and needs <c>?</c> in day or weekday.</summary>
     public static string ToEventBridgeCron(string cron)
@@ -132,17 +166,25 @@ internal static class SamTemplate
         return id + suffix;
     }
 
-    private static void AppendFunction(StringBuilder y, FunctionCatalog catalog, FunctionDefinition function)
+    private static void AppendFunction(StringBuilder y, FunctionDefinition function, FunctionArchitecture architecture)
     {
         var trigger = function.Trigger;
+        var settings = function.Settings;
         y.AppendLine(CultureInfo.InvariantCulture, $"  {Logical(function.Name, "Function")}:");
         y.AppendLine("    Type: AWS::Serverless::Function");
         y.AppendLine("    Properties:");
         y.AppendLine(CultureInfo.InvariantCulture, $"      Handler: {Quote(function.Name)}");
+        y.AppendLine(CultureInfo.InvariantCulture, $"      MemorySize: {settings.MemoryMb}");
+        y.AppendLine(CultureInfo.InvariantCulture, $"      Timeout: {(int)settings.Timeout.TotalSeconds}");
+        y.AppendLine(CultureInfo.InvariantCulture, $"      Architectures: [{Architecture(architecture)}]");
+        if (settings.MaxConcurrency is { } concurrency) y.AppendLine(CultureInfo.InvariantCulture, $"      ReservedConcurrentExecutions: {concurrency}");
+
+        // Least privilege: exactly what the catalog says the function touches; SAM adds what its own event source needs (the SQS poller).
+        var uses = function.Uses;
         var policies = new List<string>();
-        foreach (var r in catalog.Repositories) policies.Add($"- DynamoDBCrudPolicy: {{ TableName: !Ref {Logical(r.Name, "Table")} }}");
-        foreach (var q in catalog.Queues) policies.Add($"- SQSSendMessagePolicy: {{ QueueName: !GetAtt {Logical(q.Name, "Queue")}.QueueName }}");
-        foreach (var t in catalog.Topics) policies.Add($"- SNSPublishMessagePolicy: {{ TopicName: !GetAtt {Logical(t, "Topic")}.TopicName }}");
+        foreach (var r in uses.Repositories) policies.Add($"- DynamoDBCrudPolicy: {{ TableName: !Ref {Logical(r, "Table")} }}");
+        foreach (var q in uses.Queues) policies.Add($"- SQSSendMessagePolicy: {{ QueueName: !GetAtt {Logical(q, "Queue")}.QueueName }}");
+        foreach (var t in uses.Topics) policies.Add($"- SNSPublishMessagePolicy: {{ TopicName: !GetAtt {Logical(t, "Topic")}.TopicName }}");
         if (policies.Count > 0)
         {
             y.AppendLine("      Policies:");
@@ -156,8 +198,15 @@ internal static class SamTemplate
                 y.AppendLine("        Http:");
                 y.AppendLine("          Type: HttpApi");
                 y.AppendLine("          Properties:");
+                y.AppendLine(CultureInfo.InvariantCulture, $"            ApiId: !Ref {HttpApi}");
                 y.AppendLine(CultureInfo.InvariantCulture, $"            Path: {Quote(SamPath(trigger.Route!))}");
                 y.AppendLine(CultureInfo.InvariantCulture, $"            Method: {(trigger.Method == "*" ? "ANY" : trigger.Method)}");
+                if (settings.Access == FunctionAccess.Anonymous)
+                {
+                    y.AppendLine("            Auth:");
+                    y.AppendLine("              Authorizer: NONE");
+                }
+
                 break;
             case TriggerKind.Queue:
                 y.AppendLine("        Queue:");
@@ -187,6 +236,77 @@ internal static class SamTemplate
                 y.AppendLine(CultureInfo.InvariantCulture, $"              detail-type: [{Quote(trigger.EventType!)}]");
                 break;
         }
+    }
+
+    /// <summary>Tables and queues outlive the stack: deleting or replacing it must not delete the data in them.</summary>
+    private static void AppendRetain(StringBuilder y)
+    {
+        y.AppendLine("    DeletionPolicy: Retain");
+        y.AppendLine("    UpdateReplacePolicy: Retain");
+    }
+
+    /// <summary>
+    /// Six times the longest timeout of the queue's consumers, as AWS advises for a Lambda event source (SQS refuses an event source
+    /// whose function outlives the visibility timeout); 180 s, six times the default timeout, when nothing here consumes it.
+    /// </summary>
+    private static int VisibilityTimeout(FunctionCatalog catalog, string queue)
+    {
+        var longest = catalog.Functions.Where(f => f.Trigger.Kind == TriggerKind.Queue && f.Trigger.Name == queue)
+            .Select(f => (int)f.Settings.Timeout.TotalSeconds).DefaultIfEmpty(FunctionLimits.DefaultTimeoutSeconds).Max();
+        return Math.Min(6 * longest, 43_200);
+    }
+
+    /// <summary>What a CloudWatch alarm is set on: each function's name (Errors, Throttles, Duration), each dead-letter queue's name (ApproximateNumberOfMessagesVisible), each queue's and table's name, and the API.</summary>
+    private static void AppendOutputs(StringBuilder y, FunctionCatalog catalog, bool http)
+    {
+        if (!http && catalog.Functions.Count == 0 && catalog.Queues.Count == 0 && catalog.Repositories.Count == 0) return;
+        y.AppendLine("Outputs:");
+        if (http)
+        {
+            y.AppendLine("  ApiUrl:");
+            y.AppendLine("    Description: The HTTP API's base URL.");
+            y.AppendLine(CultureInfo.InvariantCulture, $"    Value: !Sub 'https://${{{HttpApi}}}.execute-api.${{AWS::Region}}.${{AWS::URLSuffix}}/'");
+            y.AppendLine("  ApiId:");
+            y.AppendLine("    Description: The HTTP API's id, the ApiId dimension of its 4xx, 5xx and Latency metrics.");
+            y.AppendLine(CultureInfo.InvariantCulture, $"    Value: !Ref {HttpApi}");
+            AppendExport(y, "ApiId");
+        }
+
+        foreach (var function in catalog.Functions)
+        {
+            var id = Logical(function.Name, "Function");
+            y.AppendLine(CultureInfo.InvariantCulture, $"  {id}Name:");
+            y.AppendLine(CultureInfo.InvariantCulture, $"    Description: {Quote($"The Lambda function of {function.Name}, the FunctionName dimension of its Errors, Throttles and Duration metrics.")}");
+            y.AppendLine(CultureInfo.InvariantCulture, $"    Value: !Ref {id}");
+            AppendExport(y, id + "Name");
+        }
+
+        foreach (var q in catalog.Queues)
+        {
+            foreach (var (suffix, what) in new[] { ("Queue", "ApproximateAgeOfOldestMessage"), ("DeadLetterQueue", "ApproximateNumberOfMessagesVisible: anything here is a message that failed") })
+            {
+                var id = Logical(q.Name, suffix);
+                y.AppendLine(CultureInfo.InvariantCulture, $"  {id}Name:");
+                y.AppendLine(CultureInfo.InvariantCulture, $"    Description: {Quote($"The QueueName dimension of {q.Name}'s {(suffix == "Queue" ? "queue" : "dead-letter queue")}; alarm on {what}.")}");
+                y.AppendLine(CultureInfo.InvariantCulture, $"    Value: !GetAtt {id}.QueueName");
+                AppendExport(y, id + "Name");
+            }
+        }
+
+        foreach (var r in catalog.Repositories)
+        {
+            var id = Logical(r.Name, "Table");
+            y.AppendLine(CultureInfo.InvariantCulture, $"  {id}Name:");
+            y.AppendLine(CultureInfo.InvariantCulture, $"    Description: {Quote($"The TableName dimension of {r.Name}; alarm on ThrottledRequests and SystemErrors.")}");
+            y.AppendLine(CultureInfo.InvariantCulture, $"    Value: !Ref {id}");
+            AppendExport(y, id + "Name");
+        }
+    }
+
+    private static void AppendExport(StringBuilder y, string output)
+    {
+        y.AppendLine("    Export:");
+        y.AppendLine(CultureInfo.InvariantCulture, $"      Name: !Sub '${{AWS::StackName}}-{output}'");
     }
 
     /// <summary>A Portable route as an HttpApi path: <c>{*rest}</c> becomes the greedy <c>{rest+}</c>.</summary>

@@ -110,7 +110,8 @@ public sealed class FunctionCatalog
     /// <returns>The document.</returns>
     internal CatalogDocument ToDocument() => new(
         AppName,
-        Functions.Select(f => new CatalogFunction(f.Name, f.Trigger, f.InputType?.Name, f.OutputType?.Name, f.HandlerType.Name, f.Sends.Count > 0 ? f.Sends : null)).ToList(),
+        Functions.Select(f => new CatalogFunction(f.Name, f.Trigger, f.InputType?.Name, f.OutputType?.Name, f.HandlerType.Name, f.Sends.Count > 0 ? f.Sends : null,
+            CatalogSettings.From(f), new CatalogUses(f.Uses.Repositories, f.Uses.Queues, f.Uses.Topics))).ToList(),
         Repositories,
         Queues,
         Topics.Select(t => new ResourceDescription(t, null)).ToList());
