@@ -9,7 +9,7 @@ using Portable.Json;
 namespace Portable.Core.Tests;
 
 /// <summary>
-/// <c>Portable:MaxInputStringBytes</c> (256 KiB by default): a string in a function's input longer than that, in UTF-8 once
+/// <c>Portable:MaxInputStringBytes</c> (1 MiB by default): a string in a function's input longer than that, in UTF-8 once
 /// unescaped, is invalid input refused before it is made into a .NET string, whatever the trigger, with its path and the setting.
 /// </summary>
 public sealed class InputStringLimitTests

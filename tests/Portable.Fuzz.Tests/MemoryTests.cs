@@ -28,6 +28,7 @@ public sealed class MemoryTests(ITestOutputHelper output)
     [Theory]
     [InlineData(InputShape.HugeString)]
     [InlineData(InputShape.WrongType)]
+    [InlineData(InputShape.StringsUnderLimit)]
     public async Task LocalHost_LargestBody_TenInARow_DoNotGrowThePeak(InputShape shape)
     {
         await using var host = new LocalFuzzHost();
@@ -40,6 +41,7 @@ public sealed class MemoryTests(ITestOutputHelper output)
     [Theory]
     [InlineData(InputShape.HugeString)]
     [InlineData(InputShape.WrongType)]
+    [InlineData(InputShape.StringsUnderLimit)]
     public async Task AwsBootstrap_LargestEvent_TenInARow_DoNotGrowThePeak(InputShape shape)
     {
         await using var host = new AwsFuzzHost();
@@ -56,6 +58,7 @@ public sealed class MemoryTests(ITestOutputHelper output)
     [Theory]
     [InlineData(InputShape.HugeString)]
     [InlineData(InputShape.WrongType)]
+    [InlineData(InputShape.StringsUnderLimit)]
     public async Task GcpHost_LargestPush_TenInARow_DoNotGrowThePeak(InputShape shape)
     {
         await using var host = new GcpFuzzHost();
@@ -70,6 +73,7 @@ public sealed class MemoryTests(ITestOutputHelper output)
     [Theory]
     [InlineData(InputShape.HugeString)]
     [InlineData(InputShape.WrongType)]
+    [InlineData(InputShape.StringsUnderLimit)]
     public async Task AzureCustomHandler_LargestPayload_TenInARow_DoNotGrowThePeak(InputShape shape)
     {
         await using var host = new AzureFuzzHost();

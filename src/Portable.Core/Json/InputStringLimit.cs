@@ -6,7 +6,7 @@ namespace Portable.Json;
 
 /// <summary>
 /// The longest JSON string (a value or a member name) a function's input may hold: <c>Portable:MaxInputStringBytes</c>, in bytes of
-/// UTF-8 once unescaped, 256 KiB by default, the same on every platform. A longer string is refused as invalid input (400, a
+/// UTF-8 once unescaped, 1 MiB by default, the same on every platform. A longer string is refused as invalid input (400, a
 /// dead-letter, <c>Runtime.InvalidEvent</c>) before it is made: a .NET string is UTF-16, twice its UTF-8, so one huge string would
 /// cost the input's bytes and twice as much again before the function runs. Only an input longer than the limit is scanned
 /// (one pass of a <see cref="Utf8JsonReader"/>, no allocation), so nearly every input never pays for the check.
@@ -16,8 +16,12 @@ internal static class InputStringLimit
     /// <summary>The setting that changes the limit.</summary>
     public const string Setting = "Portable:MaxInputStringBytes";
 
-    /// <summary>The default: 256 KiB, the largest document a repository holds on every platform.</summary>
-    public const int DefaultBytes = 256 * 1024;
+    /// <summary>
+    /// The default: 1 MiB, four times the largest document a repository holds (256 KiB) and as much as the largest message any
+    /// platform's queue or event carries (SQS 1 MiB, Event Grid 1 MB; a Storage queue message is 64 KiB), so that no string a
+    /// Portable function can store or pass on is refused; and Local's default request body limit.
+    /// </summary>
+    public const int DefaultBytes = 1024 * 1024;
 
     private static readonly ConditionalWeakTable<JsonSerializerOptions, StrongBox<int>> Limits = [];
 
