@@ -25,14 +25,22 @@ internal static class InputStringLimit
 
     private static readonly ConditionalWeakTable<JsonSerializerOptions, StrongBox<int>> Limits = [];
 
-    /// <summary>Sets the limit of the app whose JSON options are <paramref name="options"/> (and of their input counterpart).</summary>
-    public static void Set(JsonSerializerOptions options, int bytes)
+    /// <summary>
+    /// Sets the limit of the app whose JSON options are <paramref name="options"/>; their input counterpart takes it when it is made
+    /// (<see cref="Inherit"/>), at the first invocation, so that a start pays for no more than this.
+    /// </summary>
+    public static void Set(JsonSerializerOptions options, int bytes) => Limits.AddOrUpdate(options, new StrongBox<int>(bytes));
+
+    /// <summary>Gives <paramref name="input"/>, made from an app's <paramref name="options"/>, the app's limit.</summary>
+    public static void Inherit(JsonSerializerOptions options, JsonSerializerOptions input)
     {
-        Limits.AddOrUpdate(options, new StrongBox<int>(bytes));
-        Limits.AddOrUpdate(PortableJson.ForInput(options), new StrongBox<int>(bytes));
+        if (Limits.TryGetValue(options, out var limit)) Limits.AddOrUpdate(input, limit);
     }
 
-    /// <summary>The limit of an app's (input) options; <see cref="DefaultBytes"/> when its builder did not set one.</summary>
+    /// <summary>
+    /// The limit of an app's (input) options; <see cref="DefaultBytes"/> for options no app builder set, such as a
+    /// <see cref="System.Text.Json.Serialization.JsonSerializerContext"/>'s own (<see cref="HttpRequestData.ReadJson{T}"/> given one).
+    /// </summary>
     public static int Of(JsonSerializerOptions options) => Limits.TryGetValue(options, out var limit) ? limit.Value : DefaultBytes;
 
     /// <summary>Reads <see cref="Setting"/>: a whole number of bytes from 1 KiB, or the default when it is not set.</summary>

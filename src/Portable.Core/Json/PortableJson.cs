@@ -76,6 +76,7 @@ internal static class PortableJson
             var input = new JsonSerializerOptions(o) { RespectNullableAnnotations = true };
             if (o.TypeInfoResolver is { } resolver) input.TypeInfoResolver = resolver.WithAddedModifier(RequireNonNullableParameters);
             input.MakeReadOnly();
+            InputStringLimit.Inherit(o, input);
             return input;
         });
 
