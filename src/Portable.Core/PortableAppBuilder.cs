@@ -137,6 +137,7 @@ public sealed class PortableAppBuilder : IHostApplicationBuilder
     public PortableApp Build()
     {
         Json.MakeReadOnly();
+        InputStringLimit.Set(Json, InputStringLimit.Parse(Configuration[InputStringLimit.Setting]));
         Services.TryAddSingleton(TimeProvider);
         var functions = Functions.Build(Json, TimeProvider);
         var catalog = Resources.Build(_environment.ApplicationName, functions, Json);

@@ -19,6 +19,7 @@ public sealed class HttpAnswerTableTests(TableHosts hosts) : IClassFixture<Table
         { new TableRequest("malformed JSON", "Echo", "POST", "/echo", Json, """{"text":"""), 400, Problem, null },
         { new TableRequest("a validation problem", "Echo", "POST", "/echo", Json, """{"text":""}"""), 400, Problem, null },
         { new TableRequest("a body over the limit", "Echo", "POST", "/echo", Json, "{\"text\":\"" + new string('x', TableHosts.BodyLimit) + "\"}"), 413, Problem, null },
+        { new TableRequest("a string over Portable:MaxInputStringBytes (1 MiB)", "Echo", "POST", "/echo", Json, "{\"text\":\"" + new string('x', (1024 * 1024) + 1) + "\"}"), 400, Problem, null },
         { new TableRequest("a path no route matches", "GetItem", "GET", "/items/1/2"), 404, Problem, null },
         { new TableRequest("a method the route does not take", "GetItem", "DELETE", "/items/1"), 405, Problem, "GET, HEAD" },
         { new TableRequest("a function that fails", "Boom", "GET", "/boom"), 500, Problem, null },

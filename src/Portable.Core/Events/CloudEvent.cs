@@ -62,6 +62,7 @@ public sealed record CloudEvent
         ArgumentNullException.ThrowIfNull(typeInfo);
         if (Data is not { } data || data.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined) return default;
         var input = Json.PortableJson.ForInput(typeInfo); // required members and non-nullable properties hold, as for messages
+        Json.InputStringLimit.Check(System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(data), input.Options, $"The data of event '{Id}'");
         try
         {
             return data.Deserialize(input);

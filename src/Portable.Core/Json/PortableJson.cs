@@ -33,6 +33,7 @@ internal static class PortableJson
             throw new InvalidInputException("$", string.Create(CultureInfo.InvariantCulture, $"{what} is not valid UTF-8 (at byte {FirstInvalidByte(utf8.Span)}); JSON text is UTF-8."));
         }
 
+        InputStringLimit.Check(utf8.Span, typeInfo.Options, what); // before any string is made
         try
         {
             return JsonSerializer.Deserialize(utf8.Span, typeInfo)
@@ -75,6 +76,7 @@ internal static class PortableJson
             var input = new JsonSerializerOptions(o) { RespectNullableAnnotations = true };
             if (o.TypeInfoResolver is { } resolver) input.TypeInfoResolver = resolver.WithAddedModifier(RequireNonNullableParameters);
             input.MakeReadOnly();
+            InputStringLimit.Inherit(o, input);
             return input;
         });
 

@@ -1,11 +1,20 @@
 namespace Portable.Fuzz.Tests.Fuzzing;
 
-/// <summary>The two shapes of a largest input: valid with one huge string, or refused as it is read.</summary>
+/// <summary>The shapes of a largest input: one huge string, a member of the wrong type, or as many strings as fit just under the host's string limit.</summary>
 public enum InputShape
 {
-    /// <summary>Valid JSON of the function's type whose one string field fills it: the function is given a string of nearly the input's size.</summary>
+    /// <summary>
+    /// Valid JSON of the function's type whose one string field fills it. Refused as it is read since <c>Portable:MaxInputStringBytes</c>
+    /// (1 MiB by default): before that, the function was given a string of nearly the input's size.
+    /// </summary>
     HugeString,
 
     /// <summary>JSON of the right size with a member of the wrong type (a huge string where an array or object belongs): refused as it is read.</summary>
     WrongType,
+
+    /// <summary>
+    /// Valid JSON of the function's type filled with strings each one byte under <c>Portable:MaxInputStringBytes</c> (1 MiB by
+    /// default): the most string an accepted input can hold (an <c>OrderPlaced</c>, which has one string member, repeats it).
+    /// </summary>
+    StringsUnderLimit,
 }

@@ -15,6 +15,9 @@ internal static class LargestInput
     public const int CloudRunBytes = 32 * 1024 * 1024;
     public const int AzureBytes = 2 * 1024 * 1024; // CustomHandlerEndpoint.MaxEventPayloadBytes
 
+    /// <summary>The longest string the hosts accept in a function's input by default (<c>Portable:MaxInputStringBytes</c>), less one.</summary>
+    public const int UnderLimit = (1024 * 1024) - 1;
+
     /// <summary>
     /// An order of <paramref name="size"/> bytes of JSON. <see cref="InputShape.HugeString"/>: valid, its SKU pads it (the function is given
     /// a string of that size). <see cref="InputShape.WrongType"/>: its <c>items</c> is a string of that size instead of an array, refused
@@ -22,6 +25,7 @@ internal static class LargestInput
     /// </summary>
     public static byte[] Order(int size, InputShape shape = InputShape.HugeString)
     {
+        if (shape == InputShape.StringsUnderLimit) return Encoding.UTF8.GetBytes(Repeated(size, """{"customerId":"c-1","items":[""", "]}", """{"sku":"$","quantity":1,"unitPrice":1}""", 's', ","));
         var (head, tail) = shape == InputShape.HugeString
             ? ("""{"customerId":"c-1","items":[{"sku":" """.TrimEnd(), """ ","quantity":1,"unitPrice":1}]}""".TrimStart())
             : ("""{"customerId":"c-1","items":" """.TrimEnd(), " \"}".TrimStart());
@@ -33,9 +37,12 @@ internal static class LargestInput
     {
         var overhead = Encoding.UTF8.GetByteCount(Build("")) + 64;
         var messageLength = (size - overhead) / 4 * 3;
-        var message = shape == InputShape.HugeString
-            ? "{\"orderId\":\"" + new string('o', messageLength - 15) + "\"}"
-            : "{\"orderId\":[\"" + new string('o', messageLength - 17) + "\"]}";
+        var message = shape switch
+        {
+            InputShape.HugeString => "{\"orderId\":\"" + new string('o', messageLength - 15) + "\"}",
+            InputShape.WrongType => "{\"orderId\":[\"" + new string('o', messageLength - 17) + "\"]}",
+            _ => Repeated(messageLength, "{", "}", "\"orderId\":\"$\"", 'o', ","),
+        };
         var json = Build(Convert.ToBase64String(Encoding.UTF8.GetBytes(message)));
         return Encoding.UTF8.GetBytes(json);
 
@@ -58,9 +65,31 @@ internal static class LargestInput
     {
         var shell = "{\"Data\":{\"message\":\"\"},\"Metadata\":{\"DequeueCount\":1,\"Id\":\"big-1\"}}";
         var pad = size - Encoding.UTF8.GetByteCount(shell) - 32;
-        var message = shape == InputShape.HugeString
-            ? "{\\\"orderId\\\":\\\"" + new string('o', pad) + "\\\"}"
-            : "{\\\"orderId\\\":[\\\"" + new string('o', pad - 4) + "\\\"]}";
+        var message = shape switch
+        {
+            InputShape.HugeString => "{\\\"orderId\\\":\\\"" + new string('o', pad) + "\\\"}",
+            InputShape.WrongType => "{\\\"orderId\\\":[\\\"" + new string('o', pad - 4) + "\\\"]}",
+            _ => Repeated(pad + 16, "{", "}", "\\\"orderId\\\":\\\"$\\\"", 'o', ","),
+        };
         return Encoding.UTF8.GetBytes(shell.Replace("\"message\":\"\"", "\"message\":\"" + message + "\"", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// <paramref name="head"/>, then <paramref name="item"/> (whose <c>$</c> is a string of <paramref name="fill"/>) repeated with strings
+    /// of <see cref="UnderLimit"/> characters while they fit, the last one shorter, then <paramref name="tail"/>: <paramref name="size"/> bytes of ASCII.
+    /// </summary>
+    private static string Repeated(int size, string head, string tail, string item, char fill, string separator)
+    {
+        var text = new StringBuilder(head);
+        var overhead = item.Length - 1;
+        while (true)
+        {
+            var room = size - text.Length - tail.Length - (text.Length > head.Length ? separator.Length : 0) - overhead;
+            if (room <= 0) break;
+            if (text.Length > head.Length) text.Append(separator);
+            text.Append(item.Replace("$", new string(fill, Math.Min(room, UnderLimit)), StringComparison.Ordinal));
+        }
+
+        return text.Append(tail).ToString();
     }
 }
