@@ -51,8 +51,8 @@ internal sealed class OtlpExporter : IDisposable
         return Task.CompletedTask;
     }
 
-    /// <summary>Starts the listeners and the export thread (once).</summary>
-    public void Start()
+    /// <summary>Starts the listeners and the export thread (once); a test may leave the thread out and export with <see cref="Flush"/>.</summary>
+    public void Start(bool exportThread = true)
     {
         if (Interlocked.Exchange(ref _started, 1) != 0) return;
         if (_settings.Traces is not null)
@@ -68,6 +68,7 @@ internal sealed class OtlpExporter : IDisposable
         }
 
         _metrics?.Start();
+        if (!exportThread) return;
         using (ExecutionContext.SuppressFlow())
         {
             _thread = new Thread(Loop) { IsBackground = true, Name = "Portable OTLP export" };

@@ -6,7 +6,7 @@ namespace Portable.OpenTelemetry;
 /// <summary>
 /// The specification's samplers (OTEL_TRACES_SAMPLER and OTEL_TRACES_SAMPLER_ARG): <c>always_on</c>, <c>always_off</c>,
 /// <c>traceidratio</c> and the <c>parentbased_*</c> forms (the default is <c>parentbased_always_on</c>). The ratio decision is the
-/// OpenTelemetry .NET SDK's: the trace id's first eight bytes, big-endian, in absolute value, below the ratio times
+/// OpenTelemetry .NET SDK's: the trace id's first eight bytes, big-endian, with the sign bit cleared, below the ratio times
 /// <see cref="long.MaxValue"/>.
 /// </summary>
 internal sealed class Sampler
@@ -70,7 +70,7 @@ internal sealed class Sampler
         traceId.CopyTo(bytes);
         long lower = 0;
         for (var i = 0; i < 8; i++) lower = lower << 8 | bytes[i];
-        var magnitude = lower == long.MinValue ? long.MaxValue : Math.Abs(lower);
-        return magnitude < _idUpperBound;
+        // As the SDK 1.20 decides (checked against it in SamplerTests): the sign bit cleared, not the absolute value.
+        return (lower & long.MaxValue) < _idUpperBound;
     }
 }
