@@ -98,6 +98,12 @@ internal sealed class OtlpExporter : IDisposable
             sent &= ExportMetrics(deadline, CancellationToken.None);
             return sent;
         }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The caller is the platform's invocation loop: an exporter fault is logged here and never reaches it.
+            _log.Failed(_settings.Traces?.Endpoint ?? _settings.Metrics!.Endpoint, "telemetry", "the flush failed unexpectedly: " + e);
+            return false;
+        }
         finally
         {
             _exportLock.Exit();
