@@ -4,5 +4,5 @@ using Portable;
 var builder = PortableApp.CreateBuilder(args);
 OrdersApp.Configure(builder);
 // Traces and metrics over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set; without it nothing starts and nothing is exported.
-builder.AddOpenTelemetryExport(metrics: m => m.AddMeter(OrdersMetrics.MeterName));
+builder.AddOpenTelemetryExport(o => o.AddMeter(OrdersMetrics.MeterName));
 await builder.Build().RunAsync();

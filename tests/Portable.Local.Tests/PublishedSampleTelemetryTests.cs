@@ -59,8 +59,11 @@ public sealed class PublishedSampleTelemetryTests
             Assert.Equal("portable_local", confirm.Attribute("messaging.system"));
             Assert.Contains(trace, s => s.Kind == ActivityKind.Producer && s.Name.StartsWith("send ", StringComparison.Ordinal) && s.SpanId == confirm.ParentSpanId && s.ParentSpanId == place.SpanId);
 
+            // Metrics go every 500 ms and spans every 200: wait for the export that counted AuditConfirmation, not merely the first one.
             var metrics = await otlp.WaitForMetricsAsync(
-                m => new[] { "faas.invocations", "faas.invoke_duration", "orders.placed" }.All(name => m.Any(x => x.Name == name)), TimeSpan.FromSeconds(60));
+                m => new[] { "faas.invocations", "faas.invoke_duration", "orders.placed" }.All(name => m.Any(x => x.Name == name))
+                    && m.Any(x => x.Name == "faas.invocations" && x.DataPoints.Any(p => p.Attribute("faas.invoked_name") == "AuditConfirmation")),
+                TimeSpan.FromSeconds(60));
             Assert.Contains(metrics, m => m.Name == "faas.invocations" && m.DataPoints.Any(p => p.Attribute("faas.invoked_name") == "AuditConfirmation"));
             Assert.Contains(metrics, m => m.Name == "orders.placed" && m.DataPoints.Any(p => p.Value >= 1));
             Assert.Empty(otlp.Errors);

@@ -3,8 +3,7 @@ using System.Diagnostics.Metrics;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
-using OpenTelemetry.Metrics;
-using OpenTelemetry.Trace;
+using Microsoft.Extensions.Hosting;
 using Portable.Contracts.Otlp;
 using Portable.Hosting;
 using Portable.Local;
@@ -15,21 +14,49 @@ namespace Portable.OpenTelemetry.Tests;
 /// <c>AddOpenTelemetryExport</c>: nothing at all without <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>; with it, an invocation's span and the
 /// Portable metrics reach an OTLP/HTTP receiver; a setting it cannot use stops the start with the setting's name.
 /// </summary>
+[Collection(ListenerCollection.Name)]
 public sealed class OpenTelemetryExportTests
 {
     [Fact]
-    public void WithoutAnEndpoint_NoTracerProviderMeterProviderOrFlushIsRegistered()
+    public void WithoutAnEndpoint_NoExporterHostedServiceOrFlushIsRegistered()
     {
         var builder = PortableApp.CreateBuilder([]);
         builder.Configuration[OpenTelemetryExport.EndpointSetting] = null;
+        var before = builder.Services.Count;
 
-        builder.AddOpenTelemetryExport(metrics: m => m.AddMeter("Orders"));
+        builder.AddOpenTelemetryExport(o => o.AddMeter("Orders"));
 
-        Assert.DoesNotContain(builder.Services, d => d.ServiceType == typeof(TracerProvider) || d.ServiceType == typeof(MeterProvider) || d.ServiceType == typeof(ITelemetryFlush));
+        Assert.Equal(before, builder.Services.Count);
         using var services = builder.Services.BuildServiceProvider();
-        Assert.Null(services.GetService<TracerProvider>());
-        Assert.Null(services.GetService<MeterProvider>());
+        Assert.Null(services.GetService<OtlpExporter>());
         Assert.Empty(services.GetServices<ITelemetryFlush>());
+        Assert.DoesNotContain(services.GetServices<IHostedService>(), s => s is OtlpExporterService);
+    }
+
+    [Fact]
+    public void WithAnEndpointButOtelSdkDisabled_NothingIsRegistered()
+    {
+        var builder = PortableApp.CreateBuilder([]);
+        builder.Configuration[OpenTelemetryExport.EndpointSetting] = "http://127.0.0.1:4318";
+        builder.Configuration["OTEL_SDK_DISABLED"] = "true";
+        var before = builder.Services.Count;
+
+        builder.AddOpenTelemetryExport();
+
+        Assert.Equal(before, builder.Services.Count);
+    }
+
+    [Fact]
+    public void WithAnEndpoint_TheExporterItsHostedServiceAndTheFlushAreRegistered()
+    {
+        var builder = PortableApp.CreateBuilder([]);
+        builder.Configuration[OpenTelemetryExport.EndpointSetting] = "http://127.0.0.1:4318";
+
+        builder.AddOpenTelemetryExport();
+
+        Assert.Contains(builder.Services, d => d.ServiceType == typeof(OtlpExporter));
+        Assert.Contains(builder.Services, d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(OtlpExporterService));
+        Assert.Contains(builder.Services, d => d.ServiceType == typeof(ITelemetryFlush) && d.ImplementationType == typeof(OtlpExporterFlush));
     }
 
     [Theory]
@@ -48,7 +75,7 @@ public sealed class OpenTelemetryExportTests
     }
 
     [Fact]
-    public void AProtocolOtherThanHttpProtobufOrGrpc_StopsTheStart_NamingTheSetting()
+    public void AProtocolOtherThanHttpProtobuf_StopsTheStart_NamingTheSettingAndPort4318()
     {
         var builder = PortableApp.CreateBuilder([]);
         builder.Configuration[OpenTelemetryExport.EndpointSetting] = "http://127.0.0.1:4318";
@@ -58,6 +85,7 @@ public sealed class OpenTelemetryExportTests
 
         Assert.Contains("OTEL_EXPORTER_OTLP_PROTOCOL", error.Message, StringComparison.Ordinal);
         Assert.Contains("http/json", error.Message, StringComparison.Ordinal);
+        Assert.Contains("4318", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -69,7 +97,7 @@ public sealed class OpenTelemetryExportTests
         builder.Configuration[OpenTelemetryExport.EndpointSetting] = otlp.Endpoint;
         builder.Services.AddSingleton<Counted>();
         builder.Functions.MapHttp<Ping>("GET /ping");
-        builder.AddOpenTelemetryExport(metrics: m => m.AddMeter(Counted.MeterName));
+        builder.AddOpenTelemetryExport(o => o.AddMeter(Counted.MeterName));
         await using var web = LocalHost.Build(builder.Build(), configureOptions: o =>
         {
             o.Port = 0;
