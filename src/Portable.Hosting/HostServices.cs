@@ -2,7 +2,10 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using System.Diagnostics.Metrics;
 
 namespace Portable.Hosting;
 
@@ -23,9 +26,21 @@ public static class HostServices
         services.TryAddSingleton(app.TimeProvider);
         services.TryAddSingleton(app.Configuration);
         services.TryAddSingleton(app.Environment);
-        services.AddMetrics(); // IMeterFactory: the Portable meter and the functions' own business meters
+        AddMeterFactory(services);
         services.TryAddSingleton(sp => new FunctionExecutor(platform, sp, app.TimeProvider));
         services.TryAddSingleton(sp => new HttpDispatcher(app.Catalog, sp.GetRequiredService<FunctionExecutor>(), sp.GetService<ILogger<HttpDispatcher>>()));
         return services;
+    }
+
+    /// <summary>
+    /// The <see cref="IMeterFactory"/> for the Portable meter and the functions' business meters. An app that configures metrics
+    /// listeners or rules (<c>builder.Metrics.AddListener</c>, <c>EnableMetrics</c>) gets <c>AddMetrics()</c>, which starts their
+    /// subscriptions at start; any other gets <see cref="PortableMeterFactory"/> alone, without that start-up work.
+    /// </summary>
+    private static void AddMeterFactory(IServiceCollection services)
+    {
+        var configuresListeners = services.Any(d => d.ServiceType == typeof(IMetricsListener) || d.ServiceType == typeof(IConfigureOptions<MetricsOptions>));
+        if (configuresListeners) services.AddMetrics();
+        else services.TryAddSingleton<IMeterFactory, PortableMeterFactory>();
     }
 }

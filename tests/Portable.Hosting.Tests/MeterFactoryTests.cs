@@ -1,0 +1,78 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics;
+using Microsoft.Extensions.Options;
+using Portable.Hosting;
+
+namespace Portable.Hosting.Tests;
+
+public sealed class MeterFactoryTests
+{
+    [Fact]
+    public void AnAppWithoutMetricsListeners_GetsPortablesMeterFactory_AndNoStartupValidation()
+    {
+        using var services = Services(_ => { });
+
+        Assert.IsType<PortableMeterFactory>(services.GetRequiredService<IMeterFactory>());
+        Assert.Null(services.GetService<IStartupValidator>()); // nothing for StartupValidation to build at start
+    }
+
+    [Fact]
+    public void AnAppThatAddsAMetricsListener_GetsAddMetrics_WithItsSubscriptionsStartedAtStart()
+    {
+        using var services = Services(b => b.Metrics.AddListener<NoListener>());
+
+        Assert.IsNotType<PortableMeterFactory>(services.GetRequiredService<IMeterFactory>());
+        Assert.NotNull(services.GetService<IStartupValidator>());
+    }
+
+    [Fact]
+    public void TheFactory_GivesOneMeterPerNameVersionAndTags_ScopedToIt_AndDisposesThemWithIt()
+    {
+        var factory = new PortableMeterFactory();
+        var meter = factory.Create(new MeterOptions("Orders") { Version = "1", Tags = [new("a", 1), new("b", "x")] });
+
+        Assert.Same(meter, factory.Create(new MeterOptions("Orders") { Version = "1", Tags = [new("b", "x"), new("a", 1)] }));
+        Assert.NotSame(meter, factory.Create(new MeterOptions("Orders") { Version = "2", Tags = [new("a", 1), new("b", "x")] }));
+        Assert.NotSame(meter, factory.Create(new MeterOptions("Orders") { Version = "1" }));
+        Assert.Same(factory, meter.Scope);
+        Assert.Throws<InvalidOperationException>(() => factory.Create(new MeterOptions("Orders") { Scope = new object() }));
+
+        var counter = meter.CreateCounter<long>("orders.placed");
+        using var listener = new MeterListener { InstrumentPublished = (i, l) => { if (ReferenceEquals(i, counter)) l.EnableMeasurementEvents(i); } };
+        listener.Start();
+        Assert.True(counter.Enabled);
+        factory.Dispose();
+        Assert.False(counter.Enabled); // the meter was disposed with its factory
+        Assert.Throws<ObjectDisposedException>(() => factory.Create(new MeterOptions("Orders")));
+    }
+
+    private static ServiceProvider Services(Action<PortableAppBuilder> configure)
+    {
+        var builder = PortableApp.CreateBuilder([]);
+        configure(builder);
+        var app = builder.Build();
+        return app.Services.AddPortableApp(app, "test").BuildServiceProvider();
+    }
+
+    private sealed class NoListener : IMetricsListener
+    {
+        public string Name => "none";
+
+        public void Initialize(IObservableInstrumentsSource source)
+        {
+        }
+
+        public bool InstrumentPublished(Instrument instrument, out object? userState)
+        {
+            userState = null;
+            return false;
+        }
+
+        public void MeasurementsCompleted(Instrument instrument, object? userState)
+        {
+        }
+
+        public MeasurementHandlers GetMeasurementHandlers() => new();
+    }
+}
