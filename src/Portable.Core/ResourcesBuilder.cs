@@ -10,6 +10,7 @@ public sealed class ResourcesBuilder
     private readonly Dictionary<Type, (string Name, Func<JsonSerializerOptions, object> Create)> _repositories = [];
     private readonly Dictionary<Type, (string Name, Func<JsonSerializerOptions, object> Create)> _queues = [];
     private readonly List<string> _topics = [];
+    private readonly List<string> _secrets = [];
 
     internal ResourcesBuilder()
     {
@@ -47,6 +48,33 @@ public sealed class ResourcesBuilder
         return this;
     }
 
+    /// <summary>
+    /// Declares a secret the app reads as configuration (<c>IConfiguration["PaymentsApiKey"]</c>). Each deployment file wires it
+    /// from its cloud's secret store by reference, never by value: AWS Secrets Manager, Google Secret Manager, Azure Key Vault.
+    /// Locally it comes from user secrets (<c>dotnet user-secrets set PaymentsApiKey VALUE</c>, in the Development environment) or
+    /// an environment variable of the same name. A declared secret without a value fails the start, naming it.
+    /// </summary>
+    /// <param name="name">The configuration key and the secret's default name in the store: an ASCII letter, then letters and digits, at most 127.</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentException">The name is not a portable secret name.</exception>
+    public ResourcesBuilder AddSecret(string name)
+    {
+        ValidateSecretName(name);
+        if (!_secrets.Contains(name, StringComparer.OrdinalIgnoreCase)) _secrets.Add(name);
+        return this;
+    }
+
+    internal static void ValidateSecretName(string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        if (name.Length > 127 || !char.IsAsciiLetter(name[0]) || !name.All(char.IsAsciiLetterOrDigit))
+        {
+            throw new ArgumentException(
+                $"'{name}' is not a portable secret name: use an ASCII letter, then ASCII letters and digits, at most 127 characters " +
+                "(a name every cloud's secret store and every environment accepts as it is).", nameof(name));
+        }
+    }
+
     internal FunctionCatalog Build(string appName, List<FunctionDefinition> functions, JsonSerializerOptions json)
     {
         var repositories = _repositories.ToDictionary(p => p.Key, p => new Lazy<object>(() => p.Value.Create(json)));
@@ -75,7 +103,8 @@ public sealed class ResourcesBuilder
             queues,
             _repositories.Select(p => new ResourceDescription(p.Value.Name, p.Key.Name)).ToList(),
             queueList,
-            topics);
+            topics,
+            [.. _secrets]);
     }
 
     private FunctionUses ResolveUses(FunctionDefinition function, IReadOnlyList<string> topics)

@@ -108,12 +108,14 @@ public sealed class SamLeastPrivilegeTests
     [InlineData("orders")]
     [InlineData("settings")]
     [InlineData("arm64")]
+    [InlineData("secrets")]
     public async Task Template_PassesCfnLintWithZeroFindings_InformationalIncluded(string which)
     {
         var yaml = which switch
         {
             "orders" => SamTemplate.Build(Orders.Catalog, "Orders.zip"),
             "settings" => SamTemplate.Build(Settings().Catalog, "app.zip"),
+            "secrets" => SamTemplate.Build(WithSecrets().Catalog, "Orders.zip"),
             _ => SamTemplate.Build(Orders.Catalog, "Orders.zip", FunctionArchitecture.Arm64),
         };
         var file = Path.Combine(Path.GetTempPath(), $"portable-sam-{Guid.NewGuid():N}.yaml");
@@ -179,6 +181,37 @@ public sealed class SamLeastPrivilegeTests
     }
 
     /// <summary>An app with declared settings: a big HTTP function, a slow capped queue worker, a plain schedule.</summary>
+    [Fact]
+    public void Template_DeclaredSecret_IsAnEnvironmentVariableResolvedFromSecretsManager_NamedByAParameter_NeverAValue()
+    {
+        var yaml = SamTemplate.Build(WithSecrets().Catalog, "Orders.zip");
+        var template = SamYaml.Load(yaml);
+
+        var parameter = template.Map("Parameters").Map("PaymentsApiKeySecret");
+        Assert.Equal("String", parameter.Text("Type"));
+        Assert.Equal("PaymentsApiKey", parameter.Text("Default"));
+        var variables = template.Map("Globals").Map("Function").Map("Environment").Map("Variables");
+        var value = (YamlScalarNode)variables[new YamlScalarNode("PaymentsApiKey")];
+        Assert.Equal(("!Sub", "{{resolve:secretsmanager:${PaymentsApiKeySecret}:SecretString}}"), (value.Tag.Value, value.Value));
+        Assert.Equal(1, yaml.Split("PaymentsApiKey:").Length - 1); // once: the variable; the parameter is PaymentsApiKeySecret
+    }
+
+    [Fact]
+    public void Template_EnvironmentParameter_BecomesDotnetEnvironment_DefaultProduction()
+    {
+        var template = SamYaml.Load(SamTemplate.Build(Orders.Catalog, "Orders.zip"));
+
+        Assert.Equal("Production", template.Map("Parameters").Map("Environment").Text("Default"));
+        var variable = (YamlScalarNode)template.Map("Globals").Map("Function").Map("Environment").Map("Variables")[new YamlScalarNode("DOTNET_ENVIRONMENT")];
+        Assert.Equal(("!Ref", "Environment"), (variable.Tag.Value, variable.Value));
+    }
+
+    private static PortableApp WithSecrets() => AwsEmulators.App(b =>
+    {
+        OrdersApp.Configure(b);
+        b.Resources.AddSecret("PaymentsApiKey");
+    });
+
     private static PortableApp Settings() => AwsEmulators.App(b =>
     {
         b.AddJson(TestJson.Default);

@@ -11,6 +11,7 @@ using Portable.Hosting.AspNetCore;
 namespace Portable.Local.Tests;
 
 /// <summary>Configuration and options on the local host (real Kestrel), as <c>LocalPlatform</c> runs it.</summary>
+[Collection(ProcessExitCode.Collection)]
 public sealed class ConfigurationAndOptionsTests
 {
     [Fact]

@@ -17,7 +17,8 @@ public sealed class FunctionCatalog
         Dictionary<Type, Lazy<object>> queues,
         IReadOnlyList<ResourceDescription> repositoryList,
         IReadOnlyList<ResourceDescription> queueList,
-        IReadOnlyList<string> topics)
+        IReadOnlyList<string> topics,
+        IReadOnlyList<string> secrets)
     {
         AppName = appName;
         Functions = functions;
@@ -27,6 +28,7 @@ public sealed class FunctionCatalog
         Repositories = repositoryList;
         Queues = queueList;
         Topics = topics;
+        Secrets = secrets;
     }
 
     /// <summary>The application name (the entry assembly's name unless set).</summary>
@@ -43,6 +45,9 @@ public sealed class FunctionCatalog
 
     /// <summary>Every declared topic and every topic a function subscribes to.</summary>
     public IReadOnlyList<string> Topics { get; }
+
+    /// <summary>Every declared secret: configuration keys whose values the deployment takes from the cloud's secret store.</summary>
+    public IReadOnlyList<string> Secrets { get; }
 
     /// <summary>
     /// Resolves the JSON metadata of every function and every declared repository and queue now. The catalog otherwise does
@@ -114,7 +119,8 @@ public sealed class FunctionCatalog
             CatalogSettings.From(f), new CatalogUses(f.Uses.Repositories, f.Uses.Queues, f.Uses.Topics))).ToList(),
         Repositories,
         Queues,
-        Topics.Select(t => new ResourceDescription(t, null)).ToList());
+        Topics.Select(t => new ResourceDescription(t, null)).ToList(),
+        Secrets.Count > 0 ? Secrets : null);
 
     /// <summary>The catalog as indented JSON, as <c>--describe</c> prints it.</summary>
     /// <returns>The JSON text.</returns>
