@@ -15,7 +15,7 @@ namespace Portable.Gcp;
 /// <summary>
 /// Builds the Functions Framework host on the Kestrel host every Portable adapter shares (appsettings.json read once, never
 /// watched). It listens on <c>PORT</c> (all addresses in a container, loopback otherwise), serves the one function
-/// <c>FUNCTION_TARGET</c> names, logs Cloud Logging JSON, and on SIGTERM stops accepting and drains in-flight requests.
+/// <c>FUNCTION_TARGET</c> names (the app's only function when it is not set), logs Cloud Logging JSON, and on SIGTERM stops accepting and drains in-flight requests.
 /// </summary>
 internal static class GcpHost
 {
@@ -51,16 +51,34 @@ internal static class GcpHost
         services.TryAddSingleton<INotifier, PubSubNotifier>();
     }
 
+    /// <summary>
+    /// The function this instance serves: the one <c>FUNCTION_TARGET</c> (or <c>--target</c>) names, or, when it is not set, the
+    /// app's only function, so that a single-function app deployed without it (<c>gcloud run deploy --source</c>) still starts.
+    /// </summary>
+    /// <exception cref="PortableConfigurationException">No target is set and the app has several functions (or none), or the target names no function.</exception>
     internal static FunctionDefinition SelectFunction(FunctionCatalog catalog, GcpSettings settings)
     {
-        if (settings.Target is null)
+        FunctionDefinition function;
+        if (settings.Target is not null)
+        {
+            function = catalog.Get(settings.Target);
+        }
+        else if (catalog.Functions.Count == 1)
+        {
+            function = catalog.Functions[0];
+        }
+        else if (catalog.Functions.Count == 0)
         {
             throw new PortableConfigurationException(
-                "FUNCTION_TARGET is not set: a Cloud Run function serves one function. " +
+                "This app maps no function, so there is nothing to serve. Map one with builder.Functions.Map...(...) where the app is built.");
+        }
+        else
+        {
+            throw new PortableConfigurationException(
+                "FUNCTION_TARGET is not set: a Cloud Run function serves one function, and this app has " + catalog.Functions.Count + ". " +
                 $"Set FUNCTION_TARGET (or pass --target) to one of: {string.Join(", ", catalog.Functions.Select(f => f.Name))}.");
         }
 
-        var function = catalog.Get(settings.Target);
         FunctionCatalog.Validate(function); // the one function this instance serves: its JSON metadata now, the rest never
         return function;
     }

@@ -20,18 +20,18 @@ public sealed class DeploymentTests
     }
 
     [Fact]
-    public void DeployGuide_DeploysEveryFunctionWithItsTrigger()
+    public void DeployGuide_ListsEveryFunctionsServiceAndTrigger()
     {
         var builder = PortableApp.CreateBuilder([]);
         OrdersApp.Configure(builder);
-        var guide = ContainerRecipeWriter.DeployGuide(builder.Build().Catalog);
+        var catalog = builder.Build().Catalog;
+        var guide = DeployGuide.Build(catalog, [], new DeploymentReport(ContainerRecipeWriter.Cloud));
 
-        foreach (var function in new[] { "PlaceOrder", "GetOrder", "Hello", "SendConfirmation", "ExpireUnconfirmed", "AuditConfirmation" })
-            Assert.Contains($"FUNCTION_TARGET={function},", guide, StringComparison.Ordinal);
-        Assert.Contains("gcloud pubsub topics create order-placed order-confirmations", guide, StringComparison.Ordinal);
-        Assert.Contains("--push-endpoint \"$URL/projects/$PROJECT/topics/order-placed\"", guide, StringComparison.Ordinal);
-        Assert.Contains("--schedule '*/5 * * * *'", guide, StringComparison.Ordinal);
-        Assert.Contains("orders-hello --image $IMAGE", guide, StringComparison.Ordinal);
+        foreach (var function in catalog.Functions)
+            Assert.Contains($"| {function.Name} | `{function.Trigger}` | `orders-{function.Name.ToLowerInvariant()}` |", guide, StringComparison.Ordinal);
+        Assert.Contains("The Pub/Sub topics `order-placed`, `order-confirmations`", guide, StringComparison.Ordinal);
+        Assert.Contains("the push subscription `orders-sendconfirmation` on `order-placed`", guide, StringComparison.Ordinal);
+        Assert.Contains("the Cloud Scheduler job `orders-expireunconfirmed`, `*/5 * * * *` UTC", guide, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -54,12 +54,12 @@ public sealed class DeploymentTests
         }
 
         var guide = await File.ReadAllTextAsync(Path.Combine(folder, "gcp-deploy.md"));
-        const string note = "queue 'order-placed': delayed sends (SendOptions.Delay) are not supported on Pub/Sub";
+        const string note = "order-placed: delayed sends (SendOptions.Delay) are not supported on Pub/Sub";
         Assert.Contains("## Notes", guide, StringComparison.Ordinal);
         Assert.Contains("- " + note, guide, StringComparison.Ordinal);
         Assert.Contains("Cloud Scheduler or Cloud Tasks", guide, StringComparison.Ordinal);
-        Assert.Contains("Portable.Gcp note: " + note, printed.ToString(), StringComparison.Ordinal);
-        Assert.Equal(app.Catalog.Queues.Count * 2, ContainerRecipeWriter.Notes(app.Catalog).Count);
+        Assert.Contains("order-placed: delayed sends (SendOptions.Delay) are not supported on Pub/Sub", printed.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("warning", printed.ToString(), StringComparison.Ordinal);
         Directory.Delete(folder, recursive: true);
     }
 
@@ -73,7 +73,8 @@ public sealed class DeploymentTests
 
         Assert.True(File.Exists(Path.Combine(folder, "Dockerfile")));
         Assert.True(File.Exists(Path.Combine(folder, ".dockerignore")));
-        Assert.Contains("gcloud run deploy", await File.ReadAllTextAsync(Path.Combine(folder, "gcp-deploy.md")), StringComparison.Ordinal);
+        Assert.Contains("bash deploy.sh", await File.ReadAllTextAsync(Path.Combine(folder, "gcp-deploy.md")), StringComparison.Ordinal);
+        Assert.Contains("gcloud run deploy orders-placeorder", await File.ReadAllTextAsync(Path.Combine(folder, "deploy.sh")), StringComparison.Ordinal);
         Directory.Delete(folder, recursive: true);
     }
 }

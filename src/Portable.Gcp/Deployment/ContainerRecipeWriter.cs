@@ -5,43 +5,95 @@ using Portable.Hosting;
 namespace Portable.Gcp.Deployment;
 
 /// <summary>
-/// Writes the container recipe for Cloud Run functions next to the published app: a <c>Dockerfile</c> (the native binary on
-/// <c>runtime-deps</c>, or the DLL on <c>aspnet</c> for a JIT publish) and <c>gcp-deploy.md</c>, the gcloud commands that build
-/// the image once and deploy one Cloud Run service per function with its trigger (HTTP, Pub/Sub push, Cloud Scheduler).
-/// What the declared queues cannot do on Pub/Sub (<see cref="PubSubPublisher.QueueCapabilities"/>) is printed and written as notes.
+/// Writes what deploys the published app to Google Cloud, next to it: a <c>Dockerfile</c> (the native binary on
+/// <c>runtime-deps</c>, or the DLL on <c>aspnet</c> for a JIT publish), <c>.dockerignore</c>, <c>deploy.sh</c> (<see cref="DeployScript"/>)
+/// and <c>gcp-deploy.md</c>, which explains it. What the app declares and Google Cloud cannot honour is reported at publish
+/// (a <c>PORTABLE001</c> warning), and what differs from the other clouds is noted, in the output and in <c>gcp-deploy.md</c>.
 /// </summary>
 internal static class ContainerRecipeWriter
 {
+    /// <summary>How the report names this cloud.</summary>
+    public const string Cloud = "GCP";
+
     public static async Task WriteAsync(PortableApp app, string folder, CancellationToken cancellationToken)
     {
         var entry = System.Reflection.Assembly.GetEntryAssembly()?.GetName().Name ?? app.Catalog.AppName;
         var jit = File.Exists(Path.Combine(folder, entry + ".dll"));
+        if (!jit && ElfMachine.Read(Path.Combine(folder, entry)) == ElfMachine.Arm64)
+        {
+            throw new PortableConfigurationException(
+                $"{entry} was published for linux-arm64, but Cloud Run runs x86_64 (linux/amd64) containers only. Publish with -r linux-x64 for Google Cloud.");
+        }
+
+        var catalog = app.Catalog;
+        var secrets = SecretsOf(catalog);
+        var report = new DeploymentReport(Cloud);
+        Review(catalog, report);
         Directory.CreateDirectory(folder);
         await File.WriteAllTextAsync(Path.Combine(folder, "Dockerfile"), Dockerfile(entry, jit), cancellationToken).ConfigureAwait(false);
-        await File.WriteAllTextAsync(Path.Combine(folder, ".dockerignore"), "Dockerfile\n.dockerignore\ngcp-deploy.md\n*.pdb\n*.dbg\n", cancellationToken).ConfigureAwait(false);
-        await File.WriteAllTextAsync(Path.Combine(folder, "gcp-deploy.md"), DeployGuide(app.Catalog), cancellationToken).ConfigureAwait(false);
-        foreach (var note in Notes(app.Catalog)) await Console.Out.WriteLineAsync("Portable.Gcp note: " + note).ConfigureAwait(false);
+        await File.WriteAllTextAsync(Path.Combine(folder, ".dockerignore"), "Dockerfile\n.dockerignore\ndeploy.sh\ngcp-deploy.md\n*.pdb\n*.dbg\n", cancellationToken).ConfigureAwait(false);
+        var script = Path.Combine(folder, "deploy.sh");
+        await File.WriteAllTextAsync(script, DeployScript.Build(catalog, secrets), cancellationToken).ConfigureAwait(false);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(script, File.GetUnixFileMode(script) | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+        }
+
+        await File.WriteAllTextAsync(Path.Combine(folder, "gcp-deploy.md"), DeployGuide.Build(catalog, secrets, report), cancellationToken).ConfigureAwait(false);
+        await report.WriteAsync(Console.Out, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>One line for each declared queue about the send options Pub/Sub does not honour.</summary>
-    internal static IReadOnlyList<string> Notes(FunctionCatalog catalog)
+    /// <summary>The declared secrets, each wired from Secret Manager.</summary>
+    internal static IReadOnlyList<string> SecretsOf(FunctionCatalog catalog) => [];
+
+    /// <summary>
+    /// Reports what the app declares and Google Cloud cannot honour (arm64, a push-triggered timeout past Pub/Sub's 600 s, an event
+    /// type Eventarc cannot filter on), and notes what behaves differently here (queue delays and deduplication on Pub/Sub, what
+    /// a maximum concurrency means on Cloud Run).
+    /// </summary>
+    internal static void Review(FunctionCatalog catalog, DeploymentReport report)
     {
+        foreach (var function in catalog.Functions)
+        {
+            var settings = function.Settings;
+            if (settings.Architecture == FunctionArchitecture.Arm64)
+            {
+                report.CannotHonour(function.Name, "declares arm64, but Cloud Run runs x86_64 (linux/amd64) containers only; it is deployed as x86_64.");
+            }
+
+            var seconds = (int)settings.Timeout.TotalSeconds;
+            if (function.Trigger.Kind is TriggerKind.Queue or TriggerKind.Topic && seconds > DeployScript.MaxAckDeadlineSeconds)
+            {
+                report.CannotHonour(function.Name,
+                    $"its timeout is {seconds} s, but Pub/Sub waits at most {DeployScript.MaxAckDeadlineSeconds} s for a push to be answered: a message still being handled then is delivered again. Keep the work under {DeployScript.MaxAckDeadlineSeconds} s or split it.");
+            }
+
+            if (function.Trigger.Kind == TriggerKind.Event && !DeployScript.IsExactEventType(function.Trigger.EventType!))
+            {
+                report.CannotHonour(function.Name,
+                    $"its event type '{function.Trigger.EventType}' is not one exact type, and an Eventarc trigger filters on one: deploy.sh deploys the service but creates no trigger. Map one exact type per function.");
+            }
+
+            if (settings.MaxConcurrency is { } instances)
+            {
+                report.Note(function.Name,
+                    $"maximum concurrency {instances} is Cloud Run's --max-instances {instances}; each instance takes up to {DeployScript.RequestsPerInstance} requests at once, so up to {instances * DeployScript.RequestsPerInstance} can run together.");
+            }
+        }
+
         var capabilities = PubSubPublisher.QueueCapabilities;
-        var notes = new List<string>();
         foreach (var queue in catalog.Queues)
         {
             if (!capabilities.DelayedDelivery)
             {
-                notes.Add($"queue '{queue.Name}': delayed sends (SendOptions.Delay) are not supported on {capabilities.Service} and throw NotSupportedException; {capabilities.DelayAlternative}.");
+                report.Note(queue.Name, $"delayed sends (SendOptions.Delay) are not supported on {capabilities.Service} and throw NotSupportedException; {capabilities.DelayAlternative}.");
             }
 
             if (!capabilities.Deduplication)
             {
-                notes.Add($"queue '{queue.Name}': deduplication ids (SendOptions.DeduplicationId) are carried but not enforced on {capabilities.Service}; make its handler idempotent.");
+                report.Note(queue.Name, $"deduplication ids (SendOptions.DeduplicationId) are carried but not enforced on {capabilities.Service}; make its handler idempotent.");
             }
         }
-
-        return notes;
     }
 
     internal static string Dockerfile(string entry, bool jit)
@@ -56,72 +108,5 @@ internal static class ContainerRecipeWriter
         builder.AppendLine("USER $APP_UID");
         builder.AppendLine(jit ? $"ENTRYPOINT [\"dotnet\", \"{entry}.dll\"]" : $"ENTRYPOINT [\"./{entry}\"]");
         return builder.ToString();
-    }
-
-    internal static string DeployGuide(FunctionCatalog catalog)
-    {
-        var app = Slug(catalog.AppName);
-        var b = new StringBuilder();
-        b.AppendLine($"# Deploying {catalog.AppName} to Cloud Run functions");
-        b.AppendLine();
-        b.AppendLine("Generated by Portable.Gcp. One container image serves every function; each function is its own Cloud Run service,");
-        b.AppendLine("selected by `FUNCTION_TARGET`. Run these from this folder (the published app, with its Dockerfile):");
-        b.AppendLine();
-        b.AppendLine("```sh");
-        b.AppendLine("PROJECT=my-project REGION=europe-west1 SA=portable-runner@$PROJECT.iam.gserviceaccount.com");
-        b.AppendLine($"IMAGE=$REGION-docker.pkg.dev/$PROJECT/portable/{app}:latest");
-        b.AppendLine("gcloud artifacts repositories create portable --repository-format=docker --location=$REGION  # once");
-        b.AppendLine("gcloud builds submit . --tag $IMAGE");
-        if (catalog.Repositories.Count > 0) b.AppendLine("gcloud firestore databases create --location=$REGION  # once; collections: " + string.Join(", ", catalog.Repositories.Select(r => r.Name)));
-        var topics = catalog.Queues.Select(q => q.Name).Concat(catalog.Topics).Distinct(StringComparer.Ordinal).ToList();
-        if (topics.Count > 0) b.AppendLine("gcloud pubsub topics create " + string.Join(' ', topics));
-        b.AppendLine("```");
-        if (Notes(catalog) is { Count: > 0 } notes)
-        {
-            b.AppendLine();
-            b.AppendLine("## Notes");
-            b.AppendLine();
-            foreach (var note in notes) b.AppendLine("- " + note);
-        }
-
-        foreach (var function in catalog.Functions)
-        {
-            var service = $"{app}-{Slug(function.Name)}";
-            b.AppendLine();
-            b.AppendLine($"## {function.Name} ({function.Trigger})");
-            b.AppendLine();
-            b.AppendLine("```sh");
-            var isHttp = function.Trigger.Kind == TriggerKind.Http;
-            b.AppendLine($"gcloud run deploy {service} --image $IMAGE --region $REGION --service-account $SA \\");
-            b.AppendLine($"  --set-env-vars FUNCTION_TARGET={function.Name},GOOGLE_CLOUD_PROJECT=$PROJECT {(isHttp ? "--allow-unauthenticated" : "--no-allow-unauthenticated")}");
-            if (!isHttp) b.AppendLine($"URL=$(gcloud run services describe {service} --region $REGION --format 'value(status.url)')");
-            switch (function.Trigger.Kind)
-            {
-                case TriggerKind.Queue:
-                case TriggerKind.Topic:
-                    var topic = function.Trigger.Name!;
-                    b.AppendLine($"gcloud pubsub subscriptions create {service} --topic {topic} \\");
-                    b.AppendLine($"  --push-endpoint \"$URL/projects/$PROJECT/topics/{topic}\" --push-auth-service-account $SA --ack-deadline 600");
-                    break;
-                case TriggerKind.Schedule:
-                    b.AppendLine($"gcloud scheduler jobs create http {service} --location $REGION --schedule '{function.Trigger.Cron}' --time-zone UTC \\");
-                    b.AppendLine("  --uri \"$URL/\" --http-method POST --oidc-service-account-email $SA");
-                    break;
-                case TriggerKind.Event:
-                    b.AppendLine($"gcloud eventarc triggers create {service} --location $REGION --destination-run-service {service} \\");
-                    b.AppendLine($"  --event-filters type={function.Trigger.EventType} --service-account $SA");
-                    break;
-            }
-
-            b.AppendLine("```");
-        }
-
-        return b.ToString();
-    }
-
-    private static string Slug(string name)
-    {
-        var chars = name.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-').ToArray();
-        return new string(chars).Trim('-');
     }
 }
