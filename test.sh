@@ -26,6 +26,13 @@ for target in local aws gcp azure; do
   echo "$target published in $(( $(date +%s) - started )) s"
 done
 
+step "shellcheck (tests/Portable.Gcp.Tests checks the published deploy.sh with it; a missing one fails those tests)"
+if ! command -v shellcheck >/dev/null; then
+  if [ "$(id -u)" -eq 0 ]; then as_root=(); elif command -v sudo >/dev/null; then as_root=(sudo); else as_root=(false); fi
+  ("${as_root[@]}" apt-get update -qq && "${as_root[@]}" apt-get install -y -qq shellcheck) \
+    || echo "shellcheck could not be installed (no root, no sudo, or no apt-get): the deploy.sh tests will fail"
+fi
+
 step "start the emulators (Azurite, DynamoDB Local, fauxqs)"
 trap 'bash tests/emulators/stop.sh' EXIT
 bash tests/emulators/start.sh || { echo "0 passed, 1 failed"; exit 1; }
