@@ -27,19 +27,34 @@ public sealed class ReadmeDeployLinesTests(TemplateFixture fixture)
     }
 
     [Fact]
-    public async Task ReadmeGoogleLines_AreTheCommandsOfTheWrittenDeployGuide_OneServiceWithItsFunctionTarget()
+    public async Task ReadmeGoogleLines_RunTheWrittenDeployScript_WhichDeploysOneServiceWithItsFunctionTarget()
     {
         var (_, project, output, _) = await fixture.PublishAsync("gcp");
         var readme = ReadmeCommands(project, "### Google Cloud");
 
         Assert.Equal("cd out/gcp", readme[0]);
         Assert.Equal(Path.Combine(project, "out", "gcp"), output);
-        Assert.True(File.Exists(Path.Combine(output, "Dockerfile")), "The folder the README builds the image from has no Dockerfile.");
-        var guide = Commands(await File.ReadAllLinesAsync(Path.Combine(output, "gcp-deploy.md")), "```sh");
+        Assert.True(File.Exists(Path.Combine(output, "Dockerfile")), "The folder the README deploys from has no Dockerfile.");
+        var guide = Commands(await File.ReadAllLinesAsync(Path.Combine(output, "gcp-deploy.md")), "```sh", firstBlockOnly: true);
         Assert.Equal(guide, readme.Skip(1));
 
-        var services = readme.Where(l => l.StartsWith("gcloud run deploy ", StringComparison.Ordinal)).ToList();
-        Assert.Equal(["FUNCTION_TARGET=RegisterCustomer"], services.Select(s => Regex.Match(s, @"FUNCTION_TARGET=\w+").Value));
+        // gcloud is a stand-in that records its arguments (tab-separated, one call a line), finds nothing it is asked to describe
+        // and answers the URL query; bash runs the README's lines from the project folder, as a user would.
+        var bin = Directory.CreateDirectory(Path.Combine(fixture.Root, "gcloud-stand-in")).FullName;
+        var record = Path.Combine(bin, "gcloud.calls");
+        File.Delete(record);
+        var gcloud = Path.Combine(bin, "gcloud");
+        await File.WriteAllTextAsync(gcloud,
+            $"#!/bin/sh\nprintf '%s\\t' \"$@\" >> '{record}'\necho >> '{record}'\ncase \"$*\" in *describe*value*) echo https://stand-in.a.run.app ;; *describe*) exit 1 ;; esac\n");
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(gcloud, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var script = string.Join('\n', ["set -eu", .. readme]);
+        var path = bin + Path.PathSeparator + Environment.GetEnvironmentVariable("PATH");
+        await TemplateFixture.RunAsync(project, new Dictionary<string, string> { ["PATH"] = path }, "bash", "-c", script);
+
+        var calls = (await File.ReadAllLinesAsync(record)).Select(l => l.Split('\t')).ToList();
+        var deploys = calls.Where(c => c.Length > 2 && c[0] == "run" && c[1] == "deploy").ToList();
+        Assert.Equal(["FUNCTION_TARGET=RegisterCustomer"], deploys.Select(d => Regex.Match(string.Join(' ', d), @"FUNCTION_TARGET=\w+").Value));
+        Assert.Single(calls, c => c.Length > 1 && c[0] == "builds" && c[1] == "submit");
     }
 
     [Fact]
