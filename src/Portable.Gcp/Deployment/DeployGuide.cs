@@ -24,8 +24,9 @@ internal static class DeployGuide
         b.AppendLine("```");
         b.AppendLine();
         b.AppendLine("Run it with the Google Cloud CLI signed in (`gcloud auth login`) as someone allowed to create what follows (a project Owner, or");
-        b.AppendLine("the admin roles of Cloud Run, IAM, Pub/Sub, Cloud Scheduler, Eventarc and Artifact Registry, plus Cloud Build Editor). It works");
-        b.AppendLine("in its own folder, whatever the current one, and stops at the first failure with gcloud's message (`set -euo pipefail`).");
+        b.AppendLine("the admin roles of Cloud Run, IAM, Pub/Sub, Cloud Scheduler, Eventarc and Artifact Registry, Cloud Build Editor, and Service");
+        b.AppendLine("Account User, since services, subscriptions, jobs and triggers act as the accounts it creates). It works in its own folder,");
+        b.AppendLine("whatever the current one, and stops at the first failure with gcloud's message (`set -euo pipefail`).");
         b.AppendLine();
         b.AppendLine("## Inputs");
         b.AppendLine();

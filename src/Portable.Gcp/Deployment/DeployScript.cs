@@ -207,7 +207,8 @@ internal static class DeployScript
             s.AppendLine("# invokers SERVICE: each member of INVOKERS may call the private HTTP service; without INVOKERS no one is granted (yet).");
             s.AppendLine("invokers() {");
             s.AppendLine("  local member members");
-            s.AppendLine("  IFS=',' read -r -a members <<< \"${INVOKERS:-}\"");
+            s.AppendLine("  [ -n \"${INVOKERS:-}\" ] || return 0 # (an empty array under set -u fails in macOS's bash 3.2)");
+            s.AppendLine("  IFS=',' read -r -a members <<< \"$INVOKERS\"");
             s.AppendLine("  for member in \"${members[@]}\"; do");
             s.AppendLine("    if [ -n \"$member\" ]; then grant_invoker \"$1\" \"$member\"; fi");
             s.AppendLine("  done");
@@ -260,10 +261,12 @@ internal static class DeployScript
             s.AppendLine("# bucket=my-bucket) to the service as CloudEvents, calling it as the invoker.");
             s.AppendLine("eventarc_trigger() {");
             s.AppendLine("  local filter filters=(--event-filters \"type=$3\") extra");
-            s.AppendLine("  IFS=',' read -r -a extra <<< \"${4:-}\"");
-            s.AppendLine("  for filter in \"${extra[@]}\"; do");
-            s.AppendLine("    if [ -n \"$filter\" ]; then filters+=(--event-filters \"$filter\"); fi");
-            s.AppendLine("  done");
+            s.AppendLine("  if [ -n \"${4:-}\" ]; then");
+            s.AppendLine("    IFS=',' read -r -a extra <<< \"$4\"");
+            s.AppendLine("    for filter in \"${extra[@]}\"; do");
+            s.AppendLine("      if [ -n \"$filter\" ]; then filters+=(--event-filters \"$filter\"); fi");
+            s.AppendLine("    done");
+            s.AppendLine("  fi");
             s.AppendLine("  local settings=(--project \"$PROJECT\" --location \"$EVENTARC_LOCATION\" --destination-run-service \"$2\" --destination-run-region \"$REGION\"");
             s.AppendLine("    \"${filters[@]}\" --service-account \"$invoker\")");
             s.AppendLine("  if exists gcloud eventarc triggers describe \"$1\" --project \"$PROJECT\" --location \"$EVENTARC_LOCATION\"; then");
