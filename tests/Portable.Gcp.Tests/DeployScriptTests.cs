@@ -17,35 +17,36 @@ public sealed class DeployScriptTests : IDisposable
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    private static PortableApp App(Action<PortableAppBuilder>? more = null)
+    private static PortableApp App(Action<PortableAppBuilder>? more = null, bool secret = false)
     {
         var builder = PortableApp.CreateBuilder([]);
         OrdersApp.Configure(builder);
+        if (secret) builder.Resources.AddSecret("PaymentsApiKey");
         builder.AddJson(TestJsonContext.Default);
         builder.Functions.MapEvent<RecordEvent>(Storage, "OnUpload").WithMemory(8192).WithTimeout(TimeSpan.FromSeconds(120)).WithMaxConcurrency(3);
         more?.Invoke(builder);
         return builder.Build();
     }
 
-    private async Task<string> WriteAsync(PortableApp app, params string[] secrets)
+    private async Task<string> WriteAsync(PortableApp app)
     {
         await File.WriteAllTextAsync(Path.Combine(_folder, "Dockerfile"), ContainerRecipeWriter.Dockerfile("Orders", jit: false));
         var script = Path.Combine(_folder, "deploy.sh");
-        await File.WriteAllTextAsync(script, DeployScript.Build(app.Catalog, secrets));
+        await File.WriteAllTextAsync(script, DeployScript.Build(app.Catalog, app.Catalog.Secrets));
         return script;
     }
 
     [Fact]
     public async Task Script_WithASecretAndAnEventFunction_PassesShellcheck()
     {
-        var (exit, output) = await Shellcheck.RunAsync(await WriteAsync(App(), "PaymentsApiKey"));
+        var (exit, output) = await Shellcheck.RunAsync(await WriteAsync(App(secret: true)));
         Assert.True(exit == 0, output);
     }
 
     [Fact]
     public async Task Secrets_ReachEveryServiceAsSecretManagerReferences_AndEachAccountMayReadThemOnly()
     {
-        var run = await RunAsync(await WriteAsync(App(), "PaymentsApiKey"), present: "secrets");
+        var run = await RunAsync(await WriteAsync(App(secret: true)), present: "secrets");
         Assert.True(run.ExitCode == 0, run.Describe);
 
         var deploys = run.Of("run deploy");
@@ -60,7 +61,7 @@ public sealed class DeployScriptTests : IDisposable
     [Fact]
     public async Task SecretId_IsOverriddenByItsVariable_AndAMissingSecretStopsBeforeAnyDeploy()
     {
-        var script = await WriteAsync(App(), "PaymentsApiKey");
+        var script = await WriteAsync(App(secret: true));
         var renamed = await RunAsync(script, present: "secrets", new Dictionary<string, string> { ["SECRET_PaymentsApiKey"] = "payments-staging" });
         Assert.True(renamed.ExitCode == 0, renamed.Describe);
         Assert.All(renamed.Of("run deploy"), d => Assert.Equal("PaymentsApiKey=payments-staging:latest", Flag(d, "--set-secrets")));
@@ -98,7 +99,7 @@ public sealed class DeployScriptTests : IDisposable
     [Fact]
     public async Task SecondRun_WhereEverythingExists_UpdatesTheTrigger_AndCreatesNothing()
     {
-        var run = await RunAsync(await WriteAsync(App(), "PaymentsApiKey"), present: "all");
+        var run = await RunAsync(await WriteAsync(App(secret: true)), present: "all");
         Assert.True(run.ExitCode == 0, run.Describe);
 
         Assert.DoesNotContain(run.Calls, c => c.Contains("create"));
@@ -162,10 +163,10 @@ public sealed class DeployScriptTests : IDisposable
         var report = new DeploymentReport(ContainerRecipeWriter.Cloud);
         ContainerRecipeWriter.Review(app.Catalog, report);
 
-        var entry = Assert.Single(report.Entries, e => e.Warning);
+        var entry = Assert.Single(report.Entries, e => e.CannotHonour);
         Assert.Equal("Echo", entry.Subject);
         Assert.Contains("Cloud Run runs x86_64", entry.Text, StringComparison.Ordinal);
-        Assert.DoesNotContain("arm", DeployScript.Build(app.Catalog, []), StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("arm", DeployScript.Build(app.Catalog, app.Catalog.Secrets), StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]
@@ -177,8 +178,8 @@ public sealed class DeployScriptTests : IDisposable
         var report = new DeploymentReport(ContainerRecipeWriter.Cloud);
         ContainerRecipeWriter.Review(app.Catalog, report);
 
-        Assert.Equal(["AnyEvent", "LongJob"], report.Entries.Where(e => e.Warning).Select(e => e.Subject).Order());
-        var script = DeployScript.Build(app.Catalog, []);
+        Assert.Equal(["AnyEvent", "LongJob"], report.Entries.Where(e => e.CannotHonour).Select(e => e.Subject).Order());
+        var script = DeployScript.Build(app.Catalog, app.Catalog.Secrets);
         Assert.DoesNotContain("eventarc_trigger orders-anyevent", script, StringComparison.Ordinal);
         Assert.Contains("push_subscription orders-longjob jobs \"$url\" 600", script, StringComparison.Ordinal);
     }
@@ -191,7 +192,57 @@ public sealed class DeployScriptTests : IDisposable
         var report = new DeploymentReport(ContainerRecipeWriter.Cloud);
         ContainerRecipeWriter.Review(builder.Build().Catalog, report);
 
-        Assert.DoesNotContain(report.Entries, e => e.Warning);
+        Assert.DoesNotContain(report.Entries, e => e.CannotHonour);
         Assert.Equal(["order-placed", "order-placed"], report.Entries.Select(e => e.Subject));
+    }
+
+    [Fact]
+    public async Task WriteDeployment_OfAnAppWithASecret_WritesItsReferenceOnly_NeverItsValue()
+    {
+        var builder = PortableApp.CreateBuilder([]);
+        OrdersApp.Configure(builder);
+        builder.Resources.AddSecret("PaymentsApiKey");
+        builder.Configuration["PaymentsApiKey"] = "sk_live_do-not-ship-this";
+        var printed = new StringWriter();
+        var console = Console.Out;
+        Console.SetOut(printed);
+        try
+        {
+            await GcpPlatform.Instance.WriteDeploymentAsync(builder.Build(), _folder, default);
+        }
+        finally
+        {
+            Console.SetOut(console);
+        }
+
+        var script = await File.ReadAllTextAsync(Path.Combine(_folder, "deploy.sh"));
+        Assert.Contains("--set-secrets \"PaymentsApiKey=$secret_PaymentsApiKey:latest\"", script, StringComparison.Ordinal);
+        Assert.Contains("secret_PaymentsApiKey=\"${SECRET_PaymentsApiKey:-PaymentsApiKey}\"", script, StringComparison.Ordinal);
+        Assert.Contains("`SECRET_PaymentsApiKey`", await File.ReadAllTextAsync(Path.Combine(_folder, "gcp-deploy.md")), StringComparison.Ordinal);
+        foreach (var file in Directory.GetFiles(_folder, "*", SearchOption.AllDirectories).Append("stdout"))
+        {
+            var text = file == "stdout" ? printed.ToString() : await File.ReadAllTextAsync(file);
+            Assert.DoesNotContain("sk_live_do-not-ship-this", text, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task WriteDeployment_PrintsWhatCannotBeHonouredAsAnMSBuildWarning()
+    {
+        var app = App(b => b.Functions.MapHttp<EchoHttp>("GET /echo", "Echo").WithArchitecture(FunctionArchitecture.Arm64));
+        var printed = new StringWriter();
+        var console = Console.Out;
+        Console.SetOut(printed);
+        try
+        {
+            await GcpPlatform.Instance.WriteDeploymentAsync(app, _folder, default);
+        }
+        finally
+        {
+            Console.SetOut(console);
+        }
+
+        Assert.Contains("Portable : warning PORTABLE001: Google Cloud: Echo: declares arm64, but Cloud Run runs x86_64", printed.ToString(), StringComparison.Ordinal);
+        Assert.Contains("- **Cannot honour** Echo: declares arm64", await File.ReadAllTextAsync(Path.Combine(_folder, "gcp-deploy.md")), StringComparison.Ordinal);
     }
 }

@@ -25,7 +25,7 @@ public sealed class DeploymentTests
         var builder = PortableApp.CreateBuilder([]);
         OrdersApp.Configure(builder);
         var catalog = builder.Build().Catalog;
-        var guide = DeployGuide.Build(catalog, [], new DeploymentReport(ContainerRecipeWriter.Cloud));
+        var guide = DeployGuide.Build(catalog, [], new Portable.Hosting.DeploymentReport(ContainerRecipeWriter.Cloud));
 
         foreach (var function in catalog.Functions)
             Assert.Contains($"| {function.Name} | `{function.Trigger}` | `orders-{function.Name.ToLowerInvariant()}` |", guide, StringComparison.Ordinal);

@@ -13,7 +13,7 @@ namespace Portable.Gcp.Deployment;
 internal static class ContainerRecipeWriter
 {
     /// <summary>How the report names this cloud.</summary>
-    public const string Cloud = "GCP";
+    public const string Cloud = "Google Cloud";
 
     public static async Task WriteAsync(PortableApp app, string folder, CancellationToken cancellationToken)
     {
@@ -26,7 +26,7 @@ internal static class ContainerRecipeWriter
         }
 
         var catalog = app.Catalog;
-        var secrets = SecretsOf(catalog);
+        var secrets = catalog.Secrets;
         var report = new DeploymentReport(Cloud);
         Review(catalog, report);
         Directory.CreateDirectory(folder);
@@ -42,9 +42,6 @@ internal static class ContainerRecipeWriter
         await File.WriteAllTextAsync(Path.Combine(folder, "gcp-deploy.md"), DeployGuide.Build(catalog, secrets, report), cancellationToken).ConfigureAwait(false);
         await report.WriteAsync(Console.Out, cancellationToken).ConfigureAwait(false);
     }
-
-    /// <summary>The declared secrets, each wired from Secret Manager.</summary>
-    internal static IReadOnlyList<string> SecretsOf(FunctionCatalog catalog) => [];
 
     /// <summary>
     /// Reports what the app declares and Google Cloud cannot honour (arm64, a push-triggered timeout past Pub/Sub's 600 s, an event

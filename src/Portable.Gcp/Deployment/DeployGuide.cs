@@ -160,7 +160,7 @@ internal static class DeployGuide
             b.AppendLine();
             b.AppendLine("## Notes");
             b.AppendLine();
-            foreach (var (warning, subject, text) in report.Entries) b.AppendLine(Inv($"- {(warning ? "**Cannot honour** " : "")}{subject}: {text}"));
+            foreach (var entry in report.Entries) b.AppendLine(Inv($"- {(entry.CannotHonour ? "**Cannot honour** " : "")}{entry.Subject}: {entry.Text}"));
         }
 
         b.AppendLine();
