@@ -203,17 +203,7 @@ public sealed class DeployScriptTests : IDisposable
         OrdersApp.Configure(builder);
         builder.Resources.AddSecret("PaymentsApiKey");
         builder.Configuration["PaymentsApiKey"] = "sk_live_do-not-ship-this";
-        var printed = new StringWriter();
-        var console = Console.Out;
-        Console.SetOut(printed);
-        try
-        {
-            await GcpPlatform.Instance.WriteDeploymentAsync(builder.Build(), _folder, default);
-        }
-        finally
-        {
-            Console.SetOut(console);
-        }
+        var printed = await ConsoleCapture.RunAsync(() => GcpPlatform.Instance.WriteDeploymentAsync(builder.Build(), _folder, default));
 
         var script = await File.ReadAllTextAsync(Path.Combine(_folder, "deploy.sh"));
         Assert.Contains("--set-secrets \"PaymentsApiKey=$secret_PaymentsApiKey:latest\"", script, StringComparison.Ordinal);
@@ -221,7 +211,7 @@ public sealed class DeployScriptTests : IDisposable
         Assert.Contains("`SECRET_PaymentsApiKey`", await File.ReadAllTextAsync(Path.Combine(_folder, "gcp-deploy.md")), StringComparison.Ordinal);
         foreach (var file in Directory.GetFiles(_folder, "*", SearchOption.AllDirectories).Append("stdout"))
         {
-            var text = file == "stdout" ? printed.ToString() : await File.ReadAllTextAsync(file);
+            var text = file == "stdout" ? printed : await File.ReadAllTextAsync(file);
             Assert.DoesNotContain("sk_live_do-not-ship-this", text, StringComparison.Ordinal);
         }
     }
@@ -230,19 +220,9 @@ public sealed class DeployScriptTests : IDisposable
     public async Task WriteDeployment_PrintsWhatCannotBeHonouredAsAnMSBuildWarning()
     {
         var app = App(b => b.Functions.MapHttp<EchoHttp>("GET /echo", "Echo").WithArchitecture(FunctionArchitecture.Arm64));
-        var printed = new StringWriter();
-        var console = Console.Out;
-        Console.SetOut(printed);
-        try
-        {
-            await GcpPlatform.Instance.WriteDeploymentAsync(app, _folder, default);
-        }
-        finally
-        {
-            Console.SetOut(console);
-        }
+        var printed = await ConsoleCapture.RunAsync(() => GcpPlatform.Instance.WriteDeploymentAsync(app, _folder, default));
 
-        Assert.Contains("Portable : warning PORTABLE001: Google Cloud: Echo: declares arm64, but Cloud Run runs x86_64", printed.ToString(), StringComparison.Ordinal);
+        Assert.Contains("Portable : warning PORTABLE001: Google Cloud: Echo: declares arm64, but Cloud Run runs x86_64", printed, StringComparison.Ordinal);
         Assert.Contains("- **Cannot honour** Echo: declares arm64", await File.ReadAllTextAsync(Path.Combine(_folder, "gcp-deploy.md")), StringComparison.Ordinal);
     }
 }

@@ -1,5 +1,6 @@
 using Orders;
 using Portable.Gcp.Deployment;
+using Portable.Gcp.Tests.Fixtures;
 
 namespace Portable.Gcp.Tests;
 
@@ -41,25 +42,15 @@ public sealed class DeploymentTests
         OrdersApp.Configure(builder);
         var app = builder.Build();
         var folder = Directory.CreateTempSubdirectory("portable-gcp-notes-").FullName;
-        var printed = new StringWriter();
-        var console = Console.Out;
-        Console.SetOut(printed);
-        try
-        {
-            await GcpPlatform.Instance.WriteDeploymentAsync(app, folder, default);
-        }
-        finally
-        {
-            Console.SetOut(console);
-        }
+        var printed = await ConsoleCapture.RunAsync(() => GcpPlatform.Instance.WriteDeploymentAsync(app, folder, default));
 
         var guide = await File.ReadAllTextAsync(Path.Combine(folder, "gcp-deploy.md"));
         const string note = "order-placed: delayed sends (SendOptions.Delay) are not supported on Pub/Sub";
         Assert.Contains("## Notes", guide, StringComparison.Ordinal);
         Assert.Contains("- " + note, guide, StringComparison.Ordinal);
         Assert.Contains("Cloud Scheduler or Cloud Tasks", guide, StringComparison.Ordinal);
-        Assert.Contains("order-placed: delayed sends (SendOptions.Delay) are not supported on Pub/Sub", printed.ToString(), StringComparison.Ordinal);
-        Assert.DoesNotContain("warning", printed.ToString(), StringComparison.Ordinal);
+        Assert.Contains("order-placed: delayed sends (SendOptions.Delay) are not supported on Pub/Sub", printed, StringComparison.Ordinal);
+        Assert.DoesNotContain("warning", printed, StringComparison.Ordinal);
         Directory.Delete(folder, recursive: true);
     }
 
