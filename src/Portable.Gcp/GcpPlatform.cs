@@ -34,7 +34,11 @@ public sealed class GcpPlatform : IPortablePlatform, IDeploymentWriter
     }
 
     /// <inheritdoc />
-    /// <remarks>Writes a <c>Dockerfile</c> for the published app and <c>gcp-deploy.md</c> with one <c>gcloud</c> command per function.</remarks>
+    /// <remarks>
+    /// Writes a <c>Dockerfile</c> for the published app, <c>deploy.sh</c> (one image built once, one private Cloud Run service per
+    /// function with its own least-privilege service account, Pub/Sub push subscriptions with dead-letter topics, Cloud Scheduler jobs,
+    /// Eventarc triggers, secrets from Secret Manager) and <c>gcp-deploy.md</c>, which explains it; prints what Google Cloud cannot honour.
+    /// </remarks>
     public Task WriteDeploymentAsync(PortableApp app, string outputDirectory, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(app);
