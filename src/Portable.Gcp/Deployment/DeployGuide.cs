@@ -84,7 +84,9 @@ internal static class DeployGuide
         }
 
         b.AppendLine(Inv($"{step}. For each function, its own service account with roles on what it uses and nothing else, and a Cloud Run service"));
-        b.AppendLine("   running the image with `FUNCTION_TARGET` set to the function, `GOOGLE_CLOUD_PROJECT`, `DOTNET_ENVIRONMENT` and the secrets:");
+        b.AppendLine(secrets.Count > 0
+            ? "   running the image with `FUNCTION_TARGET` set to the function, `GOOGLE_CLOUD_PROJECT`, `DOTNET_ENVIRONMENT` and the secrets:"
+            : "   running the image with `FUNCTION_TARGET` set to the function, `GOOGLE_CLOUD_PROJECT` and `DOTNET_ENVIRONMENT`:");
         b.AppendLine();
         b.AppendLine("| function | trigger | service | account | access | roles | memory, CPU, timeout, instances |");
         b.AppendLine("| --- | --- | --- | --- | --- | --- | --- |");
