@@ -44,6 +44,25 @@ public sealed class DeployScriptTests : IDisposable
     }
 
     [Fact]
+    public async Task Script_OfASingleAnonymousHttpFunction_PassesShellcheck_AndDeploysItAlone()
+    {
+        var builder = PortableApp.CreateBuilder([]);
+        builder.AppName = "Hello";
+        builder.AddJson(TestJsonContext.Default);
+        builder.Functions.MapHttp<EchoHttp>("GET /hello", "Hello").AllowAnonymous();
+        var script = await WriteAsync(builder.Build());
+
+        var (exit, output) = await Shellcheck.RunAsync(script);
+        Assert.True(exit == 0, output);
+        var run = await RunAsync(script, present: "");
+        Assert.True(run.ExitCode == 0, run.Describe);
+        var deploy = Assert.Single(run.Of("run deploy"));
+        Assert.Equal(("hello-hello", "FUNCTION_TARGET=Hello,GOOGLE_CLOUD_PROJECT=demo-project,DOTNET_ENVIRONMENT=Production"), (deploy[2], Flag(deploy, "--set-env-vars")));
+        Assert.Contains("--allow-unauthenticated", deploy);
+        Assert.DoesNotContain(run.Calls, c => c.Contains("add-iam-policy-binding") || c[0] == "pubsub" || c[0] == "scheduler");
+    }
+
+    [Fact]
     public async Task Secrets_ReachEveryServiceAsSecretManagerReferences_AndEachAccountMayReadThemOnly()
     {
         var run = await RunAsync(await WriteAsync(App(secret: true)), present: "secrets");
