@@ -73,7 +73,9 @@ internal sealed partial class CustomHandlerEndpoint(CustomHandlerInvoker invoker
                 {
                     var array = await KestrelHttp.ReadBodyAsync(context, limit).ConfigureAwait(false);
                     large = LargeInvocations.Begin(array?.Length ?? 0);
-                    payload = array;
+                    // Not "payload = array": a null array converts to an empty Memory, not to none (and so would "array is null ? null : …").
+                    if (array is null) payload = null;
+                    else payload = array;
                 }
 
                 if (payload is not { } read)
