@@ -46,8 +46,9 @@ internal sealed partial class CustomHandlerEndpoint(CustomHandlerInvoker invoker
     /// <summary>
     /// One invocation: the payload read, handed to the invoker, and its answer written; a fault still answers with a line. The
     /// payload of a function that is not an HTTP function is read into the one reusable <see cref="EventPayloadBuffer"/> when it
-    /// is free; any other payload into an array of its own, whose memory is given back once it is answered when it is large
-    /// (<see cref="LargeInvocations"/>).
+    /// is free; any other payload into an array of its own. A large payload's memory is given back once it is answered
+    /// (<see cref="LargeInvocations"/>): always for an array of its own, for the buffer only when the function's input made of it
+    /// allocated more than the payload (strings of it in UTF-16).
     /// </summary>
     private async Task InvokeAsync(HttpContext context, string path)
     {
@@ -68,6 +69,7 @@ internal sealed partial class CustomHandlerEndpoint(CustomHandlerInvoker invoker
                 {
                     payload = buffer.AsMemory(0, (int)length);
                     await context.Request.Body.ReadExactlyAsync(payload.Value, cancellationToken).ConfigureAwait(false);
+                    large = LargeInvocations.BeginInBuffer(length);
                 }
                 else
                 {
