@@ -60,11 +60,11 @@ public sealed class EventPayloadBufferTests
     }
 
     [Fact]
-    public void TheSocketTransport_ReadsAheadAtMost64KiB_NotItsDefaultMegabyte()
+    public async Task TheSocketTransport_ReadsAheadAtMost64KiB_NotItsDefaultMegabyte()
     {
         var app = PortableApp.CreateBuilder([]);
         TestApp.Configure(new Probe())(app);
-        var web = AzureHost.Build(app.Build(), configureOptions: o => o.Port = 0);
+        await using var web = AzureHost.Build(app.Build(), configureOptions: o => o.Port = 0);
 
         Assert.Equal(64 * 1024, web.Services.GetRequiredService<IOptions<SocketTransportOptions>>().Value.MaxReadBufferSize);
     }
