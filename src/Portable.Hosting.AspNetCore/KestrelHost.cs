@@ -49,6 +49,9 @@ public static partial class KestrelHost
         return builder;
     }
 
+    /// <summary>How much of a request Kestrel and its socket transport read ahead of the application: 64 KiB.</summary>
+    internal const int RequestBufferBytes = 64 * 1024;
+
     /// <summary>
     /// Builds the host: Kestrel listens on <paramref name="address"/>:<paramref name="port"/> with no body limit of its own (the
     /// adapter enforces its limit and answers 413 through <see cref="KestrelHttp"/>), a 64 KiB request buffer, no <c>Server</c> header, and every request
@@ -73,9 +76,12 @@ public static partial class KestrelHost
             k.Limits.MaxRequestBodySize = null;
             // The body is read straight into one array (KestrelHttp): 64 KiB of socket data waiting in Kestrel's pipe is plenty,
             // where its 1 MiB default would add up to a megabyte of pooled blocks to every large request.
-            k.Limits.MaxRequestBufferSize = 64 * 1024;
+            k.Limits.MaxRequestBufferSize = RequestBufferBytes;
             k.Listen(address, port);
         });
+        // The socket transport reads ahead by its own limit (1 MiB by default), which MaxRequestBufferSize does not lower: a 2 MB
+        // body took about 1 MB of pinned 4 KiB blocks from Kestrel's pool before this (bench/README.md, memory, 2026-11-30 21:00).
+        builder.WebHost.UseSockets(o => o.MaxReadBufferSize = RequestBufferBytes);
         var web = builder.Build();
         web.Run(handler(web.Services));
         return web;

@@ -6,9 +6,9 @@ namespace Portable.Hosting;
 /// Gives memory back after a large invocation. A large input leaves large-object-heap garbage behind (the input, what the
 /// function made of it, the answer), which the GC, whose budget grows with it, would otherwise keep committed through several
 /// more: ten large inputs in a row then cost ten times one. Every host brackets an invocation whose input is at least
-/// <see cref="Threshold"/> bytes with <see cref="Begin"/>; when the last such invocation in flight ends (its answer is
-/// written), one blocking, compacting collection returns the memory to the system. It takes a few milliseconds on a
-/// function's small heap, so small invocations, nearly all of them, never pay it.
+/// <see cref="Threshold"/> bytes with <see cref="Begin"/> (or, when the input lies in a reused buffer, <see cref="BeginInBuffer"/>);
+/// when the last such invocation in flight ends (its answer is written), one blocking, compacting collection returns the memory
+/// to the system. It takes a few milliseconds on a function's small heap, so small invocations, nearly all of them, never pay it.
 /// </summary>
 public static class LargeInvocations
 {
@@ -16,6 +16,7 @@ public static class LargeInvocations
     public const int Threshold = 512 * 1024;
 
     private static int _inFlight;
+    private static int _collect;
 
     /// <summary>Marks the start of an invocation with an input of <paramref name="bytes"/> bytes; dispose the result when its answer is written.</summary>
     /// <param name="bytes">The size of the input (the request body, the event, the payload).</param>
@@ -24,7 +25,23 @@ public static class LargeInvocations
     {
         if (bytes < Threshold) return null;
         Interlocked.Increment(ref _inFlight);
-        return new Scope();
+        return new Scope(-1);
+    }
+
+    /// <summary>
+    /// Marks the start of an invocation whose input of <paramref name="bytes"/> bytes was read into a buffer that is reused, not
+    /// left as garbage; dispose the result when its answer is written. Its memory is given back only when the invocation allocated
+    /// more than its input (the strings and objects the function was given, made from the input): a blocking collection raises the
+    /// peak by about 1 MB while it runs (bench/README.md, memory, 2026-11-30 21:00), more than the little garbage a refused input
+    /// leaves, which the GC's own budget collects.
+    /// </summary>
+    /// <param name="bytes">The size of the input in the buffer.</param>
+    /// <returns>A scope that gives the memory back, if the invocation allocated that much, when the last large invocation in flight ends; null for a small input.</returns>
+    public static IDisposable? BeginInBuffer(long bytes)
+    {
+        if (bytes < Threshold) return null;
+        Interlocked.Increment(ref _inFlight);
+        return new Scope(GC.GetTotalAllocatedBytes() + bytes);
     }
 
     /// <summary>Collects garbage now, compacting the large object heap, and gives the freed memory back to the system.</summary>
@@ -34,13 +51,16 @@ public static class LargeInvocations
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
     }
 
-    private sealed class Scope : IDisposable
+    /// <summary>A large invocation in flight; <paramref name="allocatedBytesOver"/> is -1 to collect always, else the process's allocated-bytes count past which to collect.</summary>
+    private sealed class Scope(long allocatedBytesOver) : IDisposable
     {
         private int _disposed;
 
         public void Dispose()
         {
-            if (Interlocked.Exchange(ref _disposed, 1) == 0 && Interlocked.Decrement(ref _inFlight) == 0) GiveMemoryBack();
+            if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+            if (allocatedBytesOver < 0 || GC.GetTotalAllocatedBytes() > allocatedBytesOver) Volatile.Write(ref _collect, 1);
+            if (Interlocked.Decrement(ref _inFlight) == 0 && Interlocked.Exchange(ref _collect, 0) == 1) GiveMemoryBack();
         }
     }
 }

@@ -10,11 +10,14 @@ namespace Portable.Azure.Handler;
 /// The custom handler's one request handler. <c>GET /</c> answers at once (the host polls it until the handler is up);
 /// <c>/{routePrefix}/…</c> is a forwarded HTTP request (<c>enableForwardingHttpRequest</c>), answered by the
 /// <see cref="HttpDispatcher"/> every platform uses; <c>POST /{FunctionName}</c> is an invocation payload, read into one array of
-/// its exact size (no stream copies, no string of it), in which the invoker finds the function's input without copying it.
+/// its exact size, or into the one reusable buffer of event payloads (<see cref="EventPayloadBuffer"/>; no stream copies, no string
+/// of it), in which the invoker finds the function's input without copying it.
 /// </summary>
 internal sealed partial class CustomHandlerEndpoint(CustomHandlerInvoker invoker, HttpDispatcher dispatcher, AzureOptions options, ILogger<CustomHandlerEndpoint> log)
 {
     public const string InvocationIdHeader = "X-Azure-Functions-InvocationId";
+
+    private readonly EventPayloadBuffer _payloads = new();
 
     public Task HandleAsync(HttpContext context)
     {
@@ -41,22 +44,43 @@ internal sealed partial class CustomHandlerEndpoint(CustomHandlerInvoker invoker
     private const string Setting = AzureOptions.SectionName + ":MaxRequestBodyBytes";
 
     /// <summary>
-    /// One invocation: the payload read, handed to the invoker, and its answer written; a fault still answers with a line. A large
-    /// payload's memory is given back once it is answered (<see cref="LargeInvocations"/>).
+    /// One invocation: the payload read, handed to the invoker, and its answer written; a fault still answers with a line. The
+    /// payload of a function that is not an HTTP function is read into the one reusable <see cref="EventPayloadBuffer"/> when it
+    /// is free; any other payload into an array of its own. A large payload's memory is given back once it is answered
+    /// (<see cref="LargeInvocations"/>): always for an array of its own, for the buffer only when the function's input made of it
+    /// allocated more than the payload (strings of it in UTF-16).
     /// </summary>
     private async Task InvokeAsync(HttpContext context, string path)
     {
         var cancellationToken = context.RequestAborted;
         IDisposable? large = null;
+        byte[]? buffer = null;
         try
         {
             HttpResponseData response;
             try
             {
-                var (limit, setting) = LimitFor(Uri.UnescapeDataString(path[1..]));
-                var payload = await KestrelHttp.ReadBodyAsync(context, limit).ConfigureAwait(false);
-                large = LargeInvocations.Begin(payload?.Length ?? 0);
-                if (payload is null)
+                var name = Uri.UnescapeDataString(path[1..]);
+                var function = invoker.Catalog.Find(name);
+                var (limit, setting) = LimitFor(function);
+                Memory<byte>? payload;
+                if (function is { Trigger.Kind: not TriggerKind.Http } && context.Request.ContentLength is > 0 and var length && length <= limit
+                    && length <= EventPayloadBuffer.Size && (buffer = _payloads.TryRent()) is not null)
+                {
+                    payload = buffer.AsMemory(0, (int)length);
+                    await context.Request.Body.ReadExactlyAsync(payload.Value, cancellationToken).ConfigureAwait(false);
+                    large = LargeInvocations.BeginInBuffer(length);
+                }
+                else
+                {
+                    var array = await KestrelHttp.ReadBodyAsync(context, limit).ConfigureAwait(false);
+                    large = LargeInvocations.Begin(array?.Length ?? 0);
+                    // Not "payload = array": a null array converts to an empty Memory, not to none (and so would "array is null ? null : …").
+                    if (array is null) payload = null;
+                    else payload = array;
+                }
+
+                if (payload is not { } read)
                 {
                     response = dispatcher.TooLarge(context.Request.Method, path, limit, setting);
                 }
@@ -64,7 +88,7 @@ internal sealed partial class CustomHandlerEndpoint(CustomHandlerInvoker invoker
                 {
                     var headers = context.Request.Headers;
                     var call = new HandlerCall(headers[InvocationIdHeader].FirstOrDefault(), headers["traceparent"].FirstOrDefault(), headers["tracestate"].FirstOrDefault());
-                    var invocation = invoker.InvokeAsync(Uri.UnescapeDataString(path[1..]), payload, call, cancellationToken);
+                    var invocation = invoker.InvokeAsync(name, read, call, cancellationToken);
                     payload = null; // what the function needs of it is the invoker's now: nothing here keeps the rest alive
                     var result = await invocation.ConfigureAwait(false);
                     response = new HttpResponseData(result.StatusCode) { Body = result.Body };
@@ -93,6 +117,7 @@ internal sealed partial class CustomHandlerEndpoint(CustomHandlerInvoker invoker
         }
         finally
         {
+            if (buffer is not null) _payloads.Return(buffer);
             large?.Dispose();
         }
     }
@@ -104,8 +129,8 @@ internal sealed partial class CustomHandlerEndpoint(CustomHandlerInvoker invoker
     internal const long MaxEventPayloadBytes = 2 * 1024 * 1024;
 
     /// <summary>The payload limit of a function, and what sets it: <see cref="AzureOptions.MaxRequestBodyBytes"/> for HTTP functions, at most <see cref="MaxEventPayloadBytes"/> for the others.</summary>
-    private (long Limit, string Setting) LimitFor(string function)
-        => invoker.Catalog.Find(function) is { Trigger.Kind: not TriggerKind.Http } && options.MaxRequestBodyBytes > MaxEventPayloadBytes
+    private (long Limit, string Setting) LimitFor(FunctionDefinition? function)
+        => function is { Trigger.Kind: not TriggerKind.Http } && options.MaxRequestBodyBytes > MaxEventPayloadBytes
             ? (MaxEventPayloadBytes, "the limit of a queue, topic or timer invocation: a Storage queue message is at most 64 KiB, an Event Grid event 1 MB")
             : (options.MaxRequestBodyBytes, Setting);
 
