@@ -64,6 +64,12 @@ public static class TestApp
             await request.Body.CopyToAsync(buffer);
             return Results.Bytes(buffer.ToArray(), "application/octet-stream");
         });
+        app.MapGet("/partial", async (HttpResponse response) =>
+        {
+            await response.WriteAsync("the first half, then secret-detail-that-must-not-leak");
+            await response.Body.FlushAsync();
+            throw new InvalidOperationException("failed after the response started");
+        });
         app.MapGet("/boom", string () => throw new InvalidOperationException("secret-detail-that-must-not-leak"));
         app.MapGet("/scoped", (RequestCounter first, RequestCounter second, HttpContext context) =>
             ReferenceEquals(first, second) && ReferenceEquals(context.RequestServices.GetRequiredService<RequestCounter>(), first) ? $"one scope {first.Id}" : "two scopes");
