@@ -16,6 +16,7 @@ public sealed class LambdaKestrelParityTests(BridgeFixture bridge)
     private static readonly Dictionary<string, TestRequest> Requests = new()
     {
         ["route value and query"] = new("GET", "/hello/world", [("greeting", "Hi there")], []),
+        ["head"] = new("HEAD", "/hello/world", [], []),
         ["repeated query"] = new("GET", "/items/5", [("tag", "a"), ("tag", "b&c")], []),
         ["json body bound"] = new("POST", "/orders", [], [("Content-Type", "application/json")], Encoding.UTF8.GetBytes("{\"id\":\"o-1\",\"quantity\":21}")),
         ["cookies set"] = new("GET", "/cookies/set", [], []),

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -119,7 +120,10 @@ internal sealed partial class LambdaServer : IServer
             application.DisposeContext(context, failure);
         }
 
-        var response = new Portable.HttpResponseData(Math.Clamp(features.StatusCode, 100, 599)) { Body = features.ResponseBody };
+        var response = new Portable.HttpResponseData(Math.Clamp(features.StatusCode, 100, 599))
+        {
+            Body = HttpMethods.IsHead(request.Method) ? ReadOnlyMemory<byte>.Empty : features.ResponseBody, // a HEAD answer has headers only, as on Kestrel
+        };
         foreach (var (name, values) in features.ResponseHeaders)
         {
             foreach (var value in values)

@@ -45,7 +45,7 @@ public static class TestApp
         });
         app.UseExceptionHandler();
 
-        app.MapGet("/hello/{name}", (string name, string? greeting) => $"{greeting ?? "Hello"}, {name}!");
+        app.MapMethods("/hello/{name}", ["GET", "HEAD"], (string name, string? greeting) => $"{greeting ?? "Hello"}, {name}!");
         app.MapGet("/items/{id:int}", (int id, HttpRequest request) => Results.Text($"item {id} tags {string.Join('|', request.Query["tag"].ToArray())}"));
         app.MapGet("/where", (HttpRequest request) => $"base={request.PathBase} path={request.Path} query={request.QueryString} scheme={request.Scheme}");
         app.MapGet("/headers", (HttpRequest request) => string.Join('|', request.Headers["X-Multi"].ToArray()));
