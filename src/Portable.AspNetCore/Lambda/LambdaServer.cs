@@ -3,13 +3,12 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Portable.Aws.Events;
 using Portable.Aws.Runtime;
 
 namespace Portable.AspNetCore.Lambda;
 
 /// <summary>
-/// The <see cref="IServer"/> of an ASP.NET Core app on AWS Lambda: Portable.Aws's Runtime API loop (<see cref="LambdaRuntime"/>:
+/// The <see cref="IServer"/> of an ASP.NET Core app on AWS Lambda: Portable.Aws's Runtime API loop (<see cref="LambdaRuntimeLoop"/>:
 /// GET next, POST response or error, keep polling) with a handler that feeds each HTTP event to the app's pipeline
 /// (<see cref="IHttpApplication{TContext}"/>) and writes the response in the shape of the event's source. An event that is
 /// not an HTTP request is answered <c>Runtime.InvalidEvent</c>; an exception that escapes the pipeline is logged and answered
@@ -19,26 +18,22 @@ namespace Portable.AspNetCore.Lambda;
 internal sealed partial class LambdaServer : IServer
 {
     /// <summary>The environment variable Lambda sets to the Runtime API's <c>host:port</c>.</summary>
-    public const string RuntimeApiVariable = "AWS_LAMBDA_RUNTIME_API";
+    public const string RuntimeApiVariable = LambdaRuntimeLoop.RuntimeApiVariable;
 
-    private readonly ILambdaRuntimeClient _client;
+    private readonly string _runtimeApi;
     private readonly ILogger _log;
     private readonly ILogger _runtimeLog;
     private readonly IHostApplicationLifetime _lifetime;
     private readonly CancellationTokenSource _stopping = new();
+    private LambdaRuntimeLoop? _runtime;
     private Task _loop = Task.CompletedTask;
 
     public LambdaServer(string runtimeApi, ILoggerFactory loggers, IHostApplicationLifetime lifetime)
-        : this(LambdaRuntimeClient.Create(runtimeApi), loggers, lifetime)
     {
-    }
-
-    public LambdaServer(ILambdaRuntimeClient client, ILoggerFactory loggers, IHostApplicationLifetime lifetime)
-    {
-        ArgumentNullException.ThrowIfNull(client);
+        ArgumentException.ThrowIfNullOrWhiteSpace(runtimeApi);
         ArgumentNullException.ThrowIfNull(loggers);
         ArgumentNullException.ThrowIfNull(lifetime);
-        _client = client;
+        _runtimeApi = runtimeApi;
         _log = loggers.CreateLogger("Portable.AspNetCore.Lambda");
         _runtimeLog = loggers.CreateLogger("Portable.Aws.Runtime");
         _lifetime = lifetime;
@@ -53,7 +48,7 @@ internal sealed partial class LambdaServer : IServer
         where TContext : notnull
     {
         ArgumentNullException.ThrowIfNull(application);
-        var runtime = new LambdaRuntime(_client, (invocation, token) => InvokeAsync(application, invocation, token), _runtimeLog);
+        var runtime = _runtime = LambdaRuntimeLoop.Create(_runtimeApi, (invocation, token) => InvokeAsync(application, invocation, token), _runtimeLog);
         _loop = Task.Run(() => RunAsync(runtime), CancellationToken.None);
         LogStarted(_log);
         return Task.CompletedTask;
@@ -78,7 +73,7 @@ internal sealed partial class LambdaServer : IServer
     {
         _stopping.Cancel();
         _stopping.Dispose();
-        if (_client is IDisposable disposable) disposable.Dispose();
+        _runtime?.Dispose();
     }
 
     /// <summary>Runs one invocation through the app's pipeline.</summary>
@@ -132,10 +127,10 @@ internal sealed partial class LambdaServer : IServer
             }
         }
 
-        return HttpEvents.Write(HttpEvents.ToResult(response, request.Kind));
+        return request.Event.WriteResponse(response);
     }
 
-    private async Task RunAsync(LambdaRuntime runtime)
+    private async Task RunAsync(LambdaRuntimeLoop runtime)
     {
         try
         {
