@@ -1,0 +1,163 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Portable.Aws.Runtime;
+
+namespace Portable.AspNetCore.Lambda;
+
+/// <summary>
+/// The <see cref="IServer"/> of an ASP.NET Core app on AWS Lambda: Portable.Aws's Runtime API loop (<see cref="LambdaRuntimeLoop"/>:
+/// GET next, POST response or error, keep polling) with a handler that feeds each HTTP event to the app's pipeline
+/// (<see cref="IHttpApplication{TContext}"/>) and writes the response in the shape of the event's source. An event that is
+/// not an HTTP request is answered <c>Runtime.InvalidEvent</c>; an exception that escapes the pipeline is logged and answered
+/// 500 with no body, as Kestrel does; either way the loop goes on. If the Runtime API itself fails the app is stopped with
+/// exit code 1, so Lambda starts a new environment.
+/// </summary>
+internal sealed partial class LambdaServer : IServer
+{
+    /// <summary>The environment variable Lambda sets to the Runtime API's <c>host:port</c>.</summary>
+    public const string RuntimeApiVariable = LambdaRuntimeLoop.RuntimeApiVariable;
+
+    private readonly string _runtimeApi;
+    private readonly ILogger _log;
+    private readonly ILogger _runtimeLog;
+    private readonly IHostApplicationLifetime _lifetime;
+    private readonly CancellationTokenSource _stopping = new();
+    private LambdaRuntimeLoop? _runtime;
+    private Task _loop = Task.CompletedTask;
+
+    public LambdaServer(string runtimeApi, ILoggerFactory loggers, IHostApplicationLifetime lifetime)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(runtimeApi);
+        ArgumentNullException.ThrowIfNull(loggers);
+        ArgumentNullException.ThrowIfNull(lifetime);
+        _runtimeApi = runtimeApi;
+        _log = loggers.CreateLogger("Portable.AspNetCore.Lambda");
+        _runtimeLog = loggers.CreateLogger("Portable.Aws.Runtime");
+        _lifetime = lifetime;
+    }
+
+    /// <inheritdoc />
+    public IFeatureCollection Features { get; } = new FeatureCollection();
+
+    /// <inheritdoc />
+    /// <remarks>Starts the loop and returns: the first event is asked for once the app has started.</remarks>
+    public Task StartAsync<TContext>(IHttpApplication<TContext> application, CancellationToken cancellationToken)
+        where TContext : notnull
+    {
+        ArgumentNullException.ThrowIfNull(application);
+        var runtime = _runtime = LambdaRuntimeLoop.Create(_runtimeApi, (invocation, token) => InvokeAsync(application, invocation, token), _runtimeLog);
+        _loop = Task.Run(() => RunAsync(runtime), CancellationToken.None);
+        LogStarted(_log);
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await _loop.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            LogStopTimedOut(_log);
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _stopping.Cancel();
+        _stopping.Dispose();
+        _runtime?.Dispose();
+    }
+
+    /// <summary>Runs one invocation through the app's pipeline.</summary>
+    /// <returns>The response JSON, in the shape of the event's source.</returns>
+    /// <exception cref="InvalidInputException">The event is not an HTTP request or cannot be read (the loop posts <c>Runtime.InvalidEvent</c>).</exception>
+    internal async Task<ReadOnlyMemory<byte>> InvokeAsync<TContext>(IHttpApplication<TContext> application, LambdaInvocation invocation, CancellationToken cancellationToken)
+        where TContext : notnull
+    {
+        var request = LambdaHttpRequest.Read(invocation.Payload);
+        using var features = new LambdaHttpFeatures(request, invocation, cancellationToken);
+        var context = application.CreateContext(features.Collection);
+        Exception? failure = null;
+        try
+        {
+            await application.ProcessRequestAsync(context).ConfigureAwait(false);
+            await features.CompleteAsync().ConfigureAwait(false); // OnStarting callbacks of a response that wrote nothing, as Kestrel runs them
+        }
+#pragma warning disable CA1031 // An exception that escapes the app's pipeline is one request's failure: answered 500 as Kestrel does, the loop goes on.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            failure = e;
+            LogUnhandled(_log, e, invocation.RequestId, request.Method, request.PathBase + request.Path);
+            features.SetServerError();
+        }
+
+        try
+        {
+            await features.CompleteCallbacksAsync().ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // The response is already decided: a failing OnCompleted callback is logged, as Kestrel does.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            LogCompletedFailed(_log, e, invocation.RequestId);
+        }
+        finally
+        {
+            application.DisposeContext(context, failure);
+        }
+
+        var response = new Portable.HttpResponseData(Math.Clamp(features.StatusCode, 100, 599))
+        {
+            Body = HttpMethods.IsHead(request.Method) ? ReadOnlyMemory<byte>.Empty : features.ResponseBody, // a HEAD answer has headers only, as on Kestrel
+        };
+        foreach (var (name, values) in features.ResponseHeaders)
+        {
+            foreach (var value in values)
+            {
+                if (value is not null) response.Headers.Add(name, value);
+            }
+        }
+
+        return request.Event.WriteResponse(response);
+    }
+
+    private async Task RunAsync(LambdaRuntimeLoop runtime)
+    {
+        try
+        {
+            await runtime.RunAsync(_stopping.Token).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // The Runtime API failed: the app stops (exit code 1) and Lambda starts a new environment.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            LogRuntimeApiFailed(_log, e);
+            Environment.ExitCode = 1;
+            _lifetime.StopApplication();
+        }
+    }
+
+    [LoggerMessage(1, LogLevel.Information, "Serving the app on AWS Lambda: HTTP events from the Runtime API (API Gateway REST and HTTP API, ALB, function URL)")]
+    private static partial void LogStarted(ILogger logger);
+
+    [LoggerMessage(2, LogLevel.Error, "Invocation {RequestId}: an unhandled exception escaped the app's pipeline for {Method} {Path}; answered 500 with no body")]
+    private static partial void LogUnhandled(ILogger logger, Exception exception, string requestId, string method, string path);
+
+    [LoggerMessage(3, LogLevel.Error, "Invocation {RequestId}: an OnCompleted callback failed after the response was decided")]
+    private static partial void LogCompletedFailed(ILogger logger, Exception exception, string requestId);
+
+    [LoggerMessage(4, LogLevel.Critical, "The Lambda Runtime API failed; stopping the app so that Lambda starts a new environment")]
+    private static partial void LogRuntimeApiFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(5, LogLevel.Warning, "The Lambda loop did not stop within the host's shutdown timeout")]
+    private static partial void LogStopTimedOut(ILogger logger);
+}

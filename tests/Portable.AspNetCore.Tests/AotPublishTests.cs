@@ -1,0 +1,81 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using Portable.AspNetCore.Tests.Fixtures;
+using Portable.Aws.Tests.Fixtures;
+
+namespace Portable.AspNetCore.Tests;
+
+/// <summary>An ASP.NET Core app with <c>AddPortable()</c> (AotApp/) published with Native AOT: no warnings, and the binary serves Lambda events.</summary>
+public sealed class AotPublishTests : IAsyncLifetime
+{
+    private readonly string _output = Path.Combine(Path.GetTempPath(), "portable-aspnetcore-aot-" + Guid.NewGuid().ToString("N"));
+    private string _log = "";
+    private int _exitCode;
+
+    public async Task InitializeAsync()
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = RepoRoot };
+        foreach (var arg in new[] { "publish", "tests/Portable.AspNetCore.Tests/AotApp/AotApp.csproj", "-c", "Release", "-r", "linux-x64", "-o", _output, "-nologo" }) info.ArgumentList.Add(arg);
+        using var publish = Process.Start(info)!;
+        var stdout = publish.StandardOutput.ReadToEndAsync();
+        var stderr = publish.StandardError.ReadToEndAsync();
+        await publish.WaitForExitAsync();
+        _log = await stdout + await stderr;
+        _exitCode = publish.ExitCode;
+    }
+
+    public Task DisposeAsync()
+    {
+        if (Directory.Exists(_output)) Directory.Delete(_output, recursive: true);
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task AotPublishedApp_HasNoWarnings_AndServesEventsThroughTheRuntimeApi()
+    {
+        Assert.True(_exitCode == 0, _log);
+        Assert.DoesNotContain("warning", _log, StringComparison.OrdinalIgnoreCase);
+
+        await using var runtime = await FakeRuntimeApi.StartAsync();
+        var info = new ProcessStartInfo(Path.Combine(_output, "bootstrap")) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = _output };
+        info.Environment["AWS_LAMBDA_RUNTIME_API"] = runtime.Address;
+        using var process = Process.Start(info)!;
+        var output = new StringBuilder();
+        process.OutputDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            var hello = await runtime.Enqueue(EventShapes.Build(Shape.HttpApi, new TestRequest("GET", "/hello/aot", [], []))).WaitAsync(TimeSpan.FromSeconds(30));
+            var refused = await runtime.Enqueue("not json").WaitAsync(TimeSpan.FromSeconds(30));
+            var order = await runtime.Enqueue(EventShapes.Build(Shape.RestApi, new TestRequest("POST", "/double", [], [("Content-Type", "application/json")], "{\"name\":\"n\",\"count\":21}"u8.ToArray()))).WaitAsync(TimeSpan.FromSeconds(30));
+
+            Assert.Equal("Hello, aot!", EventShapes.ReadResponse(hello.Body).Text);
+            Assert.Equal("Runtime.InvalidEvent", refused.ErrorType);
+            var doubled = EventShapes.ReadResponse(order.Body);
+            Assert.Equal(200, doubled.Status);
+            using var json = JsonDocument.Parse(doubled.Body);
+            Assert.Equal(42, json.RootElement.GetProperty("count").GetInt32());
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+    }
+
+    private static string RepoRoot
+    {
+        get
+        {
+            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "Portable.sln"))) return dir.FullName;
+            }
+
+            throw new InvalidOperationException("Portable.sln not found above " + AppContext.BaseDirectory);
+        }
+    }
+}
