@@ -38,18 +38,13 @@ internal static class BindingNames
         return name.ToString();
     }
 
-    /// <summary>The output binding name of each queue a function declares it sends to (<see cref="FunctionDefinition.Sends"/>), by queue name.</summary>
+    /// <summary>The output binding name of each queue a function sends to, by queue name.</summary>
     /// <exception cref="PortableConfigurationException">Two of the queues would have the same binding name.</exception>
-    public static IReadOnlyDictionary<string, string> QueueOutputs(FunctionDefinition function) => QueueOutputs(function, function.Sends);
-
-    /// <summary>The output binding name of each of the given queues of a function, by queue name.</summary>
-    /// <exception cref="PortableConfigurationException">Two of the queues would have the same binding name.</exception>
-    public static IReadOnlyDictionary<string, string> QueueOutputs(FunctionDefinition function, IReadOnlyList<string> queues)
+    public static IReadOnlyDictionary<string, string> QueueOutputs(FunctionDefinition function)
     {
         ArgumentNullException.ThrowIfNull(function);
-        ArgumentNullException.ThrowIfNull(queues);
         var bindings = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var queue in queues)
+        foreach (var queue in function.Sends)
         {
             var binding = QueueOutput(queue);
             if (bindings.FirstOrDefault(b => string.Equals(b.Value, binding, StringComparison.OrdinalIgnoreCase)) is { Key: { } other })

@@ -9,10 +9,10 @@ namespace Portable.Azure.Deployment;
 /// Writes what Azure Functions needs next to the published executable: <c>host.json</c> (version 2.0, the custom handler's
 /// executable, HTTP forwarding where it applies, extension bundle <c>[4.*, 5.0.0)</c>, route prefix <c>""</c> unless configured,
 /// the largest declared timeout), one folder per function with its <c>function.json</c> (the trigger, <c>authLevel: function</c>
-/// unless the function allows anonymous callers, and a <c>queue</c> output for each queue the function uses), <c>main.bicep</c>
+/// unless the function allows anonymous callers, and a <c>queue</c> output for each queue the function declares it sends to), <c>main.bicep</c>
 /// (the infrastructure, <see cref="AzureBicepTemplate"/>), <c>.funcignore</c> and a <c>local.settings.json</c> example; then prints
 /// the <see cref="DeploymentReport"/>. The folder is then ready for zip deploy. The host forwards only functions with one HTTP
-/// trigger and one HTTP output, so an HTTP function that sends to a queue is invoked with <c>Data.req</c> instead.
+/// trigger and one HTTP output, so an HTTP function that declares sends is invoked with <c>Data.req</c> instead.
 /// </summary>
 internal static class AzureDeploymentWriter
 {
@@ -152,8 +152,10 @@ internal static class AzureDeploymentWriter
                 break;
         }
 
-        var outputs = BindingNames.QueueOutputs(function, function.Uses.Queues);
-        foreach (var queue in function.Uses.Queues)
+        // Outputs for the declared sends only (FunctionDefinition.Sends): the handler collects exactly those, and decides from them
+        // which HTTP functions the host forwards. What else the function uses (Uses) is granted by main.bicep's roles instead.
+        var outputs = BindingNames.QueueOutputs(function);
+        foreach (var queue in function.Sends)
         {
             json.WriteStartObject();
             json.WriteString("type", "queue");
