@@ -39,7 +39,7 @@ internal static class AzureDeploymentWriter
     {
         Directory.CreateDirectory(outputDirectory);
         var report = new DeploymentReport("Azure");
-        var template = AzureBicepTemplate.Build(catalog, options, [], report);
+        var template = AzureBicepTemplate.Build(catalog, options, catalog.Secrets, report);
         var forward = options.ForwardHttpRequests && catalog.Functions.Any(f => f.Trigger.Kind == TriggerKind.Http);
         var timeout = catalog.Functions.Count == 0 ? (TimeSpan?)null : catalog.Functions.Max(f => f.Settings.Timeout);
         await File.WriteAllBytesAsync(Path.Combine(outputDirectory, "host.json"), HostJson(executable, forward, options, timeout), cancellationToken).ConfigureAwait(false);
