@@ -58,7 +58,7 @@ public sealed class RoutePrefixTests
     }
 
     [Fact]
-    public async Task PostToAnUnknownName_WithTheDefaultPrefix_IsAForwardedRequestThatAnswers404Problem()
+    public async Task InvocationOfAnUnknownFunction_WithTheDefaultPrefix_AlsoAnswers404WithALogsLine()
     {
         var probe = new Probe();
         await using var handler = await RunningHandler.StartAsync(TestApp.Configure(probe));
@@ -66,6 +66,20 @@ public sealed class RoutePrefixTests
         request.Headers.Add("X-Azure-Functions-InvocationId", "inv-nope");
 
         using var response = await handler.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Contains("which this app does not have", Assert.Single(body.RootElement.GetProperty("Logs").EnumerateArray()).GetString(), StringComparison.Ordinal);
+        Assert.Empty(probe.Seen);
+    }
+
+    [Fact]
+    public async Task ForwardedPost_ToAnUnknownRoute_WithoutTheHostsInvocationHeaders_Answers404Problem()
+    {
+        var probe = new Probe();
+        await using var handler = await RunningHandler.StartAsync(TestApp.Configure(probe));
+
+        using var response = await handler.Client.PostAsync("/nothing", new StringContent("{}", Encoding.UTF8, "application/json"));
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);

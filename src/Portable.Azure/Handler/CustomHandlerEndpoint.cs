@@ -117,11 +117,12 @@ internal sealed partial class CustomHandlerEndpoint(CustomHandlerInvoker invoker
 
     /// <summary>
     /// Whether <c>POST /{name}</c> is an invocation payload rather than a forwarded request, which only an empty route prefix leaves
-    /// open: the name is a function, the request has the host's invocation id and a JSON body, and no HTTP function the host
-    /// forwards (one HTTP trigger and one HTTP output: no declared sends) has a POST route that matches the path.
+    /// open: the request has the host's invocation id and a JSON body, and no HTTP function the host forwards (one HTTP trigger and
+    /// one HTTP output: no declared sends) has a POST route that matches the path. A name that is no function is then answered as
+    /// an invocation of an unknown function (404 with a <c>Logs</c> line), as under a prefix.
     /// </summary>
     private bool IsInvocation(HttpContext context, string path)
-        => HttpMethods.IsPost(context.Request.Method) && path.IndexOf('/', 1) < 0 && invoker.Catalog.Find(Uri.UnescapeDataString(path[1..])) is not null
+        => HttpMethods.IsPost(context.Request.Method) && path.IndexOf('/', 1) < 0
            && context.Request.Headers.ContainsKey(InvocationIdHeader) && context.Request.ContentType?.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) == true
            && !_forwardedPostRoutes.Value.Any(route => route.TryMatch(path, out _));
 
