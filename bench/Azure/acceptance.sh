@@ -26,13 +26,13 @@ pid=$!
 trap 'kill $pid $egpid 2>/dev/null' EXIT
 for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/" >/dev/null && break; sleep 0.1; done
 echo "GET / -> $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/")"
-echo "GET /api/hello?name=Ada -> $(curl -s "http://127.0.0.1:$port/api/hello?name=Ada")"
-placed=$(curl -s -X POST "http://127.0.0.1:$port/api/orders" -H 'Content-Type: application/json' -d '{"customerId":"c-1","items":[{"sku":"A","quantity":2,"unitPrice":21.25}]}')
-echo "POST /api/orders -> $placed"
+echo "GET /hello?name=Ada -> $(curl -s "http://127.0.0.1:$port/hello?name=Ada")"
+placed=$(curl -s -X POST "http://127.0.0.1:$port/orders" -H 'Content-Type: application/json' -d '{"customerId":"c-1","items":[{"sku":"A","quantity":2,"unitPrice":21.25}]}')
+echo "POST /orders -> $placed"
 id=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["orderId"])' "$placed")
 payload=$(python3 -c 'import json,sys; print(json.dumps({"Data":{"message":json.dumps({"orderId":sys.argv[1]})},"Metadata":{"DequeueCount":1,"Id":"m-1","InsertionTime":"2026-11-24T00:00:00+00:00"}}))' "$id")
 echo "POST /SendConfirmation -> $(curl -s -w ' (%{http_code} %{content_type})' -X POST "http://127.0.0.1:$port/SendConfirmation" -H 'Content-Type: application/json' -H 'X-Azure-Functions-InvocationId: acc-1' -d "$payload")"
-echo "GET /api/orders/$id -> $(curl -s "http://127.0.0.1:$port/api/orders/$id")"
+echo "GET /orders/$id -> $(curl -s "http://127.0.0.1:$port/orders/$id")"
 python3 - "$dir" <<'PY'
 import json, os, sys
 d = sys.argv[1]

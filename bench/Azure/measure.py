@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Start-to-first-answer: start the executable with FUNCTIONS_CUSTOMHANDLER_PORT set, poll GET /api/hello?name=Ada until it
+"""Start-to-first-answer: start the executable with FUNCTIONS_CUSTOMHANDLER_PORT set, poll GET /hello?name=Ada until it
 answers 200 'Hello, Ada', stop it. Each process runs in its own folder (a crowded working directory slows a host that
 watches its content root, which would not be a fair comparison). Runs the variants interleaved, N rounds, and prints medians and ratios."""
 import os, socket, statistics, subprocess, sys, time
@@ -10,7 +10,7 @@ def free_port():
 def first_answer(cmd, timeout=20.0):
     port = free_port()
     env = dict(os.environ, FUNCTIONS_CUSTOMHANDLER_PORT=str(port), DOTNET_TieredPGO="1")
-    request = f"GET /api/hello?name=Ada HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode()
+    request = f"GET /hello?name=Ada HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode()
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, cwd=os.path.dirname(cmd[0]), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:

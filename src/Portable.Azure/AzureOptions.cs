@@ -22,8 +22,11 @@ public sealed class AzureOptions
     /// </summary>
     public string StorageConnection { get; set; } = "AzureWebJobsStorage";
 
-    /// <summary>The HTTP route prefix of <c>host.json</c> (<c>extensions.http.routePrefix</c>). Default <c>api</c>.</summary>
-    public string RoutePrefix { get; set; } = "api";
+    /// <summary>
+    /// The HTTP route prefix of <c>host.json</c> (<c>extensions.http.routePrefix</c>). Default empty, so that a route is the same URL
+    /// on every cloud (<c>/orders</c>, not the Functions default <c>/api/orders</c>).
+    /// </summary>
+    public string RoutePrefix { get; set; } = "";
 
     /// <summary>Whether <c>host.json</c> asks the host to forward HTTP requests as they are (<c>enableForwardingHttpRequest</c>). Default true.</summary>
     public bool ForwardHttpRequests { get; set; } = true;

@@ -27,7 +27,7 @@ public sealed class AzureDriverOrdersTests
     public async Task PlaceOrderPayload_ThroughTheDriver_AnswersTheOrderPlacedAsAQueueOutput_InsteadOfQueueingIt()
     {
         await using var host = await PortableTestHost.StartAsync(OrdersApp.Configure);
-        var payload = AzureTestDriver.HttpPayload("POST", "https://orders.azurewebsites.net/api/orders", """{"customerId":"c-7","items":[{"sku":"A","quantity":1,"unitPrice":5}]}""");
+        var payload = AzureTestDriver.HttpPayload("POST", "https://orders.azurewebsites.net/orders", """{"customerId":"c-7","items":[{"sku":"A","quantity":1,"unitPrice":5}]}""");
 
         var placed = await host.Azure().InvokeAsync("PlaceOrder", payload, "inv-place");
 

@@ -20,7 +20,7 @@ public sealed class ConfigurationAndOptionsTests
         using var _ = SettingsApp.OverrideSuffix("suffix from the environment");
         await using var handler = await RunningHandler.StartAsync(SettingsApp.Configure());
 
-        var response = await handler.Client.GetAsync("/api/greeting");
+        var response = await handler.Client.GetAsync("/greeting");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var view = (await response.Content.ReadFromJsonAsync(SettingsJson.Default.GreetingView))!;

@@ -49,7 +49,7 @@ public sealed class DeploymentTests : IDisposable
         Assert.True(host.GetProperty("customHandler").GetProperty("enableForwardingHttpRequest").GetBoolean());
         Assert.Equal("Microsoft.Azure.Functions.ExtensionBundle", host.GetProperty("extensionBundle").GetProperty("id").GetString());
         Assert.Equal("[4.*, 5.0.0)", host.GetProperty("extensionBundle").GetProperty("version").GetString());
-        Assert.Equal("api", host.GetProperty("extensions").GetProperty("http").GetProperty("routePrefix").GetString());
+        Assert.Equal("", host.GetProperty("extensions").GetProperty("http").GetProperty("routePrefix").GetString());
     }
 
     [Theory]
@@ -114,7 +114,7 @@ public sealed class DeploymentTests : IDisposable
         Assert.Equal(Binding(sample, "out").GetProperty("name").GetString(), output.GetProperty("name").GetString());
         Assert.Equal(["post"], trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
         Assert.Equal("orders", trigger.GetProperty("route").GetString());
-        Assert.Equal("anonymous", trigger.GetProperty("authLevel").GetString());
+        Assert.Equal("function", trigger.GetProperty("authLevel").GetString());
         Assert.Equal("orders/{id}", Binding(Read("GetOrder/function.json"), "in").GetProperty("route").GetString());
     }
 

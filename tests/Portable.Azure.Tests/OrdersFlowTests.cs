@@ -13,7 +13,7 @@ namespace Portable.Azure.Tests;
 
 /// <summary>
 /// The Orders app as a custom handler on Kestrel, with Table Storage and Storage Queues on Azurite and Event Grid on an in-test
-/// server: forwarded POST /api/orders → Table entity → Storage Queue message → a queue-trigger payload built from that message →
+/// server: forwarded POST /orders → Table entity → Storage Queue message → a queue-trigger payload built from that message →
 /// SendConfirmation → the notification captured → order confirmed (and audited from the captured event). Not forwarded (as the host
 /// calls PlaceOrder, since it declares a queue output), POST /PlaceOrder answers the message as that output instead of sending it.
 /// </summary>
@@ -43,7 +43,7 @@ public sealed class OrdersFlowTests : IAsyncLifetime
     [Fact]
     public async Task PlacedOrder_IsStoredQueuedConfirmedFromTheQueuePayload_AndNotifiedOnce()
     {
-        var placed = await _handler.Client.PostAsync("/api/orders", new StringContent(ValidOrder, Encoding.UTF8, "application/json"));
+        var placed = await _handler.Client.PostAsync("/orders", new StringContent(ValidOrder, Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.Created, placed.StatusCode);
         var id = (await placed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("orderId").GetString()!;
 
@@ -68,7 +68,7 @@ public sealed class OrdersFlowTests : IAsyncLifetime
         Assert.Equal(id, cloudEvent.GetProperty("data").GetProperty("orderId").GetString());
         Assert.Equal($"order-confirmed-{id}", cloudEvent.GetProperty("id").GetString());
 
-        var order = await _handler.Client.GetFromJsonAsync<JsonElement>($"/api/orders/{id}");
+        var order = await _handler.Client.GetFromJsonAsync<JsonElement>($"/orders/{id}");
         Assert.Equal("confirmed", order.GetProperty("status").GetString());
 
         // The same message delivered again (DequeueCount 2) finds the order confirmed: no second notification.
@@ -90,7 +90,7 @@ public sealed class OrdersFlowTests : IAsyncLifetime
         await queue.CreateIfNotExistsAsync();
         var queuedBefore = (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount;
 
-        var payload = AzureTestDriver.HttpPayload("POST", "https://orders.azurewebsites.net/api/orders", ValidOrder);
+        var payload = AzureTestDriver.HttpPayload("POST", "https://orders.azurewebsites.net/orders", ValidOrder);
         var invoked = await _handler.InvokeAsync("PlaceOrder", payload, "inv-place-1");
 
         Assert.Equal(HttpStatusCode.OK, invoked.StatusCode);
@@ -109,7 +109,7 @@ public sealed class OrdersFlowTests : IAsyncLifetime
         var confirmed = await _handler.InvokeAsync("SendConfirmation", AzureTestDriver.QueuePayload(message.Body.ToString(), (int)message.DequeueCount, message.MessageId, message.InsertedOn), "inv-confirm-3");
 
         Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
-        var order = await _handler.Client.GetFromJsonAsync<JsonElement>($"/api/orders/{id}");
+        var order = await _handler.Client.GetFromJsonAsync<JsonElement>($"/orders/{id}");
         Assert.Equal("confirmed", order.GetProperty("status").GetString());
         Assert.Contains(_eventGrid.Requests, r => r.Body.Contains(id, StringComparison.Ordinal));
     }
@@ -117,14 +117,14 @@ public sealed class OrdersFlowTests : IAsyncLifetime
     [Fact]
     public async Task ForwardedHello_AndMissingOrder_AnswerLikeLocal()
     {
-        Assert.Equal("Hello, Ada", await _handler.Client.GetStringAsync("/api/hello?name=Ada"));
-        Assert.Equal(HttpStatusCode.NotFound, (await _handler.Client.GetAsync("/api/orders/o-missing")).StatusCode);
+        Assert.Equal("Hello, Ada", await _handler.Client.GetStringAsync("/hello?name=Ada"));
+        Assert.Equal(HttpStatusCode.NotFound, (await _handler.Client.GetAsync("/orders/o-missing")).StatusCode);
     }
 
     [Fact]
     public async Task InvalidOrder_Answers400Problem_AndQueuesNothingForIt()
     {
-        var response = await _handler.Client.PostAsync("/api/orders", new StringContent("""{"customerId":"c-1","items":[]}""", Encoding.UTF8, "application/json"));
+        var response = await _handler.Client.PostAsync("/orders", new StringContent("""{"customerId":"c-1","items":[]}""", Encoding.UTF8, "application/json"));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);

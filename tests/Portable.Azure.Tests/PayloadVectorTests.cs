@@ -241,7 +241,7 @@ public sealed class PayloadVectorTests : IAsyncLifetime
     [Fact]
     public async Task TypedHttpFunction_NotForwarded_AnswersItsJsonInRes()
     {
-        var payload = """{"Data":{"req":{"Url":"http://localhost:7071/api/upper","Method":"POST","Query":{},"Headers":{"Content-Type":["application/json"]},"Body":"{\"text\":\"ada\"}"}},"Metadata":{}}""";
+        var payload = """{"Data":{"req":{"Url":"http://localhost:7071/upper","Method":"POST","Query":{},"Headers":{"Content-Type":["application/json"]},"Body":"{\"text\":\"ada\"}"}},"Metadata":{}}""";
         var result = await _host.Azure().InvokeAsync("Upper", payload);
 
         var res = result.Outputs.GetProperty("res");
@@ -252,7 +252,7 @@ public sealed class PayloadVectorTests : IAsyncLifetime
     [Fact]
     public async Task TypedHttpFunction_WithAnInvalidBody_AnswersA400ProblemInRes()
     {
-        var payload = """{"Data":{"req":{"Url":"http://localhost:7071/api/upper","Method":"POST","Headers":{"Content-Type":["application/json"]},"Body":"{\"text\":"}},"Metadata":{}}""";
+        var payload = """{"Data":{"req":{"Url":"http://localhost:7071/upper","Method":"POST","Headers":{"Content-Type":["application/json"]},"Body":"{\"text\":"}},"Metadata":{}}""";
         var result = await _host.Azure().InvokeAsync("Upper", payload);
 
         Assert.Equal(200, result.StatusCode);
@@ -264,7 +264,7 @@ public sealed class PayloadVectorTests : IAsyncLifetime
     [Fact]
     public async Task HttpFunctionThatThrows_Answers500ProblemInRes_WithTheInvocationId()
     {
-        var payload = """{"Data":{"req":{"Url":"http://localhost:7071/api/throws","Method":"GET"}},"Metadata":{}}""";
+        var payload = """{"Data":{"req":{"Url":"http://localhost:7071/throws","Method":"GET"}},"Metadata":{}}""";
         var result = await _host.Azure().InvokeAsync("Throws", payload, "inv-boom");
 
         var res = result.Outputs.GetProperty("res");

@@ -45,7 +45,7 @@ public sealed class PublishedSampleTests : IDisposable
         {
             using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
             await WaitUpAsync(client);
-            var payload = AzureTestDriver.HttpPayload("POST", "https://orders.azurewebsites.net/api/orders", """{"customerId":"c-aot","items":[{"sku":"A","quantity":1,"unitPrice":3}]}""");
+            var payload = AzureTestDriver.HttpPayload("POST", "https://orders.azurewebsites.net/orders", """{"customerId":"c-aot","items":[{"sku":"A","quantity":1,"unitPrice":3}]}""");
             using var request = new HttpRequestMessage(HttpMethod.Post, "/PlaceOrder") { Content = new StringContent(payload, System.Text.Encoding.UTF8, "application/json") };
             request.Headers.Add("X-Azure-Functions-InvocationId", "inv-aot");
             var response = await client.SendAsync(request);

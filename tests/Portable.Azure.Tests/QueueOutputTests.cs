@@ -60,7 +60,7 @@ public sealed class QueueOutputTests : IAsyncLifetime
     [Fact]
     public async Task ForwardedRequest_HasNoOutputs_SoItsSendsGoToStorageDirectly()
     {
-        var response = await _handler.Client.PostAsync("/api/send?items=7", new StringContent(""));
+        var response = await _handler.Client.PostAsync("/send?items=7", new StringContent(""));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("sent", await response.Content.ReadAsStringAsync());
@@ -121,7 +121,7 @@ public sealed class QueueOutputTests : IAsyncLifetime
 
     private async Task<(HttpStatusCode Status, JsonElement Outputs)> InvokeSenderAsync(string query, string invocationId = "inv-send")
     {
-        var response = await _handler.InvokeAsync("Sender", AzureTestDriver.HttpPayload("POST", "https://app.azurewebsites.net/api/send?" + query), invocationId);
+        var response = await _handler.InvokeAsync("Sender", AzureTestDriver.HttpPayload("POST", "https://app.azurewebsites.net/send?" + query), invocationId);
         return (response.StatusCode, await OutputsAsync(response));
     }
 

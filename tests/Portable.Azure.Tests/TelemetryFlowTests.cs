@@ -10,7 +10,7 @@ namespace Portable.Azure.Tests;
 /// <summary>
 /// Issue #12's acceptance on Azure: the Orders sample's custom handler, published Native AOT (<see cref="PublishedSample"/>), with
 /// Storage on Azurite, Event Grid on an in-test server and <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> at an in-test OTLP receiver. The test
-/// plays the Functions host: it forwards POST /api/orders, delivers the queued message to SendConfirmation and the published event to
+/// plays the Functions host: it forwards POST /orders, delivers the queued message to SendConfirmation and the published event to
 /// AuditConfirmation as the host would (each with the host's own, different <c>traceparent</c>), and reads what was exported.
 /// </summary>
 public sealed class TelemetryFlowTests
@@ -34,7 +34,7 @@ public sealed class TelemetryFlowTests
         });
         try
         {
-            var placed = await client.PostAsync("/api/orders", new StringContent(Order, Encoding.UTF8, "application/json"));
+            var placed = await client.PostAsync("/orders", new StringContent(Order, Encoding.UTF8, "application/json"));
             Assert.Equal(HttpStatusCode.Created, placed.StatusCode);
             var id = JsonDocument.Parse(await placed.Content.ReadAsStringAsync()).RootElement.GetProperty("orderId").GetString()!;
 

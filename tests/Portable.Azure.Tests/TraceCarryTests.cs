@@ -129,7 +129,7 @@ public sealed class TraceCarryTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task QueueMessage_CarriesTheSendersSpan_AndTheConsumerSpanContinuesIt_NotTheHostsHeader()
     {
-        var sent = await InvokeAsync("TracedSender", AzureTestDriver.HttpPayload("POST", "https://app.azurewebsites.net/api/traced?send=7"), "inv-send", HostTraceParent);
+        var sent = await InvokeAsync("TracedSender", AzureTestDriver.HttpPayload("POST", "https://app.azurewebsites.net/traced?send=7"), "inv-send", HostTraceParent);
         Assert.Equal(HttpStatusCode.OK, sent.StatusCode);
         var sender = _probe.Spans["inv-send"];
         Assert.Equal("11111111111111111111111111111111", sender.TraceId);
@@ -176,7 +176,7 @@ public sealed class TraceCarryTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Notification_CarriesTheSendersSpanInTheCloudEventsTracingExtension_AndTheTopicFunctionContinuesIt()
     {
-        var sent = await InvokeAsync("TracedSender", AzureTestDriver.HttpPayload("POST", "https://app.azurewebsites.net/api/traced?publish=1"), "inv-publish", HostTraceParent);
+        var sent = await InvokeAsync("TracedSender", AzureTestDriver.HttpPayload("POST", "https://app.azurewebsites.net/traced?publish=1"), "inv-publish", HostTraceParent);
         Assert.Equal(HttpStatusCode.OK, sent.StatusCode);
 
         var published = Assert.Single(_eventGrid.Requests, r => r.Path == "/api/events");
@@ -203,7 +203,7 @@ public sealed class TraceCarryTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task HttpClientCallInsideAFunction_CarriesTheInvocationsTraceparent()
     {
-        var response = await InvokeAsync("TracedSender", AzureTestDriver.HttpPayload("POST", "https://app.azurewebsites.net/api/traced?call=1"), "inv-call", HostTraceParent);
+        var response = await InvokeAsync("TracedSender", AzureTestDriver.HttpPayload("POST", "https://app.azurewebsites.net/traced?call=1"), "inv-call", HostTraceParent);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var call = Assert.Single(_eventGrid.Requests, r => r.Path == "/call-out");

@@ -108,7 +108,7 @@ public sealed class MemoryTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// Azure runs every function in one process, and its "valid request at the end" is <c>POST /api/orders</c>; the measured input
+    /// Azure runs every function in one process, and its "valid request at the end" is <c>POST /orders</c>; the measured input
     /// is a queue invocation, so a small valid queue invocation (the order just placed, as an <c>OrderPlaced</c>) follows it.
     /// </summary>
     private static async Task<(bool Ok, string Answer)> WarmAzureAsync(AzureFuzzHost host)

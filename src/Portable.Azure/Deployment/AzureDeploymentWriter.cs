@@ -7,9 +7,11 @@ namespace Portable.Azure.Deployment;
 
 /// <summary>
 /// Writes what Azure Functions needs next to the published executable: <c>host.json</c> (version 2.0, the custom handler's
-/// executable, HTTP forwarding where it applies, extension bundle <c>[4.*, 5.0.0)</c>), one folder per function with its
-/// <c>function.json</c> (the trigger, and a <c>queue</c> output for each queue the function declares it sends to), and a
-/// <c>local.settings.json</c> example. The folder is then ready for zip deploy. The host forwards only functions with one HTTP
+/// executable, HTTP forwarding where it applies, extension bundle <c>[4.*, 5.0.0)</c>, route prefix <c>""</c> unless configured,
+/// the largest declared timeout), one folder per function with its <c>function.json</c> (the trigger, <c>authLevel: function</c>
+/// unless the function allows anonymous callers, and a <c>queue</c> output for each queue the function declares it sends to), <c>main.bicep</c>
+/// (the infrastructure, <see cref="AzureBicepTemplate"/>), <c>.funcignore</c> and a <c>local.settings.json</c> example; then prints
+/// the <see cref="DeploymentReport"/>. The folder is then ready for zip deploy. The host forwards only functions with one HTTP
 /// trigger and one HTTP output, so an HTTP function that declares sends is invoked with <c>Data.req</c> instead.
 /// </summary>
 internal static class AzureDeploymentWriter
@@ -25,14 +27,22 @@ internal static class AzureDeploymentWriter
             .AddEnvironmentVariables()
             .Build();
         var options = AzureOptions.FromConfiguration(configuration);
-        await WriteAsync(app.Catalog, options, ExecutableName(), outputDirectory, cancellationToken).ConfigureAwait(false);
+        var report = await WriteAsync(app.Catalog, options, ExecutableName(), outputDirectory, cancellationToken).ConfigureAwait(false);
+        await Console.Out.WriteLineAsync($"Portable.Azure wrote host.json, {app.Catalog.Functions.Count} function.json, main.bicep and .funcignore to {outputDirectory}. Deploy with: az deployment group create -g <resource-group> -f {Path.Combine(outputDirectory, "main.bicep")}").ConfigureAwait(false);
+        await report.WriteAsync(Console.Out, cancellationToken).ConfigureAwait(false);
     }
 
-    public static async Task WriteAsync(FunctionCatalog catalog, AzureOptions options, string executable, string outputDirectory, CancellationToken cancellationToken)
+    /// <summary>The files a deployment package leaves out (<c>.funcignore</c>, read by <c>func azure functionapp publish</c>): symbols, XML docs, local settings and the template.</summary>
+    public const string FuncIgnore = "*.dbg\n*.pdb\n*.xml\nlocal.settings.json\nmain.bicep\n.funcignore\n*.zip\n";
+
+    public static async Task<DeploymentReport> WriteAsync(FunctionCatalog catalog, AzureOptions options, string executable, string outputDirectory, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(outputDirectory);
+        var report = new DeploymentReport("Azure");
+        var template = AzureBicepTemplate.Build(catalog, options, catalog.Secrets, report);
         var forward = options.ForwardHttpRequests && catalog.Functions.Any(f => f.Trigger.Kind == TriggerKind.Http);
-        await File.WriteAllBytesAsync(Path.Combine(outputDirectory, "host.json"), HostJson(executable, forward, options), cancellationToken).ConfigureAwait(false);
+        var timeout = catalog.Functions.Count == 0 ? (TimeSpan?)null : catalog.Functions.Max(f => f.Settings.Timeout);
+        await File.WriteAllBytesAsync(Path.Combine(outputDirectory, "host.json"), HostJson(executable, forward, options, timeout), cancellationToken).ConfigureAwait(false);
         foreach (var function in catalog.Functions)
         {
             var folder = Path.Combine(outputDirectory, function.Name);
@@ -41,12 +51,16 @@ internal static class AzureDeploymentWriter
         }
 
         await File.WriteAllBytesAsync(Path.Combine(outputDirectory, "local.settings.json"), LocalSettings(catalog, options), cancellationToken).ConfigureAwait(false);
+        await File.WriteAllTextAsync(Path.Combine(outputDirectory, "main.bicep"), template, cancellationToken).ConfigureAwait(false);
+        await File.WriteAllTextAsync(Path.Combine(outputDirectory, ".funcignore"), FuncIgnore, cancellationToken).ConfigureAwait(false);
+        return report;
     }
 
-    internal static byte[] HostJson(string executable, bool forward, AzureOptions options) => Write(json =>
+    internal static byte[] HostJson(string executable, bool forward, AzureOptions options, TimeSpan? timeout = null) => Write(json =>
     {
         json.WriteStartObject();
         json.WriteString("version", "2.0");
+        if (timeout is { } t) json.WriteString("functionTimeout", t.ToString(@"hh\:mm\:ss", System.Globalization.CultureInfo.InvariantCulture));
         json.WriteStartObject("logging");
         json.WriteStartObject("logLevel");
         json.WriteString("default", "Information");
@@ -85,7 +99,7 @@ internal static class AzureDeploymentWriter
                 json.WriteString("type", "httpTrigger");
                 json.WriteString("direction", "in");
                 json.WriteString("name", BindingNames.HttpRequest);
-                json.WriteString("authLevel", "anonymous");
+                json.WriteString("authLevel", function.Settings.Access == FunctionAccess.Anonymous ? "anonymous" : "function");
                 if (trigger.Method != "*")
                 {
                     json.WriteStartArray("methods");
@@ -138,6 +152,8 @@ internal static class AzureDeploymentWriter
                 break;
         }
 
+        // Outputs for the declared sends only (FunctionDefinition.Sends): the handler collects exactly those, and decides from them
+        // which HTTP functions the host forwards. What else the function uses (Uses) is granted by main.bicep's roles instead.
         var outputs = BindingNames.QueueOutputs(function);
         foreach (var queue in function.Sends)
         {

@@ -140,9 +140,23 @@ internal sealed partial class CustomHandlerEndpoint(CustomHandlerInvoker invoker
             ? new() { InvocationId = id, Trace = TraceContext.ParseOrNew(request.Headers["traceparent"], request.Headers["tracestate"]) }
             : null;
 
+    /// <summary>
+    /// Whether <c>POST /{name}</c> is an invocation payload rather than a forwarded request, which only an empty route prefix leaves
+    /// open: the request has the host's invocation id and a JSON body, and no HTTP function the host forwards (one HTTP trigger and
+    /// one HTTP output: no declared sends) has a POST route that matches the path. A name that is no function is then answered as
+    /// an invocation of an unknown function (404 with a <c>Logs</c> line), as under a prefix.
+    /// </summary>
     private bool IsInvocation(HttpContext context, string path)
-        => HttpMethods.IsPost(context.Request.Method) && path.IndexOf('/', 1) < 0 && invoker.Catalog.Find(Uri.UnescapeDataString(path[1..])) is not null
-           && context.Request.Headers.ContainsKey(InvocationIdHeader) && context.Request.ContentType?.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) == true;
+        => HttpMethods.IsPost(context.Request.Method) && path.IndexOf('/', 1) < 0
+           && context.Request.Headers.ContainsKey(InvocationIdHeader) && context.Request.ContentType?.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) == true
+           && !_forwardedPostRoutes.Value.Any(route => route.TryMatch(path, out _));
+
+    /// <summary>The routes of the HTTP functions the host forwards that take POST, parsed once.</summary>
+    private readonly Lazy<RouteTemplate[]> _forwardedPostRoutes = new(() => options.ForwardHttpRequests
+        ? invoker.Catalog.Functions
+            .Where(f => f.Trigger.Kind == TriggerKind.Http && f.Sends.Count == 0 && (f.Trigger.Method is "POST" or "*"))
+            .Select(f => RouteTemplate.Parse(f.Trigger.Route!)).ToArray()
+        : []);
 
     [LoggerMessage(1, LogLevel.Error, "POST {Path}: the custom handler could not answer the invocation (invocation {InvocationId})")]
     private static partial void LogFault(ILogger logger, Exception exception, string path, string invocationId);

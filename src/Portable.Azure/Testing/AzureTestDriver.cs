@@ -42,7 +42,7 @@ public sealed class AzureTestDriver
 
     /// <summary>Builds the payload the host sends for an HTTP trigger it does not forward: <c>{"Data":{"req":{…}},"Metadata":{}}</c>.</summary>
     /// <param name="method">The method, such as <c>POST</c>.</param>
-    /// <param name="url">The URL as the host received it, with the route prefix: <c>https://app.azurewebsites.net/api/orders</c>.</param>
+    /// <param name="url">The URL as the host received it, with the route prefix if one is configured: <c>https://app.azurewebsites.net/orders</c>.</param>
     /// <param name="body">The body text (sent as <c>Content-Type: application/json</c>), or null.</param>
     /// <returns>The payload JSON.</returns>
     public static string HttpPayload(string method, string url, string? body = null)

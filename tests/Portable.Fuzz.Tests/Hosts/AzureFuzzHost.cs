@@ -9,7 +9,7 @@ namespace Portable.Fuzz.Tests.Hosts;
 
 /// <summary>
 /// The Azure custom handler as the Functions host starts it (<c>FUNCTIONS_CUSTOMHANDLER_PORT</c>, storage in
-/// <c>AzureWebJobsStorage</c>, here Azurite): forwarded HTTP requests under <c>/api</c>, and invocation payloads
+/// <c>AzureWebJobsStorage</c>, here Azurite): forwarded HTTP requests at their routes (empty route prefix), and invocation payloads
 /// <c>POST /{Function}</c> with <c>{"Data":…,"Metadata":…}</c> for the queue, timer and Event Grid functions (and a
 /// non-forwarded <c>Data.req</c>). A clear answer to an invocation is a 4xx with <c>Logs</c> (the payload is not the host's),
 /// a 200 whose log says the message went to the poison queue at once, or an HTTP function's 4xx problem in <c>Outputs.res</c>.
@@ -34,7 +34,7 @@ internal sealed class AzureFuzzHost : FuzzHost
         _executable = PublishedHost.Executable("azure", await PublishedHost.GetAsync("azure"));
         _eventGrid = await HttpSink.StartAsync();
         await RestartAsync(Name);
-        var placed = await RawHttp.SendAsync(Port, RawHttp.Request("POST", "/api/orders", Seeds.OrderRequestBytes, "application/json"), Timeout);
+        var placed = await RawHttp.SendAsync(Port, RawHttp.Request("POST", "/orders", Seeds.OrderRequestBytes, "application/json"), Timeout);
         _order = placed is { Status: 201 } ? JsonDocument.Parse(placed.Body).RootElement.GetProperty("orderId").GetString()! : _order;
     }
 
@@ -56,7 +56,7 @@ internal sealed class AzureFuzzHost : FuzzHost
 
     public override IReadOnlyList<FuzzCase> Generate(Mutator mutator)
     {
-        var cases = HttpCases.Generate(mutator, "/api", _ => Name, _order).ToList();
+        var cases = HttpCases.Generate(mutator, "", _ => Name, _order).ToList();
 
         // SendConfirmation: a Storage Queue message, as the host gives it (a string).
         var queueSeed = Envelopes.With(Envelopes.Read("azure/request.queue-trigger.json"), ("Data/myQueueItem", null), ("Data/message", Seeds.OrderPlaced(_order)), ("Metadata/sys/MethodName", "SendConfirmation"));
@@ -104,9 +104,9 @@ internal sealed class AzureFuzzHost : FuzzHost
         }
 
         // PlaceOrder invoked with Data.req (not forwarded), as the host does when forwarding is off.
-        var reqSeed = Envelopes.With(Envelopes.Read("azure/request.http-trigger.json"), ("Data/req/Url", "http://localhost:7071/api/orders"), ("Data/req/Body", Seeds.OrderRequest), ("Data/req/Query", new JsonObject()), ("Metadata/sys/MethodName", "PlaceOrder"));
+        var reqSeed = Envelopes.With(Envelopes.Read("azure/request.http-trigger.json"), ("Data/req/Url", "http://localhost:7071/orders"), ("Data/req/Body", Seeds.OrderRequest), ("Data/req/Query", new JsonObject()), ("Metadata/sys/MethodName", "PlaceOrder"));
         cases.Add(Invoke("PlaceOrder", "seed: Data.req", Expect.Valid, Envelopes.Utf8(reqSeed)));
-        cases.Add(Invoke("PlaceOrder", "Data.req: URL of another route", Expect.Malformed, Envelopes.Utf8(Envelopes.With(reqSeed, ("Data/req/Url", "http://localhost:7071/api/nothing/here")))));
+        cases.Add(Invoke("PlaceOrder", "Data.req: URL of another route", Expect.Malformed, Envelopes.Utf8(Envelopes.With(reqSeed, ("Data/req/Url", "http://localhost:7071/nothing/here")))));
         cases.Add(Invoke("PlaceOrder", "Data.req: empty method", Expect.Malformed, Envelopes.Utf8(Envelopes.With(reqSeed, ("Data/req/Method", "")))));
         foreach (var m in mutator.Json(reqSeed, 30))
         {
@@ -178,7 +178,7 @@ internal sealed class AzureFuzzHost : FuzzHost
 
     public override async Task<(bool Ok, string Answer)> ServesValidRequestAsync()
     {
-        var response = await RawHttp.SendAsync(Port, RawHttp.Request("POST", "/api/orders", Seeds.OrderRequestBytes, "application/json"), Timeout);
+        var response = await RawHttp.SendAsync(Port, RawHttp.Request("POST", "/orders", Seeds.OrderRequestBytes, "application/json"), Timeout);
         return (response?.Status == 201, response is null ? "no answer" : $"{response.Status} {response.BodyText()}");
     }
 
