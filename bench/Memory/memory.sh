@@ -22,8 +22,19 @@ if [ -z "${AWS_ENDPOINT_URL_DYNAMODB:-}" ] && [ -f tests/emulators/.env ]; then
   # shellcheck disable=SC1091
   source tests/emulators/.env
 fi
+if [ -z "${AWS_ENDPOINT_URL_DYNAMODB:-}" ]; then
+  echo "The emulators' endpoints are not set: start them (bash tests/emulators/start.sh), then run this again." >&2
+  exit 1
+fi
 dotnet build tests/Portable.Fuzz.Tests -c Release -nologo -v q >/dev/null || { echo "build failed"; exit 1; }
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GB", $2 / 1024 / 1024 }' /proc/meminfo), $(uname -sr), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
-dotnet test tests/Portable.Fuzz.Tests -c Release --no-build --filter "$filter" --logger "console;verbosity=detailed" 2>&1 \
-  | grep -E '^\s*\| ' | sed 's/^ *//' | awk '!seen[$0]++'
+log=$(mktemp)
+dotnet test tests/Portable.Fuzz.Tests -c Release --no-build --filter "$filter" --logger "console;verbosity=detailed" > "$log" 2>&1
+status=$?
+grep -E '^\s*\| ' "$log" | sed 's/^ *//' | awk '!seen[$0]++'
+if [ "$status" -ne 0 ] || ! grep -qE '^\s*\| ' "$log"; then
+  echo "MemoryTests failed or printed no table (exit $status); their output: $log" >&2
+  exit 1
+fi
+rm -f "$log"

@@ -133,17 +133,17 @@ public sealed class SamLeastPrivilegeTests
     }
 
     [Fact]
-    public void ElfArchitecture_ReadsX64AndArm64Headers_AndNothingFromOtherFiles()
+    public void ExecutableArchitecture_ReadsX64AndArm64Headers_AndNothingFromOtherFiles()
     {
         var folder = Directory.CreateTempSubdirectory("portable-elf-").FullName;
         try
         {
-            Assert.Equal(FunctionArchitecture.X64, ElfArchitecture.Read(WriteElf(folder, "x64", 0x3E)));
-            Assert.Equal(FunctionArchitecture.Arm64, ElfArchitecture.Read(WriteElf(folder, "arm64", 0xB7)));
-            Assert.Null(ElfArchitecture.Read(WriteElf(folder, "riscv", 0xF3)));
+            Assert.Equal(FunctionArchitecture.X64, ExecutableArchitecture.Read(WriteElf(folder, "x64", 0x3E)));
+            Assert.Equal(FunctionArchitecture.Arm64, ExecutableArchitecture.Read(WriteElf(folder, "arm64", 0xB7)));
+            Assert.Null(ExecutableArchitecture.Read(WriteElf(folder, "riscv", 0xF3)));
             File.WriteAllText(Path.Combine(folder, "script"), "#!/bin/sh\nexec true\n");
-            Assert.Null(ElfArchitecture.Read(Path.Combine(folder, "script")));
-            Assert.Null(ElfArchitecture.Read(Path.Combine(folder, "absent")));
+            Assert.Null(ExecutableArchitecture.Read(Path.Combine(folder, "script")));
+            Assert.Null(ExecutableArchitecture.Read(Path.Combine(folder, "absent")));
         }
         finally
         {
@@ -152,11 +152,11 @@ public sealed class SamLeastPrivilegeTests
     }
 
     [Fact]
-    public void ElfArchitecture_OfThisProcessExecutable_IsThisMachines()
+    public void ExecutableArchitecture_OfThisProcessExecutable_IsThisMachines()
     {
         var expected = RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? FunctionArchitecture.Arm64 : FunctionArchitecture.X64;
 
-        Assert.Equal(expected, ElfArchitecture.Read(Environment.ProcessPath!));
+        Assert.Equal(expected, ExecutableArchitecture.Read(Environment.ProcessPath!));
     }
 
     [Fact]

@@ -25,7 +25,7 @@ internal static class SamDeployment
         // on the build machine (Portable.Core.targets), so the process is neither native nor arm64 there.
         var aot = !RuntimeFeature.IsDynamicCodeSupported
             || (File.Exists(executable) && !File.Exists(Path.Combine(directory, Path.GetFileNameWithoutExtension(executable) + ".dll")));
-        var architecture = ElfArchitecture.Read(executable) ?? (RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? FunctionArchitecture.Arm64 : FunctionArchitecture.X64);
+        var architecture = ExecutableArchitecture.Read(executable) ?? (RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? FunctionArchitecture.Arm64 : FunctionArchitecture.X64);
         var bootstrap = Path.Combine(directory, "bootstrap");
         if (aot && File.Exists(executable))
         {

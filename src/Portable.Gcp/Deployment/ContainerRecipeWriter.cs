@@ -19,7 +19,7 @@ internal static class ContainerRecipeWriter
     {
         var entry = System.Reflection.Assembly.GetEntryAssembly()?.GetName().Name ?? app.Catalog.AppName;
         var jit = File.Exists(Path.Combine(folder, entry + ".dll"));
-        if (!jit && ElfMachine.Read(Path.Combine(folder, entry)) == ElfMachine.Arm64)
+        if (!jit && ExecutableArchitecture.Read(Path.Combine(folder, entry)) == FunctionArchitecture.Arm64)
         {
             throw new PortableConfigurationException(
                 $"{entry} was published for linux-arm64, but Cloud Run runs x86_64 (linux/amd64) containers only. Publish with -r linux-x64 for Google Cloud.");

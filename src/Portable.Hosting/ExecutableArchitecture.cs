@@ -1,7 +1,7 @@
-namespace Portable.Aws.Deployment;
+namespace Portable.Hosting;
 
-/// <summary>The architecture of a published Linux executable, from its ELF header: what Lambda must run it on.</summary>
-internal static class ElfArchitecture
+/// <summary>The architecture of a published Linux executable, from its ELF header: what the deployment writers describe (Lambda runs it on that architecture; Cloud Run and Flex Consumption only on x64).</summary>
+public static class ExecutableArchitecture
 {
     private const ushort X86_64 = 0x3E;
     private const ushort AArch64 = 0xB7;
