@@ -66,7 +66,7 @@ public sealed class TableHosts : IAsyncLifetime
     public async Task<HttpAnswer> SendAsync(string platform, TableRequest row) => platform switch
     {
         "local" => await SendKestrelAsync(_local!, row, ""),
-        "azure" => await SendKestrelAsync(_azure!, row, "/api"),
+        "azure" => await SendKestrelAsync(_azure!, row, ""), // the route prefix is empty: the same URL as on every host
         "gcp" => await SendKestrelAsync(_gcp[row.Function], row, ""),
         "aws" => await SendLambdaAsync(row),
         _ => throw new ArgumentOutOfRangeException(nameof(platform), platform, null),
