@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Orders;
 using Portable.Aws.Tests.Fixtures;
 
@@ -18,18 +17,7 @@ public sealed class Arm64PublishTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = PublishedBootstrap.RepoRoot };
-        foreach (var arg in new[] { "publish", "samples/Orders", "-c", "Release", "-r", "linux-arm64", "-p:PortableTarget=aws", "-p:PublishAot=false", "-p:PublishReadyToRun=false", "-o", _output, "-nologo" })
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        using var publish = Process.Start(info)!;
-        var stdout = publish.StandardOutput.ReadToEndAsync();
-        var stderr = publish.StandardError.ReadToEndAsync();
-        await publish.WaitForExitAsync();
-        _log = await stdout + await stderr;
-        _exitCode = publish.ExitCode;
+        (_exitCode, _log) = await SamplePublish.RunAsync("-r", "linux-arm64", "-p:PortableTarget=aws", "-p:PublishAot=false", "-p:PublishReadyToRun=false", "-o", _output);
     }
 
     public Task DisposeAsync()

@@ -28,14 +28,7 @@ public sealed class PublishedBootstrap : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = RepoRoot };
-        foreach (var arg in new[] { "publish", "samples/Orders", "-c", "Release", "-r", "linux-x64", "-p:PortableTarget=aws", "-o", Output, "-nologo" }) info.ArgumentList.Add(arg);
-        using var publish = Process.Start(info)!;
-        var stdout = publish.StandardOutput.ReadToEndAsync();
-        var stderr = publish.StandardError.ReadToEndAsync();
-        await publish.WaitForExitAsync();
-        Log = await stdout + await stderr;
-        ExitCode = publish.ExitCode;
+        (ExitCode, Log) = await SamplePublish.RunAsync("-r", "linux-x64", "-p:PortableTarget=aws", "-o", Output);
     }
 
     public Task DisposeAsync()

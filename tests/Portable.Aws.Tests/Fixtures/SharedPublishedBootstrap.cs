@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Portable.Aws.Tests.Fixtures;
 
 /// <summary>
@@ -15,14 +13,9 @@ public sealed class SharedPublishedBootstrap : IAsyncLifetime
     public async Task InitializeAsync()
     {
         if (File.Exists(Path.Combine(Output, "bootstrap")) && Environment.GetEnvironmentVariable("PORTABLE_FUZZ_REPUBLISH") != "1") return;
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = PublishedBootstrap.RepoRoot };
-        foreach (var arg in new[] { "publish", "samples/Orders", "-c", "Release", "-r", "linux-x64", "-p:PublishAot=true", "-p:PortableTarget=aws", "-o", Output, "-nologo" }) info.ArgumentList.Add(arg);
-        using var publish = Process.Start(info)!;
-        var stdout = publish.StandardOutput.ReadToEndAsync();
-        var stderr = publish.StandardError.ReadToEndAsync();
-        await publish.WaitForExitAsync();
-        Log = await stdout + await stderr;
-        if (publish.ExitCode != 0) throw new InvalidOperationException("dotnet publish of the AWS sample failed:\n" + Log);
+        var (exitCode, log) = await SamplePublish.RunAsync("-r", "linux-x64", "-p:PublishAot=true", "-p:PortableTarget=aws", "-o", Output);
+        Log = log;
+        if (exitCode != 0) throw new InvalidOperationException("dotnet publish of the AWS sample failed:\n" + Log);
     }
 
     public Task DisposeAsync() => Task.CompletedTask;
