@@ -128,6 +128,10 @@ internal sealed class LoopbackHttpServer : IAsyncDisposable
             {
                 // The client is gone; the error is recorded.
             }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // The server is being disposed while it answers; the error is recorded.
+            }
         }
         catch (Exception e) when (e is IOException or OperationCanceledException or SocketException or ObjectDisposedException)
         {
