@@ -1,3 +1,4 @@
+using Portable.Blobs;
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
@@ -106,6 +107,31 @@ public sealed class FunctionsBuilder
         return Add<TFunction>(name, FunctionTrigger.Event(eventType), typeof(CloudEvent), null, (_, _) => new EventInvoker<TFunction>());
     }
 
+    /// <summary>Maps a blob handler to changes in a bucket: objects written (<see cref="BlobEvents.Created"/>), deleted, or both.</summary>
+    /// <typeparam name="TFunction">The handler class.</typeparam>
+    /// <param name="bucket">The bucket's name; declared with it, as if by <see cref="ResourcesBuilder.AddBucket"/>.</param>
+    /// <param name="events">The changes that invoke the function. Default <see cref="BlobEvents.Created"/>.</param>
+    /// <param name="name">The function name; the class name when null.</param>
+    /// <returns>This builder.</returns>
+    /// <remarks>
+    /// Each cloud delivers its own notification (S3 event notifications, Cloud Storage events through Eventarc, Event Grid blob
+    /// events on Azure; locally, writes through the local store): the function receives the same <see cref="BlobEvent"/> from each,
+    /// and the deployment files wire the notification.
+    /// </remarks>
+    /// <exception cref="ArgumentException">The bucket name is not portable (<see cref="BlobRules.ValidateBucket"/>) or no event is given.</exception>
+    public FunctionsBuilder MapBlob<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TFunction>(
+        string bucket, BlobEvents events = BlobEvents.Created, string? name = null)
+        where TFunction : class, IBlobHandler
+    {
+        BlobRules.ValidateBucket(bucket);
+        if (events == 0 || (events & ~(BlobEvents.Created | BlobEvents.Deleted)) != 0)
+        {
+            throw new ArgumentException($"MapBlob<{typeof(TFunction).Name}>(\"{bucket}\") needs BlobEvents.Created, BlobEvents.Deleted or both.", nameof(events));
+        }
+
+        return Add<TFunction>(name, FunctionTrigger.Blob(bucket, events), typeof(BlobEvent), null, (_, _) => new BlobInvoker<TFunction>(bucket, events));
+    }
+
     /// <summary>
     /// The settings of every function that does not set its own: memory, timeout, maximum concurrency and architecture. Set them
     /// before or after the Map calls; they are read when the app is built.
@@ -154,6 +180,20 @@ public sealed class FunctionsBuilder
     {
         var repositories = Last($"UsesRepository<{typeof(T).Name}>()").Repositories;
         if (!repositories.Contains(typeof(T))) repositories.Add(typeof(T));
+        return this;
+    }
+
+    /// <summary>Declares that the function mapped by the previous Map call reads and writes a bucket through another service.</summary>
+    /// <param name="bucket">The bucket's name; <see cref="ResourcesBuilder.AddBucket"/> declares it.</param>
+    /// <returns>This builder.</returns>
+    /// <remarks>A constructor's <c>[FromKeyedServices("bucket")] IBlobStore</c> is found without this declaration.</remarks>
+    /// <exception cref="PortableConfigurationException">No function is mapped yet.</exception>
+    /// <exception cref="ArgumentException">The bucket name is not portable.</exception>
+    public FunctionsBuilder UsesBucket(string bucket)
+    {
+        BlobRules.ValidateBucket(bucket);
+        var buckets = Last($"UsesBucket(\"{bucket}\")").Buckets;
+        if (!buckets.Contains(bucket, StringComparer.Ordinal)) buckets.Add(bucket);
         return this;
     }
 
@@ -226,7 +266,7 @@ public sealed class FunctionsBuilder
         {
             SentTypes = r.Sends,
             Settings = Resolve(r),
-            Declared = new DeclaredPorts(r.Ports, r.Repositories, r.Publishes),
+            Declared = new DeclaredPorts(r.Ports, r.Repositories, r.Publishes, r.Buckets),
         }).ToList();
 
     private FunctionSettings Resolve(Registration r)
@@ -309,6 +349,8 @@ public sealed class FunctionsBuilder
         public List<Type> Repositories { get; } = [];
 
         public List<string> Publishes { get; } = [];
+
+        public List<string> Buckets { get; } = [];
 
         public int? MemoryMb { get; set; }
 

@@ -1,3 +1,4 @@
+using Portable.Blobs;
 using System.Text.Json;
 using Portable.Hosting;
 using Portable.Json;
@@ -11,6 +12,7 @@ public sealed class ResourcesBuilder
     private readonly Dictionary<Type, (string Name, Func<JsonSerializerOptions, object> Create)> _queues = [];
     private readonly List<string> _topics = [];
     private readonly List<string> _secrets = [];
+    private readonly List<string> _buckets = [];
 
     internal ResourcesBuilder()
     {
@@ -45,6 +47,20 @@ public sealed class ResourcesBuilder
     {
         FunctionsBuilder.ValidateName(name, "topic");
         if (!_topics.Contains(name, StringComparer.Ordinal)) _topics.Add(name);
+        return this;
+    }
+
+    /// <summary>
+    /// Declares a bucket of objects (files), so that <c>[FromKeyedServices("name")] IBlobStore</c> can be injected and deployment
+    /// files create it: an S3 bucket, a Cloud Storage bucket, a Blob Storage container, a folder locally.
+    /// </summary>
+    /// <param name="name">The bucket's logical name (<see cref="BlobRules.ValidateBucket"/>); each cloud's deployment names the real bucket from it.</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentException">The name is not a portable bucket name.</exception>
+    public ResourcesBuilder AddBucket(string name)
+    {
+        BlobRules.ValidateBucket(name);
+        if (!_buckets.Contains(name, StringComparer.Ordinal)) _buckets.Add(name);
         return this;
     }
 
@@ -95,7 +111,9 @@ public sealed class ResourcesBuilder
         var topics = _topics.Concat(functions.Where(f => f.Trigger.Kind == TriggerKind.Topic).Select(f => f.Trigger.Name!))
             .Concat(functions.SelectMany(f => f.Declared.Publishes))
             .Distinct(StringComparer.Ordinal).ToList();
-        foreach (var function in functions) function.ResolveUses = f => ResolveUses(f, topics);
+        var buckets = _buckets.Concat(functions.Where(f => f.Trigger.Kind == TriggerKind.Blob).Select(f => f.Trigger.Name!))
+            .Distinct(StringComparer.Ordinal).ToList();
+        foreach (var function in functions) function.ResolveUses = f => ResolveUses(f, topics, buckets);
         return new FunctionCatalog(
             appName,
             functions,
@@ -104,10 +122,11 @@ public sealed class ResourcesBuilder
             _repositories.Select(p => new ResourceDescription(p.Value.Name, p.Key.Name)).ToList(),
             queueList,
             topics,
-            [.. _secrets]);
+            [.. _secrets],
+            buckets);
     }
 
-    private FunctionUses ResolveUses(FunctionDefinition function, IReadOnlyList<string> topics)
+    private FunctionUses ResolveUses(FunctionDefinition function, IReadOnlyList<string> topics, IReadOnlyList<string> declaredBuckets)
     {
         var constructor = function.Declared.Constructor();
         var repositories = constructor.Repositories.Concat(function.Declared.Repositories).Distinct().Select(type => _repositories.TryGetValue(type, out var repository)
@@ -121,7 +140,11 @@ public sealed class ResourcesBuilder
                 $"{function.Name} takes IQueue<{type.Name}>, but no queue of {type.Name} is declared. " +
                 $"Call builder.Resources.AddQueue<{type.Name}>(\"queue-name\") where the app is built.")).Concat(function.Sends).Distinct(StringComparer.Ordinal).ToList();
         IReadOnlyList<string> published = function.Declared.Publishes.Count > 0 ? function.Declared.Publishes : constructor.Notifier ? topics : [];
-        return new FunctionUses(repositories, queues, [.. published]);
+        var buckets = constructor.Buckets.Concat(function.Declared.Buckets).Distinct(StringComparer.Ordinal).Select(bucket => declaredBuckets.Contains(bucket, StringComparer.Ordinal)
+            ? bucket
+            : throw new PortableConfigurationException(
+                $"{function.Name} uses bucket '{bucket}', but no such bucket is declared. Call builder.Resources.AddBucket(\"{bucket}\") where the app is built.")).ToList();
+        return new FunctionUses(repositories, queues, [.. published]) { Buckets = buckets };
     }
 
     private static void Declare(Dictionary<Type, (string, Func<JsonSerializerOptions, object>)> map, Type type, string name, string what, Func<JsonSerializerOptions, object> create)

@@ -1,3 +1,4 @@
+using Portable.Blobs;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
@@ -143,6 +144,19 @@ public sealed partial class FunctionExecutor
         ArgumentNullException.ThrowIfNull(function);
         ArgumentNullException.ThrowIfNull(cloudEvent);
         return RunUnwrappedAsync(function, info, (s, c, t) => function.Invoker.InvokeEventAsync(s, cloudEvent, c, t), cancellationToken);
+    }
+
+    /// <summary>Invokes a blob function.</summary>
+    /// <param name="function">The function.</param>
+    /// <param name="blobEvent">The event.</param>
+    /// <param name="info">The invocation's facts.</param>
+    /// <param name="cancellationToken">Cancels the invocation.</param>
+    /// <returns>A task that completes when the event is handled.</returns>
+    public Task InvokeBlobAsync(FunctionDefinition function, BlobEvent blobEvent, InvocationInfo info, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(function);
+        ArgumentNullException.ThrowIfNull(blobEvent);
+        return RunUnwrappedAsync(function, info, (s, c, t) => function.Invoker.InvokeBlobAsync(s, blobEvent, c, t), cancellationToken);
     }
 
     /// <summary>Invokes a scheduled function.</summary>
@@ -327,6 +341,9 @@ public sealed partial class FunctionExecutor
             case TriggerKind.Event:
                 activity.SetTag("cloudevents.event_type", function.Trigger.EventType);
                 break;
+            case TriggerKind.Blob:
+                activity.SetTag("faas.document.collection", function.Trigger.Name);
+                break;
         }
     }
 
@@ -349,7 +366,7 @@ public sealed partial class FunctionExecutor
         TriggerKind.Http => "http",
         TriggerKind.Queue or TriggerKind.Topic => "pubsub",
         TriggerKind.Schedule => "timer",
-        TriggerKind.Event => "datasource",
+        TriggerKind.Event or TriggerKind.Blob => "datasource",
         _ => "other",
     };
 
@@ -359,12 +376,13 @@ public sealed partial class FunctionExecutor
         TriggerKind.Queue => "queue",
         TriggerKind.Topic => "topic",
         TriggerKind.Schedule => "schedule",
+        TriggerKind.Blob => "blob",
         _ => "event",
     };
 
     private static ActivityKind SpanKind(TriggerKind kind) => kind switch
     {
-        TriggerKind.Queue or TriggerKind.Topic or TriggerKind.Event => ActivityKind.Consumer,
+        TriggerKind.Queue or TriggerKind.Topic or TriggerKind.Event or TriggerKind.Blob => ActivityKind.Consumer,
         _ => ActivityKind.Server,
     };
 

@@ -7,10 +7,12 @@ namespace Portable.Hosting;
 /// <param name="Queues">Every declared or consumed queue.</param>
 /// <param name="Topics">Every declared or subscribed topic.</param>
 /// <param name="Secrets">Every declared secret's name (never a value); omitted when none.</param>
+/// <param name="Buckets">Every bucket's name; omitted when none.</param>
 internal sealed record CatalogDocument(
     string App,
     IReadOnlyList<CatalogFunction> Functions,
     IReadOnlyList<ResourceDescription> Repositories,
     IReadOnlyList<ResourceDescription> Queues,
     IReadOnlyList<ResourceDescription> Topics,
-    IReadOnlyList<string>? Secrets);
+    IReadOnlyList<string>? Secrets,
+    IReadOnlyList<string>? Buckets);

@@ -36,4 +36,5 @@ internal sealed record CatalogSettings(int MemoryMb, int TimeoutSeconds, int? Ma
 /// <param name="Repositories">Repository names it reads and writes.</param>
 /// <param name="Queues">Queue names it sends to.</param>
 /// <param name="Topics">Topic names it publishes to.</param>
-internal sealed record CatalogUses(IReadOnlyList<string> Repositories, IReadOnlyList<string> Queues, IReadOnlyList<string> Topics);
+/// <param name="Buckets">Bucket names it reads and writes; null when none.</param>
+internal sealed record CatalogUses(IReadOnlyList<string> Repositories, IReadOnlyList<string> Queues, IReadOnlyList<string> Topics, IReadOnlyList<string>? Buckets);

@@ -4,7 +4,8 @@ namespace Portable.Hosting;
 /// <param name="Constructor">Reads the handler's constructor ports.</param>
 /// <param name="Repositories">The document types of <see cref="FunctionsBuilder.UsesRepository{T}"/>.</param>
 /// <param name="Publishes">The topics of <see cref="FunctionsBuilder.Publishes"/>.</param>
-internal sealed record DeclaredPorts(Func<ConstructorPorts> Constructor, IReadOnlyList<Type> Repositories, IReadOnlyList<string> Publishes)
+/// <param name="Buckets">The buckets of <see cref="FunctionsBuilder.UsesBucket"/>.</param>
+internal sealed record DeclaredPorts(Func<ConstructorPorts> Constructor, IReadOnlyList<Type> Repositories, IReadOnlyList<string> Publishes, IReadOnlyList<string> Buckets)
 {
-    public static DeclaredPorts None { get; } = new(() => new ConstructorPorts([], [], false), [], []);
+    public static DeclaredPorts None { get; } = new(() => new ConstructorPorts([], [], false, []), [], [], []);
 }

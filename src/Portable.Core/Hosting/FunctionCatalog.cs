@@ -1,3 +1,4 @@
+using Portable.Blobs;
 using System.Text.Json;
 using Portable.Json;
 
@@ -18,7 +19,8 @@ public sealed class FunctionCatalog
         IReadOnlyList<ResourceDescription> repositoryList,
         IReadOnlyList<ResourceDescription> queueList,
         IReadOnlyList<string> topics,
-        IReadOnlyList<string> secrets)
+        IReadOnlyList<string> secrets,
+        IReadOnlyList<string> buckets)
     {
         AppName = appName;
         Functions = functions;
@@ -29,6 +31,7 @@ public sealed class FunctionCatalog
         Queues = queueList;
         Topics = topics;
         Secrets = secrets;
+        Buckets = buckets;
     }
 
     /// <summary>The application name (the entry assembly's name unless set).</summary>
@@ -45,6 +48,9 @@ public sealed class FunctionCatalog
 
     /// <summary>Every declared topic and every topic a function subscribes to.</summary>
     public IReadOnlyList<string> Topics { get; }
+
+    /// <summary>Every declared bucket and every bucket a function is triggered by.</summary>
+    public IReadOnlyList<string> Buckets { get; }
 
     /// <summary>Every declared secret: configuration keys whose values the deployment takes from the cloud's secret store.</summary>
     public IReadOnlyList<string> Secrets { get; }
@@ -116,11 +122,12 @@ public sealed class FunctionCatalog
     internal CatalogDocument ToDocument() => new(
         AppName,
         Functions.Select(f => new CatalogFunction(f.Name, f.Trigger, f.InputType?.Name, f.OutputType?.Name, f.HandlerType.Name, f.Sends.Count > 0 ? f.Sends : null,
-            CatalogSettings.From(f), new CatalogUses(f.Uses.Repositories, f.Uses.Queues, f.Uses.Topics))).ToList(),
+            CatalogSettings.From(f), new CatalogUses(f.Uses.Repositories, f.Uses.Queues, f.Uses.Topics, f.Uses.Buckets.Count > 0 ? f.Uses.Buckets : null))).ToList(),
         Repositories,
         Queues,
         Topics.Select(t => new ResourceDescription(t, null)).ToList(),
-        Secrets.Count > 0 ? Secrets : null);
+        Secrets.Count > 0 ? Secrets : null,
+        Buckets.Count > 0 ? Buckets : null);
 
     /// <summary>The catalog as indented JSON, as <c>--describe</c> prints it.</summary>
     /// <returns>The JSON text.</returns>

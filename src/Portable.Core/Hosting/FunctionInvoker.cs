@@ -1,3 +1,4 @@
+using Portable.Blobs;
 namespace Portable.Hosting;
 
 /// <summary>
@@ -55,6 +56,15 @@ public abstract class FunctionInvoker
     /// <returns>A task that completes when the function has run.</returns>
     public virtual ValueTask InvokeScheduleAsync(IServiceProvider services, ScheduledEvent scheduledEvent, FunctionContext context, CancellationToken cancellationToken)
         => throw new InvalidOperationException($"Function '{context?.FunctionName}' is not a scheduled function.");
+
+    /// <summary>Invokes a blob function with one event.</summary>
+    /// <param name="services">The invocation's scoped services.</param>
+    /// <param name="blobEvent">The event.</param>
+    /// <param name="context">The invocation's context.</param>
+    /// <param name="cancellationToken">Cancels the invocation.</param>
+    /// <returns>A task that completes when the event is handled.</returns>
+    public virtual ValueTask InvokeBlobAsync(IServiceProvider services, BlobEvent blobEvent, FunctionContext context, CancellationToken cancellationToken)
+        => throw new InvalidOperationException($"Function '{context?.FunctionName}' does not take blob events.");
 
     /// <summary>Direct invocation: the trigger's input as JSON in, the output as JSON out (null when the function has none).</summary>
     /// <param name="services">The invocation's scoped services.</param>

@@ -1,3 +1,4 @@
+using Portable.Blobs;
 namespace Portable.Hosting;
 
 /// <summary>The one trigger of a function, with its parameters.</summary>
@@ -41,6 +42,15 @@ public sealed record FunctionTrigger(
     /// <returns>The trigger.</returns>
     public static FunctionTrigger Event(string eventType) => new(TriggerKind.Event, EventType: eventType);
 
+    /// <summary>A blob trigger.</summary>
+    /// <param name="bucket">The bucket's declared name.</param>
+    /// <param name="events">The changes that invoke the function.</param>
+    /// <returns>The trigger.</returns>
+    public static FunctionTrigger Blob(string bucket, BlobEvents events) => new(TriggerKind.Blob, Name: bucket) { BlobEvents = events };
+
+    /// <summary>The changes that invoke a <see cref="TriggerKind.Blob"/> function; null for other kinds.</summary>
+    public BlobEvents? BlobEvents { get; init; }
+
     /// <inheritdoc />
     public override string ToString() => Kind switch
     {
@@ -48,6 +58,7 @@ public sealed record FunctionTrigger(
         TriggerKind.Queue => $"queue {Name}",
         TriggerKind.Topic => $"topic {Name}",
         TriggerKind.Schedule => $"schedule {Cron}",
+        TriggerKind.Blob => $"blob {Name} ({BlobEvents})",
         _ => $"event {EventType}",
     };
 }

@@ -1,3 +1,4 @@
+using Portable.Blobs;
 namespace Portable.Hosting;
 
 /// <summary>
@@ -27,6 +28,9 @@ public sealed class FunctionUses
     /// <summary>The topics it publishes to, by name.</summary>
     public IReadOnlyList<string> Topics { get; }
 
-    /// <summary>True when the function touches no repository, queue or topic: it needs no data permission.</summary>
-    public bool IsEmpty => Repositories.Count == 0 && Queues.Count == 0 && Topics.Count == 0;
+    /// <summary>The buckets it reads and writes through <see cref="IBlobStore"/>, by name (not the bucket of its own blob trigger, unless it also takes that store).</summary>
+    public IReadOnlyList<string> Buckets { get; init; } = [];
+
+    /// <summary>True when the function touches no repository, queue, topic or bucket: it needs no data permission.</summary>
+    public bool IsEmpty => Repositories.Count == 0 && Queues.Count == 0 && Topics.Count == 0 && Buckets.Count == 0;
 }

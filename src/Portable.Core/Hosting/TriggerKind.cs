@@ -24,4 +24,8 @@ public enum TriggerKind
     /// <summary>A platform event (storage and other sources), as a CloudEvent.</summary>
     [JsonStringEnumMemberName("event")]
     Event,
+
+    /// <summary>Changes to objects in a bucket (<c>MapBlob</c>): <see cref="FunctionTrigger.Name"/> is the bucket, <see cref="FunctionTrigger.BlobEvents"/> what changes.</summary>
+    [JsonStringEnumMemberName("blob")]
+    Blob,
 }

@@ -1,3 +1,4 @@
+using Portable.Blobs;
 using System.Text.Json.Serialization;
 using Portable.Hosting;
 
@@ -12,4 +13,5 @@ namespace Portable.Json;
 [JsonSerializable(typeof(ScheduledEvent))]
 [JsonSerializable(typeof(CloudEvent))]
 [JsonSerializable(typeof(Notification))]
+[JsonSerializable(typeof(BlobEvent))]
 internal sealed partial class CoreJsonContext : JsonSerializerContext;
