@@ -12,14 +12,16 @@ public static class ContractApp
     /// <param name="repository">A repository of <see cref="ContractDocument"/> to declare, or null.</param>
     /// <param name="queue">A queue of <see cref="ContractMessage"/> to declare, or null.</param>
     /// <param name="topic">A topic to declare, with a <see cref="ContractSubscriber"/> function on it, or null.</param>
+    /// <param name="bucket">A bucket to declare, or null.</param>
     /// <returns>The app.</returns>
-    public static PortableApp Build(string? repository = null, string? queue = null, string? topic = null)
+    public static PortableApp Build(string? repository = null, string? queue = null, string? topic = null, string? bucket = null)
     {
         var builder = PortableApp.CreateBuilder([]);
         builder.AppName = "contracts";
         builder.AddJson(ContractJson.Default);
         if (repository is not null) builder.Resources.AddRepository<ContractDocument>(repository);
         if (queue is not null) builder.Resources.AddQueue<ContractMessage>(queue);
+        if (bucket is not null) builder.Resources.AddBucket(bucket);
         if (topic is not null)
         {
             builder.Resources.AddTopic(topic);
