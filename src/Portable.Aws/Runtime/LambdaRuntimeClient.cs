@@ -73,7 +73,9 @@ internal sealed class LambdaRuntimeClient(HttpClient http) : ILambdaRuntimeClien
     {
         ArgumentNullException.ThrowIfNull(invocation);
         var runtimeApi = http.BaseAddress?.Authority ?? throw new InvalidOperationException("The Runtime API client has no base address to stream a response to.");
-        var post = await ChunkedResponsePost.OpenAsync(runtimeApi, invocation.RequestId, contentType, cancellationToken).ConfigureAwait(false);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (invocation.Deadline is { } at) deadline.CancelAfter(at - DateTimeOffset.UtcNow is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero);
+        var post = await ChunkedResponsePost.OpenAsync(runtimeApi, invocation.RequestId, contentType, deadline.Token).ConfigureAwait(false);
         return new LambdaStreamingResponse(post, invocation.RequestId, invocation.Deadline);
     }
 
