@@ -6,22 +6,8 @@ namespace Portable.AspNetCore.Lambda;
 /// sent to the Runtime API at once, as one chunk; a flush sends nothing more. A HEAD response sends its prelude only.
 /// Synchronous writes block on the connection (the app asked for them).
 /// </summary>
-internal sealed class StreamedResponseBodyStream(Func<CancellationToken, Task<Aws.Runtime.LambdaStreamingResponse?>> start, bool headersOnly) : Stream
+internal sealed class StreamedResponseBodyStream(Func<CancellationToken, Task<Aws.Runtime.LambdaStreamingResponse?>> start, bool headersOnly) : WriteOnlyStream
 {
-    public override bool CanRead => false;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => true;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
     public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
@@ -36,10 +22,4 @@ internal sealed class StreamedResponseBodyStream(Func<CancellationToken, Task<Aw
     public override void Flush() => start(CancellationToken.None).GetAwaiter().GetResult();
 
     public override Task FlushAsync(CancellationToken cancellationToken) => start(cancellationToken);
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 }
