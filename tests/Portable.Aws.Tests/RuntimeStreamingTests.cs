@@ -164,6 +164,38 @@ public sealed class RuntimeStreamingTests
         Assert.Contains("req-elsewhere is not being handled", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task OpeningAStream_WhenTheRuntimeApiCannotBeReached_ThrowsAnErrorNamingWhere()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop(); // nothing listens there now
+
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() => ChunkedResponsePost.OpenAsync($"127.0.0.1:{port}", "req-1", "text/plain", default));
+
+        Assert.Contains($"cannot connect to the Runtime API at 127.0.0.1:{port}", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StreamOfAnInvocationPastItsDeadline_IsCancelled_AndTheInvocationAnsweredWithAnError()
+    {
+        await using var api = await FakeRuntimeApi.StartAsync();
+        await using var loop = new LoopUnderTest(api, async (self, invocation, token) =>
+        {
+            await self.Loop.OpenResponseStreamAsync(invocation, "text/plain", token);
+            return ReadOnlyMemory<byte>.Empty;
+        });
+
+        var past = DateTimeOffset.UtcNow.AddMinutes(-1).ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var outcome = await api.Enqueue("{}", new() { ["Lambda-Runtime-Deadline-Ms"] = past }).WaitAsync(Wait);
+
+        Assert.Equal("error", outcome.Kind);
+        Assert.Equal("Unhandled", outcome.ErrorType);
+        using var error = JsonDocument.Parse(outcome.Body);
+        Assert.EndsWith("CanceledException", error.RootElement.GetProperty("errorType").GetString(), StringComparison.Ordinal);
+    }
+
     /// <summary>A <see cref="LambdaRuntimeLoop"/> running against the fake, whose handler can reach the loop.</summary>
     private sealed class LoopUnderTest : IAsyncDisposable, ILogger
     {
