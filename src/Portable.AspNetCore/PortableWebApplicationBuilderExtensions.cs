@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -19,7 +20,10 @@ public static class PortableWebApplicationBuilderExtensions
     /// (API Gateway REST and HTTP API, ALB and function URL events), runs it through the app's pipeline as an
     /// <c>HttpContext</c> with its own DI scope, and posts the response in the shape the event's source expects. An event that
     /// is not an HTTP request is answered <c>Runtime.InvalidEvent</c> and the next one is served. The invocation is reachable
-    /// from the request as <see cref="Portable.AspNetCore.ILambdaInvocationFeature"/>. Elsewhere nothing is added.
+    /// from the request as <see cref="Portable.AspNetCore.ILambdaInvocationFeature"/>. Responses are buffered unless the
+    /// configuration key <c>Portable:Lambda:ResponseStreaming</c> is <c>true</c>: function URL responses are then streamed as they
+    /// are written (set the function URL's <c>InvokeMode</c> to <c>RESPONSE_STREAM</c>); <c>FunctionUrlAndRestApi</c> streams
+    /// REST API responses too (integrations with <c>responseTransferMode: STREAM</c>). Elsewhere nothing is added.
     /// Calling it twice is harmless.
     /// </remarks>
     /// <param name="builder">The app's builder, from <c>WebApplication.CreateBuilder</c> or <c>CreateSlimBuilder</c>.</param>
@@ -34,7 +38,8 @@ public static class PortableWebApplicationBuilderExtensions
         builder.Services.AddSingleton<IServer>(services => new LambdaServer(
             runtimeApi,
             services.GetRequiredService<ILoggerFactory>(),
-            services.GetRequiredService<IHostApplicationLifetime>()));
+            services.GetRequiredService<IHostApplicationLifetime>(),
+            LambdaResponseStreamingSetting.Read(services.GetRequiredService<IConfiguration>())));
         return builder;
     }
 }

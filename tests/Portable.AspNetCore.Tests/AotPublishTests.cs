@@ -40,6 +40,7 @@ public sealed class AotPublishTests : IAsyncLifetime
         await using var runtime = await FakeRuntimeApi.StartAsync();
         var info = new ProcessStartInfo(Path.Combine(_output, "bootstrap")) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = _output };
         info.Environment["AWS_LAMBDA_RUNTIME_API"] = runtime.Address;
+        info.Environment["Portable__Lambda__ResponseStreaming"] = "true"; // function URL events stream; the others stay buffered
         using var process = Process.Start(info)!;
         var output = new StringBuilder();
         process.OutputDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
@@ -51,6 +52,7 @@ public sealed class AotPublishTests : IAsyncLifetime
             var hello = await runtime.Enqueue(EventShapes.Build(Shape.HttpApi, new TestRequest("GET", "/hello/aot", [], []))).WaitAsync(TimeSpan.FromSeconds(30));
             var refused = await runtime.Enqueue("not json").WaitAsync(TimeSpan.FromSeconds(30));
             var order = await runtime.Enqueue(EventShapes.Build(Shape.RestApi, new TestRequest("POST", "/double", [], [("Content-Type", "application/json")], "{\"name\":\"n\",\"count\":21}"u8.ToArray()))).WaitAsync(TimeSpan.FromSeconds(30));
+            var events = await runtime.Enqueue(EventShapes.Build(Shape.FunctionUrl, new TestRequest("GET", "/events", [], []))).WaitAsync(TimeSpan.FromSeconds(30));
 
             Assert.Equal("Hello, aot!", EventShapes.ReadResponse(hello.Body).Text);
             Assert.Equal("Runtime.InvalidEvent", refused.ErrorType);
@@ -58,6 +60,10 @@ public sealed class AotPublishTests : IAsyncLifetime
             Assert.Equal(200, doubled.Status);
             using var json = JsonDocument.Parse(doubled.Body);
             Assert.Equal(42, json.RootElement.GetProperty("count").GetInt32());
+            Assert.Equal("streamed", events.Kind);
+            Assert.Null(events.ErrorType);
+            Assert.EndsWith("\0\0\0\0\0\0\0\0data: a\n\ndata: b\n\n", events.Body, StringComparison.Ordinal);
+            Assert.StartsWith("{\"statusCode\":200,", events.Body, StringComparison.Ordinal);
         }
         finally
         {

@@ -10,21 +10,29 @@ namespace Portable.AspNetCore.Lambda;
 /// <summary>
 /// The server side of one request served from a Lambda invocation: the features ASP.NET Core's hosting reads (request,
 /// response, response body, body detection, identifier = the Lambda request id, lifetime with the invocation's deadline as
-/// <c>RequestAborted</c>, connection) and <see cref="ILambdaInvocationFeature"/>. The response is buffered; the server turns
-/// it into the event source's response JSON when the pipeline is done.
+/// <c>RequestAborted</c>, connection) and <see cref="ILambdaInvocationFeature"/>. The response is buffered, and the server turns
+/// it into the event source's response JSON when the pipeline is done; or, given a way to open a streamed response, it is
+/// streamed: the status and headers leave as the prelude when the response starts, each body write at once.
 /// </summary>
 internal sealed class LambdaHttpFeatures : IHttpRequestFeature, IHttpResponseFeature, IHttpResponseBodyFeature, IHttpRequestBodyDetectionFeature,
     IHttpRequestIdentifierFeature, IHttpRequestLifetimeFeature, IHttpConnectionFeature, ILambdaInvocationFeature, IDisposable
 {
     private readonly LambdaInvocation _invocation;
     private readonly CancellationTokenSource _aborted;
-    private readonly ResponseBodyStream _responseBody;
+    private readonly ResponseBodyStream? _buffered;
+    private readonly Stream _responseBody;
+    private readonly Func<HttpResponseData, CancellationToken, Task<LambdaStreamingResponse>>? _openStream;
+    private LambdaStreamingResponse? _stream;
     private readonly Stack<(Func<object, Task> Callback, object State)> _onStarting = new();
     private readonly Stack<(Func<object, Task> Callback, object State)> _onCompleted = new();
     private PipeWriter? _writer;
     private bool _starting;
 
-    public LambdaHttpFeatures(LambdaHttpRequest request, LambdaInvocation invocation, CancellationToken stopping)
+    /// <param name="request">The request read from the event.</param>
+    /// <param name="invocation">The invocation.</param>
+    /// <param name="stopping">Signalled when the server stops.</param>
+    /// <param name="openStream">Opens the streamed response with its status and headers; null for a buffered response.</param>
+    public LambdaHttpFeatures(LambdaHttpRequest request, LambdaInvocation invocation, CancellationToken stopping, Func<HttpResponseData, CancellationToken, Task<LambdaStreamingResponse>>? openStream = null)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(invocation);
@@ -49,7 +57,9 @@ internal sealed class LambdaHttpFeatures : IHttpRequestFeature, IHttpResponseFea
         }
 
         RequestAborted = _aborted.Token;
-        _responseBody = new ResponseBodyStream(StartAsync);
+        _openStream = openStream;
+        if (openStream is null) _responseBody = _buffered = new ResponseBodyStream(StartAsync);
+        else _responseBody = new StreamedResponseBodyStream(StartStreamAsync, headersOnly: HttpMethods.IsHead(request.Method));
         Collection.Set<IHttpRequestFeature>(this);
         Collection.Set<IHttpResponseFeature>(this);
         Collection.Set<IHttpResponseBodyFeature>(this);
@@ -63,8 +73,14 @@ internal sealed class LambdaHttpFeatures : IHttpRequestFeature, IHttpResponseFea
     /// <summary>The features handed to the app's <c>CreateContext</c>.</summary>
     public FeatureCollection Collection { get; } = new();
 
-    /// <summary>The response body as written.</summary>
-    public ReadOnlyMemory<byte> ResponseBody => _responseBody.Written;
+    /// <summary>The response body as written; empty for a streamed response.</summary>
+    public ReadOnlyMemory<byte> ResponseBody => _buffered?.Written ?? ReadOnlyMemory<byte>.Empty;
+
+    /// <summary>Whether the response is streamed rather than buffered.</summary>
+    public bool IsStreaming => _openStream is not null;
+
+    /// <summary>The streamed response, once it has started (its prelude sent); null before, and for a buffered response.</summary>
+    public LambdaStreamingResponse? StreamedResponse => _stream;
 
     // IHttpRequestFeature
     public string Protocol { get; set; } = "HTTP/1.1";
@@ -116,16 +132,41 @@ internal sealed class LambdaHttpFeatures : IHttpRequestFeature, IHttpResponseFea
 
     public void DisableBuffering()
     {
-        // Lambda's buffered response mode: the whole response is posted at once.
+        // Buffered: the whole response is posted at once. Streamed: every write is sent at once already.
     }
 
-    /// <summary>Starts the response: its <c>OnStarting</c> callbacks run, last registered first, as on Kestrel.</summary>
+    /// <summary>
+    /// Starts the response: its <c>OnStarting</c> callbacks run, last registered first, as on Kestrel; a streamed response then
+    /// sends its prelude (status and headers as they are now).
+    /// </summary>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
-        if (_starting) return;
-        _starting = true;
-        while (_onStarting.TryPop(out var starting)) await starting.Callback(starting.State).ConfigureAwait(false);
-        HasStarted = true;
+        if (!_starting)
+        {
+            _starting = true;
+            while (_onStarting.TryPop(out var starting)) await starting.Callback(starting.State).ConfigureAwait(false);
+            HasStarted = true;
+        }
+
+        if (_openStream is not null && _stream is null && HasStarted) _stream = await _openStream(Head(), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Ends a streamed response once the pipeline is done: started first if nothing was written (the prelude alone, e.g. a 204
+    /// or the 500 of an exception), then completed.
+    /// </summary>
+    /// <exception cref="HttpRequestException">The Runtime API refused the response or cannot be reached.</exception>
+    public async Task FinishStreamAsync(CancellationToken cancellationToken)
+    {
+        await StartAsync(cancellationToken).ConfigureAwait(false);
+        if (_stream is { IsCompleted: false } stream) await stream.CompleteAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Ends a streamed response that has started with the error trailers of <paramref name="exception"/>.</summary>
+    /// <exception cref="HttpRequestException">The Runtime API refused the response or cannot be reached.</exception>
+    public async Task FailStreamAsync(Exception exception, CancellationToken cancellationToken)
+    {
+        if (_stream is { IsCompleted: false } stream) await stream.FailAsync(exception, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task SendFileAsync(string path, long offset, long? count, CancellationToken cancellationToken = default)
@@ -187,7 +228,8 @@ internal sealed class LambdaHttpFeatures : IHttpRequestFeature, IHttpResponseFea
         ResponseHeaders.Clear();
         ResponseHeaders.ContentLength = 0;
         _onStarting.Clear();
-        _responseBody.Reset();
+        _buffered?.Reset();
+        if (!HasStarted) _starting = false; // an OnStarting callback failed: the 500 starts afresh, with no callbacks left
     }
 
     /// <summary>Runs the <c>OnCompleted</c> callbacks, last registered first; one that throws is reported after the others ran.</summary>
@@ -216,6 +258,27 @@ internal sealed class LambdaHttpFeatures : IHttpRequestFeature, IHttpResponseFea
         _aborted.Dispose();
         _responseBody.Dispose();
         Body.Dispose();
+    }
+
+    private async Task<LambdaStreamingResponse?> StartStreamAsync(CancellationToken cancellationToken)
+    {
+        await StartAsync(cancellationToken).ConfigureAwait(false);
+        return _stream;
+    }
+
+    /// <summary>The status and headers as they are, for a streamed response's prelude.</summary>
+    private HttpResponseData Head()
+    {
+        var head = new HttpResponseData(Math.Clamp(StatusCode, 100, 599));
+        foreach (var (name, values) in ResponseHeaders)
+        {
+            foreach (var value in values)
+            {
+                if (value is not null) head.Headers.Add(name, value);
+            }
+        }
+
+        return head;
     }
 
     private static MemoryStream AsStream(ReadOnlyMemory<byte> body)

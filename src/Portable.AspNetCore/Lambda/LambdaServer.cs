@@ -15,6 +15,14 @@ namespace Portable.AspNetCore.Lambda;
 /// 500 with no body, as Kestrel does; either way the loop goes on. If the Runtime API itself fails the app is stopped with
 /// exit code 1, so Lambda starts a new environment.
 /// </summary>
+/// <remarks>
+/// With response streaming on (<see cref="LambdaResponseStreaming"/>, the configuration key <c>Portable:Lambda:ResponseStreaming</c>)
+/// the responses to function URL events (and, if asked, REST API events) are streamed in the Runtime API's streaming mode:
+/// the prelude (status, headers, cookies) leaves when the response starts (its first write or flush, or the end of the
+/// pipeline), each body write at once. An exception before the response started is answered 500 as when buffered; after it
+/// started, the stream is ended with the error trailers (the caller's response is cut short, Lambda records the error).
+/// HTTP API and ALB events are always answered buffered.
+/// </remarks>
 internal sealed partial class LambdaServer : IServer
 {
     /// <summary>The environment variable Lambda sets to the Runtime API's <c>host:port</c>.</summary>
@@ -25,10 +33,11 @@ internal sealed partial class LambdaServer : IServer
     private readonly ILogger _runtimeLog;
     private readonly IHostApplicationLifetime _lifetime;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly LambdaResponseStreaming _streaming;
     private LambdaRuntimeLoop? _runtime;
     private Task _loop = Task.CompletedTask;
 
-    public LambdaServer(string runtimeApi, ILoggerFactory loggers, IHostApplicationLifetime lifetime)
+    public LambdaServer(string runtimeApi, ILoggerFactory loggers, IHostApplicationLifetime lifetime, LambdaResponseStreaming streaming = LambdaResponseStreaming.Off)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(runtimeApi);
         ArgumentNullException.ThrowIfNull(loggers);
@@ -37,6 +46,7 @@ internal sealed partial class LambdaServer : IServer
         _log = loggers.CreateLogger("Portable.AspNetCore.Lambda");
         _runtimeLog = loggers.CreateLogger("Portable.Aws.Runtime");
         _lifetime = lifetime;
+        _streaming = streaming;
     }
 
     /// <inheritdoc />
@@ -50,7 +60,7 @@ internal sealed partial class LambdaServer : IServer
         ArgumentNullException.ThrowIfNull(application);
         var runtime = _runtime = LambdaRuntimeLoop.Create(_runtimeApi, (invocation, token) => InvokeAsync(application, invocation, token), _runtimeLog);
         _loop = Task.Run(() => RunAsync(runtime), CancellationToken.None);
-        LogStarted(_log);
+        LogStarted(_log, _streaming);
         return Task.CompletedTask;
     }
 
@@ -83,7 +93,12 @@ internal sealed partial class LambdaServer : IServer
         where TContext : notnull
     {
         var request = LambdaHttpRequest.Read(invocation.Payload);
-        using var features = new LambdaHttpFeatures(request, invocation, cancellationToken);
+        var runtime = _runtime;
+        using var features = new LambdaHttpFeatures(
+            request,
+            invocation,
+            cancellationToken,
+            runtime is not null && _streaming.Streams(request.Event.Source) ? (head, token) => runtime.OpenHttpResponseStreamAsync(invocation, head, token) : null);
         var context = application.CreateContext(features.Collection);
         Exception? failure = null;
         try
@@ -96,9 +111,19 @@ internal sealed partial class LambdaServer : IServer
 #pragma warning restore CA1031
         {
             failure = e;
-            LogUnhandled(_log, e, invocation.RequestId, request.Method, request.PathBase + request.Path);
-            features.SetServerError();
+            if (features.StreamedResponse is { } streamed)
+            {
+                LogUnhandledMidStream(_log, e, invocation.RequestId, request.Method, request.PathBase + request.Path, streamed.BytesWritten);
+                await EndStreamAsync(features.FailStreamAsync(e, cancellationToken), invocation.RequestId).ConfigureAwait(false);
+            }
+            else
+            {
+                LogUnhandled(_log, e, invocation.RequestId, request.Method, request.PathBase + request.Path);
+                features.SetServerError();
+            }
         }
+
+        if (features.IsStreaming) await EndStreamAsync(features.FinishStreamAsync(cancellationToken), invocation.RequestId).ConfigureAwait(false);
 
         try
         {
@@ -115,6 +140,8 @@ internal sealed partial class LambdaServer : IServer
             application.DisposeContext(context, failure);
         }
 
+        if (features.IsStreaming) return ReadOnlyMemory<byte>.Empty; // sent already, as it was written
+
         var response = new Portable.HttpResponseData(Math.Clamp(features.StatusCode, 100, 599))
         {
             Body = HttpMethods.IsHead(request.Method) ? ReadOnlyMemory<byte>.Empty : features.ResponseBody, // a HEAD answer has headers only, as on Kestrel
@@ -128,6 +155,19 @@ internal sealed partial class LambdaServer : IServer
         }
 
         return request.Event.WriteResponse(response);
+    }
+
+    /// <summary>Waits for a streamed response to be ended; one the Runtime API did not take is logged (nothing else can answer).</summary>
+    private async Task EndStreamAsync(Task ending, string requestId)
+    {
+        try
+        {
+            await ending.ConfigureAwait(false);
+        }
+        catch (HttpRequestException e)
+        {
+            LogStreamNotDelivered(_log, e, requestId);
+        }
     }
 
     private async Task RunAsync(LambdaRuntimeLoop runtime)
@@ -146,8 +186,8 @@ internal sealed partial class LambdaServer : IServer
         }
     }
 
-    [LoggerMessage(1, LogLevel.Information, "Serving the app on AWS Lambda: HTTP events from the Runtime API (API Gateway REST and HTTP API, ALB, function URL)")]
-    private static partial void LogStarted(ILogger logger);
+    [LoggerMessage(1, LogLevel.Information, "Serving the app on AWS Lambda: HTTP events from the Runtime API (API Gateway REST and HTTP API, ALB, function URL); response streaming: {Streaming}")]
+    private static partial void LogStarted(ILogger logger, LambdaResponseStreaming streaming);
 
     [LoggerMessage(2, LogLevel.Error, "Invocation {RequestId}: an unhandled exception escaped the app's pipeline for {Method} {Path}; answered 500 with no body")]
     private static partial void LogUnhandled(ILogger logger, Exception exception, string requestId, string method, string path);
@@ -160,4 +200,10 @@ internal sealed partial class LambdaServer : IServer
 
     [LoggerMessage(5, LogLevel.Warning, "The Lambda loop did not stop within the host's shutdown timeout")]
     private static partial void LogStopTimedOut(ILogger logger);
+
+    [LoggerMessage(6, LogLevel.Error, "Invocation {RequestId}: an unhandled exception escaped the app's pipeline for {Method} {Path} after {Bytes} bytes of its response were streamed (prelude included); the stream ends with the error trailers and the caller's response is cut short")]
+    private static partial void LogUnhandledMidStream(ILogger logger, Exception exception, string requestId, string method, string path, long bytes);
+
+    [LoggerMessage(7, LogLevel.Error, "Invocation {RequestId}: the streamed response could not be delivered to the Runtime API; the caller's response is cut short")]
+    private static partial void LogStreamNotDelivered(ILogger logger, Exception exception, string requestId);
 }

@@ -4,26 +4,12 @@ namespace Portable.AspNetCore.Lambda;
 /// The response body of a Lambda invocation: held in memory (the response is one JSON document posted at the end), and the
 /// first write starts the response (its <c>OnStarting</c> callbacks run and <c>HasStarted</c> turns true) as on Kestrel.
 /// </summary>
-internal sealed class ResponseBodyStream(Func<CancellationToken, Task> start) : Stream
+internal sealed class ResponseBodyStream(Func<CancellationToken, Task> start) : WriteOnlyStream
 {
     private readonly MemoryStream _buffer = new();
 
     /// <summary>What was written.</summary>
     public ReadOnlyMemory<byte> Written => _buffer.GetBuffer().AsMemory(0, (int)_buffer.Length);
-
-    public override bool CanRead => false;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => true;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
 
     /// <summary>Drops what was written, for an error answer that replaces it.</summary>
     public void Reset() => _buffer.SetLength(0);
@@ -48,12 +34,6 @@ internal sealed class ResponseBodyStream(Func<CancellationToken, Task> start) : 
     public override void Flush() => start(CancellationToken.None).GetAwaiter().GetResult();
 
     public override Task FlushAsync(CancellationToken cancellationToken) => start(cancellationToken);
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

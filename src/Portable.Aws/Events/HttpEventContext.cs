@@ -7,6 +7,9 @@ internal sealed record HttpEventContext
 
     public string? Stage { get; init; }
 
+    /// <summary>The host the caller used; a function URL's is <c>{url-id}.lambda-url.{region}.on.aws</c>.</summary>
+    public string? DomainName { get; init; }
+
     public HttpEventElb? Elb { get; init; }
 
     public HttpEventMethod? Http { get; init; }

@@ -22,6 +22,12 @@ public sealed class HttpEventRequest
     /// <summary>The event's source, which decides the shape of the response.</summary>
     internal HttpEventKind Kind { get; }
 
+    /// <summary>
+    /// The service that sent the event. A function URL is told from an HTTP API by its <c>requestContext.domainName</c>
+    /// (<c>….lambda-url.….on.aws</c>); only a function URL and a REST API can have a response streamed to their caller.
+    /// </summary>
+    public HttpEventSource Source { get; private init; }
+
     /// <summary>The method; GET when the event has none.</summary>
     public string Method { get; }
 
@@ -82,6 +88,13 @@ public sealed class HttpEventRequest
         {
             RawQueryString = kind == HttpEventKind.HttpApi ? http.RawQueryString : null,
             SourceIp = http.RequestContext?.Http?.SourceIp,
+            Source = kind switch
+            {
+                HttpEventKind.HttpApi when http.RequestContext?.DomainName?.Contains(".lambda-url.", StringComparison.OrdinalIgnoreCase) == true => HttpEventSource.FunctionUrl,
+                HttpEventKind.HttpApi => HttpEventSource.HttpApi,
+                HttpEventKind.RestApi => HttpEventSource.RestApi,
+                _ => HttpEventSource.Alb,
+            },
         };
     }
 

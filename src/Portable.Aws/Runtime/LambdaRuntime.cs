@@ -11,7 +11,8 @@ namespace Portable.Aws.Runtime;
 /// An event that cannot be read, a handler that throws and a response the Runtime API refuses (413 over 6 MB) each end
 /// that invocation with an error; the loop keeps polling. After each invocation is answered and before the next event is
 /// asked for (Lambda freezes the process at <c>/next</c>), every <see cref="ITelemetryFlush"/> sends what it holds, waiting at
-/// most <see cref="FlushTimeout"/> and never past the invocation's deadline.
+/// most <see cref="FlushTimeout"/> and never past the invocation's deadline. A handler may stream its response instead of
+/// returning it (<see cref="OpenStreamAsync"/>): the loop then ends the stream when the handler returns or throws.
 /// </summary>
 internal sealed partial class LambdaRuntime(ILambdaRuntimeClient client, LambdaHandler handler, ILogger log, IReadOnlyList<ITelemetryFlush>? flushes = null, TimeProvider? time = null)
 {
@@ -20,6 +21,12 @@ internal sealed partial class LambdaRuntime(ILambdaRuntimeClient client, LambdaH
 
     private readonly IReadOnlyList<ITelemetryFlush> _flushes = flushes ?? [];
     private readonly TimeProvider _time = time ?? TimeProvider.System;
+
+    /// <summary>The invocation being handled, the only one whose response may be streamed.</summary>
+    private LambdaInvocation? _current;
+
+    /// <summary>Its streamed response, once the handler opened one.</summary>
+    private LambdaStreamingResponse? _stream;
 
     /// <summary>The error type header of a handler exception.</summary>
     public const string UnhandledError = "Unhandled";
@@ -69,6 +76,7 @@ internal sealed partial class LambdaRuntime(ILambdaRuntimeClient client, LambdaH
         ArgumentNullException.ThrowIfNull(invocation);
         Environment.SetEnvironmentVariable("_X_AMZN_TRACE_ID", invocation.TraceHeader);
         LambdaLogScope.RequestId = invocation.RequestId;
+        _current = invocation;
         try
         {
             ReadOnlyMemory<byte> response;
@@ -79,13 +87,22 @@ internal sealed partial class LambdaRuntime(ILambdaRuntimeClient client, LambdaH
             catch (InvalidInputException e)
             {
                 if (!e.Data.Contains(RefusalLoggedKey)) LogInvalidEvent(log, invocation.RequestId, e.Message);
-                await PostErrorAsync(invocation.RequestId, ErrorPayload.From(e), InvalidEventError, cancellationToken).ConfigureAwait(false);
+                if (_stream is not null) await FailStreamAsync(_stream, e, InvalidEventError, cancellationToken).ConfigureAwait(false);
+                else await PostErrorAsync(invocation.RequestId, ErrorPayload.From(e), InvalidEventError, cancellationToken).ConfigureAwait(false);
                 return 0;
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                await PostErrorAsync(invocation.RequestId, ErrorPayload.From(e), UnhandledError, cancellationToken).ConfigureAwait(false);
+                if (_stream is not null) await FailStreamAsync(_stream, e, UnhandledError, cancellationToken).ConfigureAwait(false);
+                else await PostErrorAsync(invocation.RequestId, ErrorPayload.From(e), UnhandledError, cancellationToken).ConfigureAwait(false);
                 return 0;
+            }
+
+            if (_stream is { } stream)
+            {
+                // Streamed: the response went out as it was written; what the handler returned is not posted.
+                if (!stream.IsCompleted) await CompleteStreamAsync(stream, cancellationToken).ConfigureAwait(false);
+                return (int)Math.Min(stream.BytesWritten, int.MaxValue);
             }
 
             var (status, body) = await client.PostResponseAsync(invocation.RequestId, response, cancellationToken).ConfigureAwait(false);
@@ -104,7 +121,66 @@ internal sealed partial class LambdaRuntime(ILambdaRuntimeClient client, LambdaH
         }
         finally
         {
+            _current = null;
+            if (_stream is { } stream)
+            {
+                _stream = null;
+                await stream.DisposeAsync().ConfigureAwait(false);
+            }
+
             LambdaLogScope.RequestId = null;
+        }
+    }
+
+    /// <summary>
+    /// Starts streaming the response of <paramref name="invocation"/>, which must be the one being handled: from then on the
+    /// handler's return value is not posted, the stream is completed when the handler returns (if the handler did not end it)
+    /// and failed with the error trailers when it throws.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The invocation is not being handled, or its response is already streaming.</exception>
+    public async Task<LambdaStreamingResponse> OpenStreamAsync(LambdaInvocation invocation, string contentType, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(invocation);
+        ArgumentException.ThrowIfNullOrWhiteSpace(contentType);
+        if (!ReferenceEquals(invocation, _current))
+        {
+            throw new InvalidOperationException($"Invocation {invocation.RequestId} is not being handled: its response can be streamed only from its handler, while the handler runs.");
+        }
+
+        if (_stream is not null) throw new InvalidOperationException($"The response of invocation {invocation.RequestId} is already being streamed.");
+        return _stream = await client.OpenStreamAsync(invocation, contentType, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Ends a streamed response the handler left open; a refusal is logged (the response is gone, nothing else can answer).</summary>
+    private async Task CompleteStreamAsync(LambdaStreamingResponse stream, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await stream.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException e)
+        {
+            LogStreamFailed(log, e, stream.RequestId, stream.BytesWritten);
+        }
+    }
+
+    /// <summary>Ends a streamed response with the error trailers of the handler's exception, logged as the handler's failure.</summary>
+    private async Task FailStreamAsync(LambdaStreamingResponse stream, Exception exception, string errorType, CancellationToken cancellationToken)
+    {
+        if (stream.IsCompleted)
+        {
+            LogFailedAfterStream(log, exception, stream.RequestId);
+            return;
+        }
+
+        LogStreamedHandlerFailed(log, exception, stream.RequestId, stream.BytesWritten, errorType);
+        try
+        {
+            await stream.FailWithAsync(ErrorPayload.From(exception), errorType, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException e)
+        {
+            LogStreamFailed(log, e, stream.RequestId, stream.BytesWritten);
         }
     }
 
@@ -153,4 +229,13 @@ internal sealed partial class LambdaRuntime(ILambdaRuntimeClient client, LambdaH
 
     [LoggerMessage(5, LogLevel.Warning, "Invocation {RequestId}: the telemetry flush {Flush} failed; its telemetry may be lost")]
     private static partial void LogFlushFailed(ILogger logger, Exception exception, string requestId, string flush);
+
+    [LoggerMessage(6, LogLevel.Error, "Invocation {RequestId}: the streamed response was not delivered after {Bytes} bytes; the caller's response is cut short")]
+    private static partial void LogStreamFailed(ILogger logger, Exception exception, string requestId, long bytes);
+
+    [LoggerMessage(7, LogLevel.Error, "Invocation {RequestId}: the handler failed after {Bytes} bytes of its response were streamed; ending the stream with the error trailers ({ErrorType})")]
+    private static partial void LogStreamedHandlerFailed(ILogger logger, Exception exception, string requestId, long bytes, string errorType);
+
+    [LoggerMessage(8, LogLevel.Error, "Invocation {RequestId}: the handler failed after its streamed response was complete; the caller got the whole response")]
+    private static partial void LogFailedAfterStream(ILogger logger, Exception exception, string requestId);
 }

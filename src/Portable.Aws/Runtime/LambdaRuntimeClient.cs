@@ -68,6 +68,18 @@ internal sealed class LambdaRuntimeClient(HttpClient http) : ILambdaRuntimeClien
     }
 
     /// <inheritdoc />
+    /// <remarks>On its own socket (<see cref="ChunkedResponsePost"/>): <see cref="HttpClient"/> cannot send the error trailers over HTTP/1.1.</remarks>
+    public async Task<LambdaStreamingResponse> OpenStreamAsync(LambdaInvocation invocation, string contentType, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(invocation);
+        var runtimeApi = http.BaseAddress?.Authority ?? throw new InvalidOperationException("The Runtime API client has no base address to stream a response to.");
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (invocation.Deadline is { } at) deadline.CancelAfter(at - DateTimeOffset.UtcNow is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero);
+        var post = await ChunkedResponsePost.OpenAsync(runtimeApi, invocation.RequestId, contentType, deadline.Token).ConfigureAwait(false);
+        return new LambdaStreamingResponse(post, invocation.RequestId, invocation.Deadline);
+    }
+
+    /// <inheritdoc />
     public Task<RuntimeApiAnswer> PostErrorAsync(string requestId, ErrorPayload error, string errorType, CancellationToken cancellationToken)
         => PostErrorToAsync($"runtime/invocation/{Uri.EscapeDataString(requestId)}/error", error, errorType, cancellationToken);
 

@@ -49,6 +49,46 @@ public sealed class LambdaRuntimeLoop : IDisposable
     /// <exception cref="HttpRequestException">The Runtime API failed or answered what the loop cannot use: the process should end so Lambda starts a new one.</exception>
     public Task RunAsync(CancellationToken cancellationToken) => _runtime.RunAsync(cancellationToken);
 
+    /// <summary>
+    /// Streams the response of the invocation being handled instead of returning it: the Runtime API's streaming response mode
+    /// (a chunked <c>POST …/response</c> on a connection of its own), each write sent as it is made.
+    /// </summary>
+    /// <remarks>
+    /// Call it from the handler, with the invocation the handler was given. The handler's return value is then not posted; the
+    /// loop completes the stream when the handler returns (if the handler did not end it) and ends it with the error trailers
+    /// (<c>Lambda-Runtime-Function-Error-Type</c>, <c>Lambda-Runtime-Function-Error-Body</c>) when the handler throws. Only a
+    /// caller that invokes with response streaming receives it as a stream (a function URL with <c>InvokeMode: RESPONSE_STREAM</c>,
+    /// API Gateway REST with <c>responseTransferMode: STREAM</c>); for an HTTP caller use <see cref="OpenHttpResponseStreamAsync"/>.
+    /// </remarks>
+    /// <param name="invocation">The invocation being handled.</param>
+    /// <param name="contentType">The content type of what is streamed.</param>
+    /// <param name="cancellationToken">Stops the connecting; the invocation's deadline stops it too.</param>
+    /// <returns>The response, to write to.</returns>
+    /// <exception cref="InvalidOperationException"><paramref name="invocation"/> is not being handled, or its response is already streaming.</exception>
+    /// <exception cref="HttpRequestException">The Runtime API cannot be reached.</exception>
+    public Task<LambdaStreamingResponse> OpenResponseStreamAsync(LambdaInvocation invocation, string contentType, CancellationToken cancellationToken)
+        => _runtime.OpenStreamAsync(invocation, contentType, cancellationToken);
+
+    /// <summary>
+    /// Streams an HTTP response for a function URL or API Gateway (<see cref="LambdaStreamingResponse.HttpIntegrationContentType"/>):
+    /// sends at once the prelude of <paramref name="head"/> (its status, its headers, every <c>Set-Cookie</c> as <c>cookies</c>)
+    /// and the eight NUL bytes that end it; what is written next is the body. As <see cref="OpenResponseStreamAsync"/> otherwise.
+    /// </summary>
+    /// <param name="invocation">The invocation being handled.</param>
+    /// <param name="head">The status and headers; its body is ignored.</param>
+    /// <param name="cancellationToken">Stops the connecting; the invocation's deadline stops it too.</param>
+    /// <returns>The response, to write the body to.</returns>
+    /// <exception cref="InvalidOperationException"><paramref name="invocation"/> is not being handled, or its response is already streaming.</exception>
+    /// <exception cref="HttpRequestException">The Runtime API cannot be reached.</exception>
+    public async Task<LambdaStreamingResponse> OpenHttpResponseStreamAsync(LambdaInvocation invocation, HttpResponseData head, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(head);
+        var prelude = HttpIntegrationPrelude.Write(head);
+        var stream = await _runtime.OpenStreamAsync(invocation, LambdaStreamingResponse.HttpIntegrationContentType, cancellationToken).ConfigureAwait(false);
+        await stream.WriteAsync(prelude, cancellationToken).ConfigureAwait(false);
+        return stream;
+    }
+
     /// <summary>Releases the connection to the Runtime API.</summary>
     public void Dispose() => _client.Dispose();
 }

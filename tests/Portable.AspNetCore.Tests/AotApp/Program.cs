@@ -7,7 +7,15 @@ builder.AddPortable();
 var app = builder.Build();
 app.MapGet("/hello/{name}", (string name) => $"Hello, {name}!");
 app.MapPost("/double", (Item item) => item with { Count = item.Count * 2 });
+app.MapGet("/events", () => TypedResults.ServerSentEvents(Events()));
 await app.RunAsync();
+
+static async IAsyncEnumerable<string> Events()
+{
+    yield return "a";
+    await Task.Yield();
+    yield return "b";
+}
 
 internal sealed record Item(string Name, int Count);
 

@@ -15,6 +15,66 @@ namespace Portable.Aws.Tests.Fixtures;
 public sealed record Outcome(string Kind, string Body, string? ErrorType)
 {
     public DateTimeOffset ReceivedAt { get; init; } = DateTimeOffset.UtcNow;
+
+    /// <summary>A streamed response ("streamed"): its bytes as received, the prelude included.</summary>
+    public byte[] Bytes { get; init; } = [];
+
+    /// <summary>A streamed response: its Content-Type.</summary>
+    public string? ContentType { get; init; }
+
+    /// <summary>A streamed response that failed: the Lambda-Runtime-Function-Error-Body trailer, base64-decoded.</summary>
+    public string? ErrorBody { get; init; }
+}
+
+/// <summary>A streamed response while it arrives on the fake: the bytes so far, and a wait for more.</summary>
+public sealed class StreamProgress(string requestId, string? contentType)
+{
+    private readonly object _gate = new();
+    private readonly MemoryStream _received = new();
+    private readonly List<(int Count, TaskCompletionSource<byte[]> Waiter)> _waiters = [];
+    private bool _ended;
+
+    public string RequestId { get; } = requestId;
+
+    public string? ContentType { get; } = contentType;
+
+    /// <summary>Completes once at least <paramref name="count"/> bytes have arrived (fails if the stream ends before).</summary>
+    public Task<byte[]> WaitForBytesAsync(int count)
+    {
+        lock (_gate)
+        {
+            if (_received.Length >= count) return Task.FromResult(_received.ToArray());
+            if (_ended) return Task.FromException<byte[]>(new InvalidOperationException($"The stream ended after {_received.Length} bytes, before {count}."));
+            var waiter = new TaskCompletionSource<byte[]>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _waiters.Add((count, waiter));
+            return waiter.Task;
+        }
+    }
+
+    internal void Append(ReadOnlySpan<byte> bytes)
+    {
+        lock (_gate)
+        {
+            _received.Write(bytes);
+            foreach (var (count, waiter) in _waiters.ToArray())
+            {
+                if (_received.Length < count) continue;
+                waiter.TrySetResult(_received.ToArray());
+                _waiters.Remove((count, waiter));
+            }
+        }
+    }
+
+    internal byte[] End()
+    {
+        lock (_gate)
+        {
+            _ended = true;
+            foreach (var (count, waiter) in _waiters) waiter.TrySetException(new InvalidOperationException($"The stream ended after {_received.Length} bytes, before {count}."));
+            _waiters.Clear();
+            return _received.ToArray();
+        }
+    }
 }
 
 /// <summary>An event queued on the fake Runtime API.</summary>
@@ -22,7 +82,9 @@ public sealed record PendingEvent(string RequestId, byte[] Payload, Dictionary<s
 
 /// <summary>
 /// Plays the Lambda Runtime API 2018-06-01 on a loopback port: hands out queued events on GET next, records responses and
-/// errors, answers 413 to a response over <see cref="MaxResponseBytes"/> as Lambda does over 6 MB.
+/// errors, answers 413 to a response over <see cref="MaxResponseBytes"/> as Lambda does over 6 MB. A response in the streaming
+/// mode (Lambda-Runtime-Function-Response-Mode: streaming, chunked, with the error trailers) is read as it arrives
+/// (<see cref="WaitForStreamAsync"/>) and recorded as a "streamed" outcome, answered <see cref="StreamAnswerStatus"/>.
 /// </summary>
 public sealed class FakeRuntimeApi : IAsyncDisposable
 {
@@ -30,6 +92,7 @@ public sealed class FakeRuntimeApi : IAsyncDisposable
     private readonly Channel<PendingEvent> _pending = Channel.CreateUnbounded<PendingEvent>();
     private readonly ConcurrentDictionary<string, TaskCompletionSource<Outcome>> _outcomes = new();
     private readonly TaskCompletionSource<Outcome> _initError = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Channel<StreamProgress> _streams = Channel.CreateUnbounded<StreamProgress>();
     private int _next;
 
     private FakeRuntimeApi(WebApplication web) => _web = web;
@@ -41,6 +104,12 @@ public sealed class FakeRuntimeApi : IAsyncDisposable
     public ConcurrentQueue<(string RequestId, int Status)> RefusedResponses { get; } = new();
 
     public Task<Outcome> InitError => _initError.Task;
+
+    /// <summary>What the fake answers to a streamed response once it has read it: 202, as Lambda does, unless a test wants a refusal.</summary>
+    public int StreamAnswerStatus { get; set; } = 202;
+
+    /// <summary>The next streamed response, as soon as its request head has arrived.</summary>
+    public ValueTask<StreamProgress> WaitForStreamAsync(CancellationToken cancellationToken = default) => _streams.Reader.ReadAsync(cancellationToken);
 
     public static async Task<FakeRuntimeApi> StartAsync()
     {
@@ -111,6 +180,9 @@ public sealed class FakeRuntimeApi : IAsyncDisposable
                 if (!next.Headers.ContainsKey("X-Test-Chunked")) context.Response.ContentLength = next.Payload.Length; // as the Runtime API does
                 await context.Response.Body.WriteAsync(next.Payload);
                 return;
+            case ["invocation", var id, "response"] when context.Request.Method == "POST" && context.Request.Headers["Lambda-Runtime-Function-Response-Mode"] == "streaming":
+                await ReceiveStreamAsync(id, context);
+                return;
             case ["invocation", var id, "response"] when context.Request.Method == "POST":
                 var body = await reader.ReadToEndAsync();
                 if (System.Text.Encoding.UTF8.GetByteCount(body) > MaxResponseBytes)
@@ -136,6 +208,38 @@ public sealed class FakeRuntimeApi : IAsyncDisposable
                 context.Response.StatusCode = 404;
                 return;
         }
+    }
+
+    private async Task ReceiveStreamAsync(string id, HttpContext context)
+    {
+        var progress = new StreamProgress(id, context.Request.ContentType);
+        _streams.Writer.TryWrite(progress);
+        var buffer = new byte[16 * 1024];
+        int read;
+        while ((read = await context.Request.Body.ReadAsync(buffer)) > 0) progress.Append(buffer.AsSpan(0, read));
+        var bytes = progress.End();
+        string? errorType = null, errorBody = null;
+        if (context.Request.CheckTrailersAvailable())
+        {
+            errorType = context.Request.GetTrailer("Lambda-Runtime-Function-Error-Type").ToString() is { Length: > 0 } type ? type : null;
+            errorBody = context.Request.GetTrailer("Lambda-Runtime-Function-Error-Body").ToString() is { Length: > 0 } b64
+                ? System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(b64))
+                : null;
+        }
+
+        context.Response.StatusCode = StreamAnswerStatus;
+        if (StreamAnswerStatus != 202)
+        {
+            await context.Response.WriteAsync("{\"errorMessage\":\"refused by the test\",\"errorType\":\"Test.Refused\"}");
+            return;
+        }
+
+        Complete(id, new Outcome("streamed", System.Text.Encoding.UTF8.GetString(bytes), errorType)
+        {
+            Bytes = bytes,
+            ContentType = context.Request.ContentType,
+            ErrorBody = errorBody,
+        });
     }
 
     private void Complete(string id, Outcome outcome)
