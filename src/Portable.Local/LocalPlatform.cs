@@ -23,9 +23,16 @@ public sealed class LocalPlatform : IPortablePlatform
     public bool IsDetected(Func<string, string?> environment) => true;
 
     /// <inheritdoc />
+    /// <remarks>With <c>--cost [--requests N]</c> it prints the cost projection of what earlier local runs measured and returns without starting the host.</remarks>
     public Task RunAsync(PortableApp app, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(app);
+        if (app.Args.Contains(Cost.CostCommand.Switch, StringComparer.Ordinal))
+        {
+            Cost.CostCommand.Run(app, Console.Out);
+            return Task.CompletedTask;
+        }
+
         return LocalHost.RunAsync(app, cancellationToken);
     }
 }
