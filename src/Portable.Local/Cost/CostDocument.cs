@@ -36,7 +36,7 @@ internal sealed record CostDocument(
     /// <param name="RequestBytes">The mean request or message body measured, in bytes; null when no payload was measured.</param>
     /// <param name="ResponseBytes">The mean response body measured, in bytes.</param>
     /// <param name="MonthlyRequests">The monthly volume priced.</param>
-    /// <param name="Estimates">One per platform; empty before the function was measured.</param>
+    /// <param name="Estimates">One per platform, amounts to a millionth of the currency; empty before the function was measured.</param>
     internal sealed record FunctionCost(
         string Name,
         string Trigger,
@@ -59,7 +59,7 @@ internal sealed record CostDocument(
     /// <summary>A break-even volume.</summary>
     /// <param name="Function">The function.</param>
     /// <param name="Platform">The platform.</param>
-    /// <param name="RequestsPerMonth">Requests a month at which the function costs as much as the container; null when never.</param>
+    /// <param name="RequestsPerMonth">Requests a month (whole) at which the function costs as much as the container; null when never.</param>
     internal sealed record BreakEvenPoint(string Function, string Platform, double? RequestsPerMonth);
 
     /// <summary>Prices what was measured.</summary>
@@ -88,12 +88,14 @@ internal sealed record CostDocument(
             {
                 foreach (var platform in prices.Platforms)
                 {
-                    estimates.Add(CostModel.Estimate(platform, memory, mean, options.Requests, options.FreeTiers));
-                    breakEven.Add(new BreakEvenPoint(function.Name, platform.Name, CostModel.BreakEven(platform, memory, mean, container.MonthlyUsd, options.FreeTiers)));
+                    var estimate = CostModel.Estimate(platform, memory, mean, options.Requests, options.FreeTiers);
+                    estimates.Add(estimate with { MonthlyUsd = Math.Round(estimate.MonthlyUsd, 6), PerMillionUsd = Math.Round(estimate.PerMillionUsd, 6) });
+                    var volume = CostModel.BreakEven(platform, memory, mean, container.MonthlyUsd, options.FreeTiers);
+                    breakEven.Add(new BreakEvenPoint(function.Name, platform.Name, volume is { } v ? Math.Round(v) : null));
                 }
             }
 
-            functions.Add(new FunctionCost(function.Name, function.Trigger.ToString(), measured.Invocations, measured.P50Ms, measured.P95Ms, measured.MeanMs,
+            functions.Add(new FunctionCost(function.Name, function.Trigger.ToString(), measured.Invocations, Ms(measured.P50Ms), Ms(measured.P95Ms), Ms(measured.MeanMs),
                 peakMb, memory,
                 measured.Payloads == 0 ? null : (double)measured.RequestBytes / measured.Payloads,
                 measured.Payloads == 0 ? null : (double)measured.ResponseBytes / measured.Payloads,
@@ -103,4 +105,7 @@ internal sealed record CostDocument(
         return new CostDocument(prices.PricesDate, prices.Currency, options.Requests, options.FreeTiers, prices.OverrideFile, peakMb, functions,
             new ContainerCost(container.Name, container.MonthlyUsd), breakEven);
     }
+
+    /// <summary>A duration as shown: to the microsecond (the amounts are priced from the exact mean).</summary>
+    private static double? Ms(double? ms) => ms is { } v ? Math.Round(v, 3) : null;
 }
