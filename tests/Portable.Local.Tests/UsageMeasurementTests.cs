@@ -129,15 +129,36 @@ public sealed class UsageMeasurementTests
         Assert.Equal("EchoFunction", breakEven[0].GetProperty("function").GetString());
     }
 
-    [Fact]
-    public async Task CostEndpoint_WithAVolumeThatIsNotOne_Answers400NamingIt()
+    [Theory]
+    [InlineData("requests=plenty", "requests is 'plenty'")]
+    [InlineData("freeTiers=maybe", "freeTiers is 'maybe'")]
+    [InlineData("container=huge", "No container named 'huge'")]
+    public async Task CostEndpoint_WithAQueryValueThatIsNotOne_Answers400NamingIt(string query, string detail)
     {
         await using var host = await RunningHost.StartAsync();
 
-        var response = await host.Client.GetAsync("/_portable/api/cost?requests=plenty");
+        var response = await host.Client.GetAsync("/_portable/api/cost?" + query);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Contains("requests is 'plenty'", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Contains(detail, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task CostEndpoint_TakesTheFreeTierSwitchAndTheContainerFromTheQuery()
+    {
+        await using var host = await RunningHost.StartAsync();
+        (await host.Client.PostAsJsonAsync("/echo", new Echo("hi"))).EnsureSuccessStatusCode();
+
+        var paid = await host.Client.GetFromJsonAsync<JsonElement>("/_portable/api/cost?requests=100000");
+        var free = await host.Client.GetFromJsonAsync<JsonElement>("/_portable/api/cost?requests=100000&freeTiers=true&container=instance-30");
+
+        Assert.False(paid.GetProperty("freeTiers").GetBoolean());
+        Assert.True(free.GetProperty("freeTiers").GetBoolean());
+        Assert.All(Estimates(paid), e => Assert.True(e.GetProperty("monthlyUsd").GetDouble() > 0));
+        Assert.All(Estimates(free), e => Assert.Equal(0, e.GetProperty("monthlyUsd").GetDouble())); // 100,000 requests fit every free tier
+    }
+
+    private static IEnumerable<JsonElement> Estimates(JsonElement cost)
+        => cost.GetProperty("functions").EnumerateArray().Single(f => f.GetProperty("name").GetString() == "EchoFunction").GetProperty("estimates").EnumerateArray();
 }

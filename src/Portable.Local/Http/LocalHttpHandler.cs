@@ -53,11 +53,11 @@ internal sealed partial class LocalHttpHandler(
                 var name2 = Uri.UnescapeDataString(queue);
                 return HttpResponseData.Json(200, queues.Redrive(name2, request.Query["id"]), LocalJsonContext.Default.RedriveResult);
             case ["api", "cost"] when method == "GET":
-                return cost.Answer(request.Query["requests"]);
+                return cost.Answer(request.Query);
             default:
                 return HttpResponseData.NotFound(
                     "The local admin API has: GET /_portable/functions, POST /_portable/functions/{name}/invoke, GET /_portable/queues, " +
-                    "POST /_portable/queues/{queue}/messages, GET /_portable/queues/{queue}/dead-letters, POST /_portable/queues/{queue}/dead-letters/redrive[?id=], GET /_portable/api/cost[?requests=N].");
+                    "POST /_portable/queues/{queue}/messages, GET /_portable/queues/{queue}/dead-letters, POST /_portable/queues/{queue}/dead-letters/redrive[?id=], GET /_portable/api/cost[?requests=N&container=&freeTiers=].");
         }
     }
 
