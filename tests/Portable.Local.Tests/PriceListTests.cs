@@ -35,6 +35,22 @@ public sealed class PriceListTests : IDisposable
     }
 
     [Fact]
+    public void OverrideFile_InTheFolderTheAppRunsFrom_WinsOverOneBesideTheExecutable()
+    {
+        var beside = Directory.CreateTempSubdirectory("portable-bin-");
+        File.WriteAllText(Path.Combine(beside.FullName, PriceList.OverrideFileName), """{"currency":"GBP"}""");
+        File.WriteAllText(Path.Combine(_project.FullName, PriceList.OverrideFileName), """{"currency":"EUR"}""");
+
+        var fromProject = PriceList.Load(null, _project.FullName, beside.FullName);
+        File.Delete(Path.Combine(_project.FullName, PriceList.OverrideFileName));
+        var fromBeside = PriceList.Load(null, _project.FullName, beside.FullName);
+
+        Assert.Equal("EUR", fromProject.Currency);
+        Assert.Equal("GBP", fromBeside.Currency);
+        beside.Delete(recursive: true);
+    }
+
+    [Fact]
     public void PricesFileSetting_NamesAFileAnywhere_RelativeToTheProjectFolder()
     {
         Directory.CreateDirectory(Path.Combine(_project.FullName, "cost"));

@@ -119,7 +119,7 @@ public sealed class UsageMeasurementTests
         var estimates = echo.GetProperty("estimates").EnumerateArray().ToList();
         Assert.Equal(4, estimates.Count);
         var arm = estimates.Single(e => e.GetProperty("platform").GetString() == "AWS Lambda (arm64)");
-        Assert.Equal(arm.GetProperty("perMillionUsd").GetDouble() * 5, arm.GetProperty("monthlyUsd").GetDouble(), 5);
+        Assert.Equal(arm.GetProperty("perMillionUsd").GetDouble() * 5, arm.GetProperty("monthlyUsd").GetDouble(), 0.00001); // both rounded to a millionth
         var ping = cost.GetProperty("functions").EnumerateArray().Single(f => f.GetProperty("name").GetString() == "PingFunction");
         Assert.Equal(0, ping.GetProperty("invocations").GetInt64());
         Assert.Empty(ping.GetProperty("estimates").EnumerateArray());

@@ -17,7 +17,7 @@ internal static class CostCommand
         ArgumentNullException.ThrowIfNull(output);
         var local = LocalOptions.FromConfiguration(app.Configuration);
         var options = CostOptions.From(app.Configuration, app.Args);
-        var prices = PriceList.Load(options.PricesFile, app.Environment.ContentRootPath);
+        var prices = PriceList.Load(options.PricesFile, Directory.GetCurrentDirectory(), app.Environment.ContentRootPath);
         var usageFile = UsageDocument.PathIn(local.DataDirectory);
         var usage = UsageDocument.Load(local.DataDirectory);
         if (usage.IsEmpty)

@@ -31,7 +31,7 @@ internal sealed partial class CostEndpoint(PortableApp app, UsageRecorder usage,
 
         try
         {
-            _prices ??= PriceList.Load(options.PricesFile, app.Environment.ContentRootPath);
+            _prices ??= PriceList.Load(options.PricesFile, Directory.GetCurrentDirectory(), app.Environment.ContentRootPath);
         }
         catch (PortableConfigurationException e)
         {

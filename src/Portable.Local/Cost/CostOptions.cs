@@ -14,7 +14,7 @@ internal sealed class CostOptions
     /// <summary>The monthly request volume priced for each function when none is given. Default 1,000,000.</summary>
     public const long DefaultRequests = 1_000_000;
 
-    /// <summary>The user's price file, merged over the built-in one; null to look for <c>portable-prices.json</c> in the project folder.</summary>
+    /// <summary>The user's price file, merged over the built-in one (relative to the folder the app runs from); null to look for <c>portable-prices.json</c> there, then beside the executable.</summary>
     public string? PricesFile { get; set; }
 
     /// <summary>The always-on container to compare with; null for the price list's default.</summary>

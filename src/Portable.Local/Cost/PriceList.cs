@@ -8,7 +8,7 @@ namespace Portable.Local.Cost;
 /// </summary>
 internal sealed class PriceList
 {
-    /// <summary>The override file looked for in the project folder when <see cref="CostOptions.PricesFile"/> is not set.</summary>
+    /// <summary>The override file looked for in the folder the app runs from, then beside it, when <see cref="CostOptions.PricesFile"/> is not set.</summary>
     public const string OverrideFileName = "portable-prices.json";
 
     private const string EmbeddedName = "Portable.Local.Cost.prices.json";
@@ -38,11 +38,13 @@ internal sealed class PriceList
     }
 
     /// <summary>Reads the built-in prices and merges the override file over them.</summary>
-    /// <param name="overrideFile">The file named by configuration; null to look for <see cref="OverrideFileName"/> in <paramref name="projectFolder"/>.</param>
-    /// <param name="projectFolder">Where <see cref="OverrideFileName"/> is looked for.</param>
+    /// <param name="overrideFile">The file named by configuration (relative to the first folder); null to look for <see cref="OverrideFileName"/> in <paramref name="folders"/>.</param>
+    /// <param name="folders">Where <see cref="OverrideFileName"/> is looked for, first one first: the folder the app runs from (the project folder
+    /// under <c>dotnet run</c>, where <c>.portable</c> also goes), then the app's content root (beside the executable).</param>
     /// <exception cref="PortableConfigurationException">The named file is missing, or a file is not valid; the message names the file and the field.</exception>
-    public static PriceList Load(string? overrideFile, string projectFolder)
+    public static PriceList Load(string? overrideFile, params string[] folders)
     {
+        ArgumentNullException.ThrowIfNull(folders);
         PriceFile builtIn;
         using (var stream = typeof(PriceList).Assembly.GetManifestResourceStream(EmbeddedName)
             ?? throw new InvalidOperationException($"The resource {EmbeddedName} is missing from Portable.Local."))
@@ -53,13 +55,13 @@ internal sealed class PriceList
         string? path = null;
         if (!string.IsNullOrWhiteSpace(overrideFile))
         {
-            path = Path.GetFullPath(overrideFile, projectFolder);
+            path = Path.GetFullPath(overrideFile, folders.Length > 0 ? Path.GetFullPath(folders[0]) : Directory.GetCurrentDirectory());
             if (!File.Exists(path))
                 throw new PortableConfigurationException($"{CostOptions.SectionName}:PricesFile names '{path}', which does not exist.");
         }
-        else if (File.Exists(Path.Combine(projectFolder, OverrideFileName)))
+        else
         {
-            path = Path.Combine(projectFolder, OverrideFileName);
+            path = folders.Select(f => Path.Combine(Path.GetFullPath(f), OverrideFileName)).FirstOrDefault(File.Exists);
         }
 
         if (path is not null)
