@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using Portable.Hosting;
 using Portable.Hosting.AspNetCore;
+using Portable.Local.Cost;
 using Portable.Local.Http;
 using Portable.Local.Logging;
 using Portable.Local.Queues;
@@ -35,7 +36,7 @@ public static partial class LocalHost
     /// or memory when <see cref="LocalOptions.InMemory"/>), <see cref="IRepository{T}"/> on SQLite, <see cref="IQueue{T}"/> on durable
     /// local queues, <see cref="INotifier"/> fanning out to topic subscriptions (calling every registered
     /// <see cref="INotificationObserver"/>), <see cref="LocalQueues"/> for inspection and redrive, the HTTP routes with
-    /// <c>/_portable/</c>, and hosted services that dispatch the queues and run the cron schedules. The console prints one line per
+    /// <c>/_portable/</c>, and hosted services that dispatch the queues and run the cron schedules, and that save the durations and payload sizes measured for the cost projection (<c>usage.json</c> in the data folder). The console prints one line per
     /// entry and one Information line per invocation; a line written inside an invocation ends with its trace and span id.
     /// </remarks>
     /// <exception cref="ArgumentNullException"><paramref name="app"/> is null.</exception>
@@ -76,6 +77,10 @@ public static partial class LocalHost
         services.TryAddSingleton(typeof(IRepository<>), typeof(SqliteRepository<>));
         services.TryAddSingleton(typeof(IQueue<>), typeof(LocalQueue<>));
         services.TryAddSingleton<INotifier, LocalNotifier>();
+        // Measures durations and payloads for the cost projection; saved before the dispatcher is stopped, it stops after it.
+        services.TryAddSingleton<UsageRecorder>();
+        services.TryAddSingleton<CostEndpoint>();
+        services.AddHostedService<UsagePersister>();
         services.AddHostedService<QueueDispatcher>();
         services.AddHostedService<LocalScheduler>();
     }

@@ -23,9 +23,28 @@ public sealed class LocalPlatform : IPortablePlatform
     public bool IsDetected(Func<string, string?> environment) => true;
 
     /// <inheritdoc />
+    /// <remarks>
+    /// With <c>--cost [--requests N]</c> it prints the cost projection of what earlier local runs measured and returns without starting
+    /// the host; a bad setting or price file is one line on standard error naming it, and exit code 1.
+    /// </remarks>
     public Task RunAsync(PortableApp app, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(app);
+        if (app.Args.Contains(Cost.CostCommand.Switch, StringComparer.Ordinal))
+        {
+            try
+            {
+                Cost.CostCommand.Run(app, Console.Out);
+            }
+            catch (PortableConfigurationException e)
+            {
+                Console.Error.WriteLine($"--cost: {e.Message}");
+                Environment.ExitCode = 1;
+            }
+
+            return Task.CompletedTask;
+        }
+
         return LocalHost.RunAsync(app, cancellationToken);
     }
 }

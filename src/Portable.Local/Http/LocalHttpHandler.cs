@@ -18,6 +18,8 @@ internal sealed partial class LocalHttpHandler(
     HttpDispatcher dispatcher,
     LocalQueues queues,
     LocalOptions options,
+    Cost.UsageRecorder usage,
+    Cost.CostEndpoint cost,
     ILogger<LocalHttpHandler> log)
 {
     private const string AdminPrefix = "/_portable/";
@@ -28,7 +30,7 @@ internal sealed partial class LocalHttpHandler(
         return KestrelHttp.ServeAsync(context, path, dispatcher, options.MaxRequestBodyBytes, "Portable:Local:MaxRequestBodyBytes",
             (request, token) => path.StartsWith(AdminPrefix, StringComparison.OrdinalIgnoreCase)
                 ? HandleAdminAsync(request, path[AdminPrefix.Length..], token)
-                : dispatcher.DispatchAsync(request, null, token));
+                : usage.MeasureHttpAsync(request, dispatcher.DispatchAsync(request, null, token)));
     }
 
     private async Task<HttpResponseData> HandleAdminAsync(HttpRequestData request, string rest, CancellationToken cancellationToken)
@@ -50,10 +52,12 @@ internal sealed partial class LocalHttpHandler(
             case ["queues", var queue, "dead-letters", "redrive"] when method == "POST":
                 var name2 = Uri.UnescapeDataString(queue);
                 return HttpResponseData.Json(200, queues.Redrive(name2, request.Query["id"]), LocalJsonContext.Default.RedriveResult);
+            case ["api", "cost"] when method == "GET":
+                return cost.Answer(request.Query);
             default:
                 return HttpResponseData.NotFound(
                     "The local admin API has: GET /_portable/functions, POST /_portable/functions/{name}/invoke, GET /_portable/queues, " +
-                    "POST /_portable/queues/{queue}/messages, GET /_portable/queues/{queue}/dead-letters, POST /_portable/queues/{queue}/dead-letters/redrive[?id=].");
+                    "POST /_portable/queues/{queue}/messages, GET /_portable/queues/{queue}/dead-letters, POST /_portable/queues/{queue}/dead-letters/redrive[?id=], GET /_portable/api/cost[?requests=N&container=&freeTiers=].");
         }
     }
 

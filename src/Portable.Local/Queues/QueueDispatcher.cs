@@ -15,7 +15,8 @@ internal sealed partial class QueueDispatcher(
     LocalQueueStore queues,
     LocalOptions options,
     TimeProvider time,
-    ILogger<QueueDispatcher> log) : IHostedService
+    ILogger<QueueDispatcher> log,
+    Cost.UsageRecorder? usage = null) : IHostedService
 {
     private readonly CancellationTokenSource _stopTaking = new();
     private readonly CancellationTokenSource _abortInFlight = new();
@@ -116,6 +117,7 @@ internal sealed partial class QueueDispatcher(
     private async Task DeliverAsync(FunctionDefinition function, LeasedMessage message, SemaphoreSlim slots)
     {
         await Task.Yield();
+        usage?.RecordPayload(function.Name, message.Body.Length, 0); // for the cost projection: the message is the function's request
         try
         {
             var info = new InvocationInfo
