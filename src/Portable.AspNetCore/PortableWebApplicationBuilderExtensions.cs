@@ -89,8 +89,16 @@ public static class PortableWebApplicationBuilderExtensions
 
         var portable = new PortableWebBuilder(PortableApp.CreateBuilder(args));
         configure(portable);
+        var describing = args.Contains("--write-deployment", StringComparer.Ordinal) || args.Contains("--describe", StringComparer.Ordinal);
+        if (describing)
+        {
+            // The deployment files describe the app's HTTP as one catch-all function beside the Portable functions.
+            portable.Functions.MapHttp<WebAppFunction>(WebAppFunction.Route, WebAppFunction.Name);
+            if (portable.Anonymous) portable.Functions.AllowAnonymous();
+        }
+
         var app = portable.Build();
-        var http = app.Catalog.Functions.FirstOrDefault(f => f.Trigger.Kind == TriggerKind.Http);
+        var http = app.Catalog.Functions.FirstOrDefault(f => f.Trigger.Kind == TriggerKind.Http && !(describing && f.Name == WebAppFunction.Name));
         if (http is not null)
         {
             throw new PortableConfigurationException(
@@ -99,6 +107,14 @@ public static class PortableWebApplicationBuilderExtensions
         }
 
         foreach (var descriptor in app.Services) builder.Services.Add(descriptor); // the functions, in the app's own container
+        if (describing)
+        {
+            builder.Services.AddPortableApp(app, "deployment");
+            builder.Services.RemoveAll<IServer>();
+            builder.Services.AddSingleton<IServer>(services => new DeploymentServer(app, services.GetRequiredService<IHostApplicationLifetime>()));
+            return builder;
+        }
+
         string? Read(string name) => builder.Configuration[name] ?? Environment.GetEnvironmentVariable(name);
         var runtimeApi = Read(LambdaRuntimeLoop.RuntimeApiVariable);
         if (!string.IsNullOrWhiteSpace(runtimeApi))

@@ -37,5 +37,18 @@ public sealed class PortableWebBuilder
         return this;
     }
 
+    /// <summary>
+    /// Makes the app's HTTP surface public once deployed (the SAM HTTP API and function URL without IAM auth, the Azure catch-all
+    /// function at <c>authLevel: anonymous</c>); by default it is private. The app's own authentication still applies.
+    /// </summary>
+    /// <returns>This builder.</returns>
+    public PortableWebBuilder AllowAnonymous()
+    {
+        Anonymous = true;
+        return this;
+    }
+
+    internal bool Anonymous { get; private set; }
+
     internal PortableApp Build() => _app.Build();
 }

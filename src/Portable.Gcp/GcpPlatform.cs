@@ -55,7 +55,7 @@ public sealed class GcpPlatform : IPortablePlatform, IDeploymentWriter, IWebAppl
     /// the console logger gives way to Cloud Logging JSON lines, each request's lines carrying its trace (<c>traceparent</c>, else
     /// <c>X-Cloud-Trace-Context</c>); the Firestore and Pub/Sub ports are added; and the functions' Pub/Sub pushes, CloudEvents
     /// (Eventarc) and Cloud Scheduler calls are served at <c>/_portable/functions/{name}</c> as a Cloud Run function of that name
-    /// serves them, ahead of the app's own routes.
+    /// serves them, ahead of the app's own routes; a service whose <c>FUNCTION_TARGET</c> names one of the functions gives it every request.
     /// </remarks>
     public void AddTo(WebApplicationBuilder builder, PortableApp app)
     {

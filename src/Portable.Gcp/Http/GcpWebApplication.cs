@@ -18,6 +18,8 @@ namespace Portable.Gcp.Http;
 /// Logging JSON lines on stdout in place of the console logger, every request's log lines correlated with its trace
 /// (<c>traceparent</c>, else <c>X-Cloud-Trace-Context</c>), and the functions' Pub/Sub pushes, CloudEvents (Eventarc) and Cloud
 /// Scheduler calls served at <see cref="FunctionsPath"/><c>{name}</c>, each by the handler a Cloud Run function of that name has.
+/// A service whose <c>FUNCTION_TARGET</c> names one of the functions (one service per function from the same image, as Portable's
+/// <c>deploy.sh</c> deploys them) gives every request to that function; any other target (the app's own service) serves the app.
 /// </summary>
 internal static partial class GcpWebApplication
 {
@@ -74,13 +76,21 @@ internal static partial class GcpWebApplication
             var trace = GcpTrace.FromHeaders(headers["traceparent"], headers["tracestate"], headers["X-Cloud-Trace-Context"]);
             using var scope = _log.BeginScope(new TraceScope(trace)); // the app's own log lines carry the request's trace
             var path = context.Request.Path.Value ?? "/";
-            if (!path.StartsWith(FunctionsPath, StringComparison.Ordinal))
+            string name;
+            if (routes.Settings.Target is { } target && routes.Find(target) is not null)
+            {
+                name = target; // a service deployed for one function (FUNCTION_TARGET, as deploy.sh does): every request is its delivery
+            }
+            else if (path.StartsWith(FunctionsPath, StringComparison.Ordinal))
+            {
+                name = path[FunctionsPath.Length..];
+            }
+            else
             {
                 await next(context).ConfigureAwait(false);
                 return;
             }
 
-            var name = path[FunctionsPath.Length..];
             var handler = routes.Find(name);
             if (handler is null)
             {

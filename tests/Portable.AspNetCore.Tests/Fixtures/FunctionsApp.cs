@@ -44,7 +44,7 @@ public static class FunctionsApp
     public const string Function = "record-greeting";
     public const string Queue = "greetings";
 
-    public static WebApplication Build(IPortablePlatform? platform, Action<WebApplicationBuilder>? configure = null, ILoggerProvider? logs = null)
+    public static WebApplication Build(IPortablePlatform? platform, Action<WebApplicationBuilder>? configure = null, ILoggerProvider? logs = null, string[]? args = null, bool anonymous = false)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
         builder.Logging.ClearProviders();
@@ -59,7 +59,8 @@ public static class FunctionsApp
             portable.AddJson(FunctionsAppJson.Default);
             portable.Resources.AddQueue<Greeting>(Queue);
             portable.Functions.MapQueue<RecordGreeting, Greeting>(Queue, Function);
-        }, [], platform);
+            if (anonymous) portable.AllowAnonymous();
+        }, args ?? [], platform);
 
         var app = builder.Build();
         app.MapPost("/greet/{name}", async (string name, IQueue<Greeting> queue, CancellationToken cancellationToken) =>
