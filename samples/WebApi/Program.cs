@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Portable;
 using WebApi;
 
@@ -66,7 +67,7 @@ app.MapGet("/files/{name}", Results<FileContentHttpResult, NotFound> (string nam
 app.MapGet("/readings", (int? count, CancellationToken cancellationToken) => Readings(count ?? 5, cancellationToken));
 
 // An endpoint that feeds the Portable queue function, and what the function has recorded.
-app.MapPost("/greetings", async (Greeting greeting, IQueue<Greeting> queue, CancellationToken cancellationToken) =>
+app.MapPost("/greetings", async (Greeting greeting, [FromServices] IQueue<Greeting> queue, CancellationToken cancellationToken) =>
 {
     await queue.SendAsync(greeting, null, cancellationToken);
     return TypedResults.Accepted("/greetings");

@@ -107,15 +107,17 @@ public static class PortableWebApplicationBuilderExtensions
         }
 
         foreach (var descriptor in app.Services) builder.Services.Add(descriptor); // the functions, in the app's own container
+        string? Read(string name) => builder.Configuration[name] ?? Environment.GetEnvironmentVariable(name);
         if (describing)
         {
-            builder.Services.AddPortableApp(app, "deployment");
+            // The app is built but serves nothing; the AWS ports (made on first use, so never here) let an endpoint's IQueue<T>
+            // parameter be seen as a service when the request delegates are built, as on every platform at run time.
+            builder.Services.AddLambdaFunctions(app, Read);
             builder.Services.RemoveAll<IServer>();
             builder.Services.AddSingleton<IServer>(services => new DeploymentServer(app, services.GetRequiredService<IHostApplicationLifetime>()));
             return builder;
         }
 
-        string? Read(string name) => builder.Configuration[name] ?? Environment.GetEnvironmentVariable(name);
         var runtimeApi = Read(LambdaRuntimeLoop.RuntimeApiVariable);
         if (!string.IsNullOrWhiteSpace(runtimeApi))
         {
