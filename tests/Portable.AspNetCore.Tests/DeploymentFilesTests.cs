@@ -4,6 +4,7 @@ using Portable.AspNetCore.Functions;
 using Portable.AspNetCore.Tests.Fixtures;
 using Portable.Aws;
 using Portable.Azure;
+using Portable.Gcp;
 
 namespace Portable.AspNetCore.Tests;
 
@@ -63,6 +64,17 @@ public sealed class DeploymentFilesTests : IDisposable
         Assert.Contains("\"enableForwardingHttpRequest\":true", host.Replace(" ", "", StringComparison.Ordinal), StringComparison.Ordinal);
         Assert.Contains("\"routePrefix\":\"\"", host.Replace(" ", "", StringComparison.Ordinal), StringComparison.Ordinal);
         Assert.Contains("queueTrigger", queue, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Gcp_DeploysOneServiceForTheApp_AndOneServicePerFunction_FromTheSameImage()
+    {
+        await GcpPlatform.Instance.WriteDeploymentAsync(Describe(), _folder, default);
+        var script = await File.ReadAllTextAsync(Path.Combine(_folder, "deploy.sh"));
+
+        Assert.Contains("FUNCTION_TARGET=web,", script, StringComparison.Ordinal);
+        Assert.Contains("FUNCTION_TARGET=record-greeting,", script, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(_folder, "Dockerfile")));
     }
 
     [Fact]

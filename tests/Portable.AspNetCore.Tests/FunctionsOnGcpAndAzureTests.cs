@@ -36,6 +36,26 @@ public sealed class FunctionsOnGcpAndAzureTests
     }
 
     [Fact]
+    public async Task OnGcp_AServiceWhoseTargetIsTheFunction_GivesItEveryRequest_AsDeployShDeploysIt()
+    {
+        await using var app = FunctionsApp.Build(GcpPlatform.Instance, builder =>
+        {
+            builder.Configuration["PORT"] = "0";
+            builder.Configuration["FUNCTION_TARGET"] = FunctionsApp.Function;
+        });
+        await app.StartAsync();
+        using var client = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+        var data = Convert.ToBase64String("""{"name":"dijkstra"}"""u8);
+        using var push = new StringContent($$"""{"message":{"data":"{{data}}","messageId":"m-2"},"subscription":"projects/p/subscriptions/greetings"}""", Encoding.UTF8, "application/json");
+
+        using var answer = await client.PostAsync(new Uri("/", UriKind.Relative), push); // a push subscription posts to the service's URL
+
+        Assert.True(answer.IsSuccessStatusCode, $"push answered {(int)answer.StatusCode}");
+        Assert.Equal("gcp", await app.Services.GetRequiredService<GreetingLog>().Seen("dijkstra").WaitAsync(Patience));
+        await app.StopAsync();
+    }
+
+    [Fact]
     public async Task OnGcp_ADeliveryForAnUnknownFunction_Answers404_WithAProblemDocument()
     {
         await using var app = FunctionsApp.Build(GcpPlatform.Instance, builder => builder.Configuration["PORT"] = "0");
