@@ -4,7 +4,13 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Portable;
+using Portable.AspNetCore;
+using Portable.AspNetCore.Functions;
 using Portable.AspNetCore.Lambda;
+using Portable.Aws.Runtime;
+using Portable.Hosting;
+using Portable.Hosting.AspNetCore;
 
 namespace Microsoft.AspNetCore.Builder; // by convention: appears on WebApplicationBuilder without a using
 
@@ -40,6 +46,108 @@ public static class PortableWebApplicationBuilderExtensions
             services.GetRequiredService<ILoggerFactory>(),
             services.GetRequiredService<IHostApplicationLifetime>(),
             LambdaResponseStreamingSetting.Read(services.GetRequiredService<IConfiguration>())));
+        return builder;
+    }
+
+    /// <summary>
+    /// Serves the app wherever it runs, as <see cref="AddPortable(WebApplicationBuilder)"/> does, and runs Portable functions
+    /// (queue, topic, schedule, event) beside its endpoints, in the app's own DI container: an endpoint that takes
+    /// <see cref="IQueue{T}"/> feeds a queue function.
+    /// </summary>
+    /// <remarks>
+    /// Where the functions run is chosen as for a Portable app (<c>--platform</c>, <c>PORTABLE_PLATFORM</c>, else the environment):
+    /// <list type="bullet">
+    /// <item>AWS Lambda (<c>AWS_LAMBDA_RUNTIME_API</c>): the AWS ports are added; when <c>_HANDLER</c> names one of the
+    /// functions, that Lambda function runs it on each event (SQS, SNS, EventBridge, S3) and serves no HTTP; otherwise the app's
+    /// HTTP is served through the Lambda server.</item>
+    /// <item>Elsewhere, the adapter the build carries (<c>PortableTarget</c>) adds itself through
+    /// <see cref="IWebApplicationPlatform"/>: locally, durable queues, the store and the schedules run as hosted services; on
+    /// Google Cloud and Azure, the platform's event deliveries reach the functions beside the app's routes.</item>
+    /// </list>
+    /// </remarks>
+    /// <param name="builder">The app's builder, from <c>WebApplication.CreateBuilder</c> or <c>CreateSlimBuilder</c>.</param>
+    /// <param name="configure">Maps the functions and declares the resources.</param>
+    /// <returns>The builder, so that further calls can be chained.</returns>
+    /// <exception cref="PortableConfigurationException">
+    /// The app maps an HTTP function (HTTP is the app's own), the build carries no adapter for where it runs, or the functions are
+    /// wired wrongly; the message names the fix.
+    /// </exception>
+    public static WebApplicationBuilder AddPortable(this WebApplicationBuilder builder, Action<PortableWebBuilder> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        return AddPortable(builder, configure, Environment.GetCommandLineArgs().Skip(1).ToArray(), null);
+    }
+
+    /// <summary>The work of <see cref="AddPortable(WebApplicationBuilder, Action{PortableWebBuilder})"/>, with the arguments and the platform given (tests).</summary>
+    /// <param name="builder">The app's builder.</param>
+    /// <param name="configure">Maps the functions.</param>
+    /// <param name="args">The command-line arguments.</param>
+    /// <param name="platform">The platform to use; null to choose it from the registered adapters, as a Portable app does.</param>
+    /// <returns>The builder.</returns>
+    internal static WebApplicationBuilder AddPortable(WebApplicationBuilder builder, Action<PortableWebBuilder> configure, string[] args, IPortablePlatform? platform)
+    {
+        if (builder.Services.Any(d => d.ServiceType == typeof(PortableApp)))
+        {
+            throw new PortableConfigurationException("builder.AddPortable(portable => ...) was called twice: map every function in one call.");
+        }
+
+        var portable = new PortableWebBuilder(PortableApp.CreateBuilder(args));
+        configure(portable);
+        var describing = args.Contains("--write-deployment", StringComparer.Ordinal) || args.Contains("--describe", StringComparer.Ordinal);
+        if (describing)
+        {
+            // The deployment files describe the app's HTTP as one catch-all function beside the Portable functions.
+            portable.Functions.MapHttp<WebAppFunction>(WebAppFunction.Route, WebAppFunction.Name);
+            if (portable.Anonymous) portable.Functions.AllowAnonymous();
+        }
+
+        var app = portable.Build();
+        var http = app.Catalog.Functions.FirstOrDefault(f => f.Trigger.Kind == TriggerKind.Http && !(describing && f.Name == WebAppFunction.Name));
+        if (http is not null)
+        {
+            throw new PortableConfigurationException(
+                $"The function '{http.Name}' is an HTTP function; in an ASP.NET Core app HTTP is the app's own. Map the route as an endpoint " +
+                $"(app.MapMethods(\"{http.Trigger.Route}\", ...)) and keep queue, topic, schedule and event functions in AddPortable.");
+        }
+
+        foreach (var descriptor in app.Services) builder.Services.Add(descriptor); // the functions, in the app's own container
+        string? Read(string name) => builder.Configuration[name] ?? Environment.GetEnvironmentVariable(name);
+        if (describing)
+        {
+            // The app is built but serves nothing; the AWS ports (made on first use, so never here) let an endpoint's IQueue<T>
+            // parameter be seen as a service when the request delegates are built, as on every platform at run time.
+            builder.Services.AddLambdaFunctions(app, Read);
+            builder.Services.RemoveAll<IServer>();
+            builder.Services.AddSingleton<IServer>(services => new DeploymentServer(app, services.GetRequiredService<IHostApplicationLifetime>()));
+            return builder;
+        }
+
+        var runtimeApi = Read(LambdaRuntimeLoop.RuntimeApiVariable);
+        if (!string.IsNullOrWhiteSpace(runtimeApi))
+        {
+            builder.Services.AddLambdaFunctions(app, Read);
+            var handler = Read("_HANDLER")?.Trim();
+            if (!string.IsNullOrEmpty(handler) && app.Catalog.Find(handler) is not null)
+            {
+                builder.Services.RemoveAll<IServer>();
+                builder.Services.AddSingleton<IServer>(services => new LambdaFunctionServer(runtimeApi, handler, services,
+                    services.GetRequiredService<ILoggerFactory>(), services.GetRequiredService<IHostApplicationLifetime>()));
+                return builder;
+            }
+
+            return builder.AddPortable(); // any other _HANDLER (or none): the app's HTTP, through the Lambda server
+        }
+
+        platform ??= PortablePlatforms.Select(args, Read);
+        if (platform is not IWebApplicationPlatform web)
+        {
+            throw new PortableConfigurationException(
+                $"The '{platform.Name}' adapter cannot host Portable functions in an ASP.NET Core app here. Build with -p:PortableTarget=local, gcp or azure, " +
+                "or run on AWS Lambda (AWS_LAMBDA_RUNTIME_API).");
+        }
+
+        web.AddTo(builder, app);
         return builder;
     }
 }

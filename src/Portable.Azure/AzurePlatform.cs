@@ -1,6 +1,8 @@
+using Microsoft.AspNetCore.Builder;
 using Portable.Azure.Deployment;
 using Portable.Azure.Handler;
 using Portable.Hosting;
+using Portable.Hosting.AspNetCore;
 
 namespace Portable.Azure;
 
@@ -8,7 +10,7 @@ namespace Portable.Azure;
 /// The Azure Functions platform: runs a Portable app as a custom handler (an HTTP server on <c>FUNCTIONS_CUSTOMHANDLER_PORT</c>
 /// that the Functions host calls), and writes <c>host.json</c> and one <c>function.json</c> per function when published.
 /// </summary>
-public sealed class AzurePlatform : IPortablePlatform, IDeploymentWriter
+public sealed class AzurePlatform : IPortablePlatform, IDeploymentWriter, IWebApplicationPlatform
 {
     private AzurePlatform()
     {
@@ -42,5 +44,20 @@ public sealed class AzurePlatform : IPortablePlatform, IDeploymentWriter
         ArgumentNullException.ThrowIfNull(app);
         ArgumentException.ThrowIfNullOrEmpty(outputDirectory);
         return AzureDeploymentWriter.WriteAsync(app, outputDirectory, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// For an ASP.NET Core app as a custom handler: Kestrel listens on 127.0.0.1:<c>FUNCTIONS_CUSTOMHANDLER_PORT</c>; the Table
+    /// Storage, Storage Queue and Event Grid ports are added; the host's invocations of the Portable functions
+    /// (<c>POST /{FunctionName}</c> with <c>X-Azure-Functions-InvocationId</c>) are answered as a Portable app on Azure answers them,
+    /// ahead of the app's routes; and every other request (forwarded by the catch-all HTTP function) reaches the app, with the
+    /// route prefix (<c>Portable:Azure:RoutePrefix</c>, as in <c>host.json</c>) as its <c>PathBase</c>.
+    /// </remarks>
+    public void AddTo(WebApplicationBuilder builder, PortableApp app)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(app);
+        AzureWebApplication.AddTo(builder, app);
     }
 }

@@ -1,5 +1,8 @@
+using Microsoft.AspNetCore.Builder;
 using Portable.Gcp.Deployment;
+using Portable.Gcp.Http;
 using Portable.Hosting;
+using Portable.Hosting.AspNetCore;
 
 namespace Portable.Gcp;
 
@@ -7,7 +10,7 @@ namespace Portable.Gcp;
 /// The Google Cloud platform: runs a Portable app as a Cloud Run function (the Functions Framework contract: an HTTP server on
 /// <c>PORT</c> serving the function <c>FUNCTION_TARGET</c> names). Detected when <c>K_SERVICE</c> or <c>FUNCTION_TARGET</c> is set.
 /// </summary>
-public sealed class GcpPlatform : IPortablePlatform, IDeploymentWriter
+public sealed class GcpPlatform : IPortablePlatform, IDeploymentWriter, IWebApplicationPlatform
 {
     private GcpPlatform()
     {
@@ -44,5 +47,20 @@ public sealed class GcpPlatform : IPortablePlatform, IDeploymentWriter
         ArgumentNullException.ThrowIfNull(app);
         ArgumentException.ThrowIfNullOrEmpty(outputDirectory);
         return ContainerRecipeWriter.WriteAsync(app, outputDirectory, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// For an ASP.NET Core app on Cloud Run: Kestrel listens on <c>PORT</c> (all addresses in a container, loopback otherwise);
+    /// the console logger gives way to Cloud Logging JSON lines, each request's lines carrying its trace (<c>traceparent</c>, else
+    /// <c>X-Cloud-Trace-Context</c>); the Firestore and Pub/Sub ports are added; and the functions' Pub/Sub pushes, CloudEvents
+    /// (Eventarc) and Cloud Scheduler calls are served at <c>/_portable/functions/{name}</c> as a Cloud Run function of that name
+    /// serves them, ahead of the app's own routes; a service whose <c>FUNCTION_TARGET</c> names one of the functions gives it every request.
+    /// </remarks>
+    public void AddTo(WebApplicationBuilder builder, PortableApp app)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(app);
+        GcpWebApplication.AddTo(builder, app);
     }
 }

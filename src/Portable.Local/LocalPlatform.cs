@@ -1,9 +1,11 @@
+using Microsoft.AspNetCore.Builder;
 using Portable.Hosting;
+using Portable.Hosting.AspNetCore;
 
 namespace Portable.Local;
 
 /// <summary>The local platform: runs a Portable app on this machine with no cloud account. Chosen when no cloud environment is detected.</summary>
-public sealed class LocalPlatform : IPortablePlatform
+public sealed class LocalPlatform : IPortablePlatform, IWebApplicationPlatform
 {
     private LocalPlatform()
     {
@@ -46,5 +48,23 @@ public sealed class LocalPlatform : IPortablePlatform
         }
 
         return LocalHost.RunAsync(app, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Adds the local services to an ASP.NET Core app, as <see cref="LocalHost.Build"/> does for a host of its own: the SQLite
+    /// store, <see cref="IRepository{T}"/>, durable <see cref="IQueue{T}"/>, <see cref="INotifier"/>, and the hosted services that
+    /// deliver queue and topic messages and run the schedules. The options are read from the app's configuration
+    /// (<see cref="LocalOptions.SectionName"/>) and validated now; <see cref="LocalOptions.Port"/> is not used: the app's own
+    /// Kestrel settings say where it listens.
+    /// </remarks>
+    public void AddTo(WebApplicationBuilder builder, PortableApp app)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(app);
+        var options = LocalOptions.FromConfiguration(builder.Configuration);
+        options.Validate();
+        builder.Services.AddPortableApp(app, Name);
+        LocalHost.AddLocalServices(builder.Services, options);
     }
 }

@@ -15,14 +15,8 @@ public sealed class AotPublishTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = RepoRoot };
-        foreach (var arg in new[] { "publish", "tests/Portable.AspNetCore.Tests/AotApp/AotApp.csproj", "-c", "Release", "-r", "linux-x64", "-o", _output, "-nologo" }) info.ArgumentList.Add(arg);
-        using var publish = Process.Start(info)!;
-        var stdout = publish.StandardOutput.ReadToEndAsync();
-        var stderr = publish.StandardError.ReadToEndAsync();
-        await publish.WaitForExitAsync();
-        _log = await stdout + await stderr;
-        _exitCode = publish.ExitCode;
+        // One build or publish at a time with the WebApi acceptance fixture: both build Portable.AspNetCore's obj/ for linux-x64.
+        (_exitCode, _log) = await WebApi.Dotnet.RunAsync("publish", "tests/Portable.AspNetCore.Tests/AotApp/AotApp.csproj", "-c", "Release", "-r", "linux-x64", "-o", _output, "-nologo");
     }
 
     public Task DisposeAsync()

@@ -207,22 +207,15 @@ internal static class SamTemplate
             foreach (var p in policies) y.AppendLine("        " + p);
         }
 
+        var wholeApp = trigger.Kind == TriggerKind.Http && IsRootCatchAll(trigger.Route!);
+        if (wholeApp) AppendFunctionUrl(y, function);
         y.AppendLine("      Events:");
         switch (trigger.Kind)
         {
             case TriggerKind.Http:
-                y.AppendLine("        Http:");
-                y.AppendLine("          Type: HttpApi");
-                y.AppendLine("          Properties:");
-                y.AppendLine(CultureInfo.InvariantCulture, $"            ApiId: !Ref {HttpApi}");
-                y.AppendLine(CultureInfo.InvariantCulture, $"            Path: {Quote(SamPath(trigger.Route!))}");
-                y.AppendLine(CultureInfo.InvariantCulture, $"            Method: {(trigger.Method == "*" ? "ANY" : trigger.Method)}");
-                if (settings.Access == FunctionAccess.Anonymous)
-                {
-                    y.AppendLine("            Auth:");
-                    y.AppendLine("              Authorizer: NONE");
-                }
-
+                AppendHttpEvent(y, "Http", SamPath(trigger.Route!), trigger.Method!, settings.Access);
+                // A catch-all at the root (a whole ASP.NET Core app): HttpApi's greedy {proxy+} needs one segment, so / is its own route.
+                if (wholeApp) AppendHttpEvent(y, "Root", "/", trigger.Method!, settings.Access);
                 break;
             case TriggerKind.Queue:
                 y.AppendLine("        Queue:");
@@ -324,6 +317,35 @@ internal static class SamTemplate
         y.AppendLine("    Export:");
         y.AppendLine(CultureInfo.InvariantCulture, $"      Name: !Sub '${{AWS::StackName}}-{output}'");
     }
+
+    private static void AppendHttpEvent(StringBuilder y, string name, string path, string method, FunctionAccess access)
+    {
+        y.AppendLine(CultureInfo.InvariantCulture, $"        {name}:");
+        y.AppendLine("          Type: HttpApi");
+        y.AppendLine("          Properties:");
+        y.AppendLine(CultureInfo.InvariantCulture, $"            ApiId: !Ref {HttpApi}");
+        y.AppendLine(CultureInfo.InvariantCulture, $"            Path: {Quote(path)}");
+        y.AppendLine(CultureInfo.InvariantCulture, $"            Method: {(method == "*" ? "ANY" : method)}");
+        if (access == FunctionAccess.Anonymous)
+        {
+            y.AppendLine("            Auth:");
+            y.AppendLine("              Authorizer: NONE");
+        }
+    }
+
+    /// <summary>
+    /// The function URL of a function that serves a whole app (a root catch-all): IAM auth unless the function is anonymous.
+    /// The one place a function URL is written, so that a streaming app can set its <c>InvokeMode</c> here.
+    /// </summary>
+    private static void AppendFunctionUrl(StringBuilder y, FunctionDefinition function)
+    {
+        y.AppendLine("      FunctionUrlConfig:");
+        y.AppendLine(CultureInfo.InvariantCulture, $"        AuthType: {(function.Settings.Access == FunctionAccess.Anonymous ? "NONE" : "AWS_IAM")}");
+    }
+
+    /// <summary>Whether a route is one catch-all parameter at the root, such as <c>/{*path}</c>: every path of an app.</summary>
+    private static bool IsRootCatchAll(string route)
+        => RouteTemplate.Parse(route).Text.Split('/', StringSplitOptions.RemoveEmptyEntries) is [var only] && only.StartsWith("{*", StringComparison.Ordinal);
 
     /// <summary>A Portable route as an HttpApi path: <c>{*rest}</c> becomes the greedy <c>{rest+}</c>.</summary>
     private static string SamPath(string route)

@@ -6,9 +6,12 @@ namespace Portable.Gcp.Http;
 internal static class GcpTrace
 {
     public static TraceContext FromHeaders(HttpValues headers)
+        => FromHeaders(headers["traceparent"], headers["tracestate"], headers["X-Cloud-Trace-Context"]);
+
+    public static TraceContext FromHeaders(string? traceParent, string? traceState, string? cloudTrace)
     {
-        if (TraceContext.TryParse(headers["traceparent"], headers["tracestate"], out var w3c)) return w3c;
-        return TryParseCloudTrace(headers["X-Cloud-Trace-Context"], out var google) ? google : TraceContext.NewRoot();
+        if (TraceContext.TryParse(traceParent, traceState, out var w3c)) return w3c;
+        return TryParseCloudTrace(cloudTrace, out var google) ? google : TraceContext.NewRoot();
     }
 
     public static bool TryParseCloudTrace(string? header, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out TraceContext? context)
