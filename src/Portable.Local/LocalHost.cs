@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using Portable.Hosting;
 using Portable.Hosting.AspNetCore;
+using Portable.Local.Dashboard;
 using Portable.Local.Http;
 using Portable.Local.Logging;
 using Portable.Local.Queues;
@@ -69,6 +70,9 @@ public static partial class LocalHost
         services.TryAddSingleton<LocalQueueStore>();
         services.TryAddSingleton(sp => new LocalQueues(sp.GetRequiredService<LocalQueueStore>()));
         services.TryAddSingleton<LocalHttpHandler>();
+        services.TryAddSingleton<InvocationRecorder>();
+        services.TryAddSingleton<DashboardApi>();
+        if (options.Dashboard) services.AddHostedService(sp => sp.GetRequiredService<InvocationRecorder>()); // the listener: before any invocation
         // One line per invocation at Information (function, trigger, duration, invocation and trace id): the flow, without an exporter.
         services.Replace(ServiceDescriptor.Singleton(sp => new FunctionExecutor(LocalPlatform.Instance.Name, sp, sp.GetRequiredService<TimeProvider>()) { CompletionLogLevel = LogLevel.Information }));
         services.Replace(ServiceDescriptor.Singleton(sp => new HttpDispatcher(sp.GetRequiredService<FunctionCatalog>(), sp.GetRequiredService<FunctionExecutor>(),

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Portable.Hosting;
 using Portable.Hosting.AspNetCore;
+using Portable.Local.Dashboard;
 using Portable.Local.Queues;
 
 namespace Portable.Local.Http;
@@ -18,6 +19,7 @@ internal sealed partial class LocalHttpHandler(
     HttpDispatcher dispatcher,
     LocalQueues queues,
     LocalOptions options,
+    DashboardApi dashboard,
     ILogger<LocalHttpHandler> log)
 {
     private const string AdminPrefix = "/_portable/";
@@ -51,9 +53,9 @@ internal sealed partial class LocalHttpHandler(
                 var name2 = Uri.UnescapeDataString(queue);
                 return HttpResponseData.Json(200, queues.Redrive(name2, request.Query["id"]), LocalJsonContext.Default.RedriveResult);
             default:
-                return HttpResponseData.NotFound(
+                return await dashboard.HandleAsync(request, parts, cancellationToken).ConfigureAwait(false) ?? HttpResponseData.NotFound(
                     "The local admin API has: GET /_portable/functions, POST /_portable/functions/{name}/invoke, GET /_portable/queues, " +
-                    "POST /_portable/queues/{queue}/messages, GET /_portable/queues/{queue}/dead-letters, POST /_portable/queues/{queue}/dead-letters/redrive[?id=].");
+                    "POST /_portable/queues/{queue}/messages, GET /_portable/queues/{queue}/dead-letters, POST /_portable/queues/{queue}/dead-letters/redrive[?id=]. " + DashboardApi.Routes);
         }
     }
 
