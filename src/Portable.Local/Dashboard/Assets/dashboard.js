@@ -180,6 +180,7 @@ async function loadQueues() {
 }
 
 async function loadDeadLetters(queue) {
+  if (state.deadLetterQueue !== queue) $('redrive-result').textContent = '';
   state.deadLetterQueue = queue;
   const letters = await getJson(`queues/${encodeURIComponent(queue)}/dead-letters`);
   $('dead-letters').hidden = false;
@@ -199,9 +200,8 @@ async function redrive(queue, id) {
   const query = id ? `?id=${encodeURIComponent(id)}` : '';
   const answer = await call(`queues/${encodeURIComponent(queue)}/dead-letters/redrive${query}`, { method: 'POST' });
   if (!answer.ok) throw new Error(`Redrive answered ${answer.status}: ${problemText(answer.text)}`);
-  status(`Redriven: ${answer.json().redriven} message(s) of ${queue}.`);
-  $('status').className = 'outcome-success';
-  setTimeout(() => { $('status').className = ''; }, 4000);
+  $('redrive-result').textContent = `Redriven: ${answer.json().redriven} message(s) of ${queue}.`;
+  $('redrive-result').className = 'outcome-success';
   await loadQueues();
 }
 
