@@ -3,7 +3,8 @@
 // and the ratio of each to the first (the baseline).
 //
 // usage: ColdStart <rounds> <path-and-query> <name>=<command> [<name>=<command> ...]
-// A command is an executable path, or "dotnet <dll>". PORT and PORTABLE_DATA_DIR are set per start.
+// A command is an executable path, or "dotnet <dll>", optionally after NAME=value variables for that target only.
+// PORT and PORTABLE_DATA_DIR are set per start.
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -44,6 +45,13 @@ return 0;
 async Task<double> MeasureAsync(string command)
 {
     var port = FreePort();
+    var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+    while (command.Split(' ', 2) is [var first, var rest] && first.Contains('=', StringComparison.Ordinal)) // "NAME=value program": a variable for this target
+    {
+        environment[first[..first.IndexOf('=', StringComparison.Ordinal)]] = first[(first.IndexOf('=', StringComparison.Ordinal) + 1)..];
+        command = rest;
+    }
+
     var parts = command.Split(' ', 2);
     var program = parts.Length > 1 ? parts[0] : Path.GetFullPath(parts[0]);
     var target = Path.GetFullPath(parts.Length > 1 ? parts[1] : parts[0]);
@@ -54,6 +62,7 @@ async Task<double> MeasureAsync(string command)
     info.Environment["PORT"] = port.ToString(CultureInfo.InvariantCulture);
     info.Environment["PORTABLE_DATA_DIR"] = Path.Combine(Path.GetTempPath(), "coldstart-" + Guid.NewGuid().ToString("N"));
     info.Environment["Logging__LogLevel__Default"] = "Warning";
+    foreach (var (key, value) in environment) info.Environment[key] = value;
     var url = $"http://127.0.0.1:{port}{path}";
     var clock = Stopwatch.StartNew();
     using var process = Process.Start(info)!;
