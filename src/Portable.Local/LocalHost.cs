@@ -60,7 +60,8 @@ public static partial class LocalHost
 
     internal static Task RunAsync(PortableApp app, CancellationToken cancellationToken)
         => KestrelHost.RunAsync(Build(app), (services, address) =>
-            PrintBanner(services.GetRequiredService<ILoggerFactory>().CreateLogger("Portable.Local"), app, address, services.GetRequiredService<LocalStore>().Location),
+            PrintBanner(services.GetRequiredService<ILoggerFactory>().CreateLogger("Portable.Local"), app, address, services.GetRequiredService<LocalStore>().Location,
+                services.GetRequiredService<LocalOptions>().Dashboard),
             cancellationToken);
 
     internal static void AddLocalServices(IServiceCollection services, LocalOptions options)
@@ -84,9 +85,10 @@ public static partial class LocalHost
         services.AddHostedService<LocalScheduler>();
     }
 
-    private static void PrintBanner(ILogger log, PortableApp app, string address, string data)
+    private static void PrintBanner(ILogger log, PortableApp app, string address, string data, bool dashboard)
     {
         LogListening(log, app.Catalog.AppName, address, data);
+        if (dashboard) LogDashboard(log, address.TrimEnd('/') + "/_portable/");
         foreach (var function in app.Catalog.Functions)
         {
             LogFunction(log, function.Name, function.Trigger.ToString());
@@ -95,6 +97,9 @@ public static partial class LocalHost
 
     [LoggerMessage(1, LogLevel.Information, "{App} is running locally on {Address} (data: {Data}). Press Ctrl+C to stop.")]
     private static partial void LogListening(ILogger logger, string app, string address, string data);
+
+    [LoggerMessage(3, LogLevel.Information, "Dashboard: {Url}")]
+    private static partial void LogDashboard(ILogger logger, string url);
 
     [LoggerMessage(2, LogLevel.Information, "  {FunctionName,-20} {Trigger}")]
     private static partial void LogFunction(ILogger logger, string functionName, string trigger);

@@ -48,6 +48,17 @@ public sealed class DashboardApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PathWithoutItsSlash_RedirectsToTheDashboard()
+    {
+        using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = _host.Address };
+
+        using var response = await client.GetAsync("_portable");
+
+        Assert.Equal(HttpStatusCode.PermanentRedirect, response.StatusCode);
+        Assert.Equal("/_portable/", response.Headers.Location!.OriginalString);
+    }
+
+    [Fact]
     public async Task Page_LoadsNoScriptOrStyleFromElsewhereAndHasNoInlineScript()
     {
         var html = await _host.Client.GetStringAsync("_portable/");

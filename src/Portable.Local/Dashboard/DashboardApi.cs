@@ -28,6 +28,14 @@ internal sealed partial class DashboardApi(
         "GET /_portable/api/traces/{traceId}, GET /_portable/api/schedules, POST /_portable/api/schedules/{name}/fire, " +
         "GET /_portable/api/repositories, GET /_portable/api/repositories/{name}/documents[?after=&limit=], GET /_portable/api/repositories/{name}/documents/{id}.";
 
+    /// <summary>The answer to <c>/_portable</c> without its slash: a redirect to <c>/_portable/</c>, so the page's relative paths resolve.</summary>
+    public static HttpResponseData ToDashboard()
+    {
+        var response = new HttpResponseData(308);
+        response.Headers["Location"] = "/_portable/";
+        return response;
+    }
+
     /// <summary>Answers a dashboard request (<paramref name="parts"/> is the path after <c>/_portable/</c>), or null when the path is not the dashboard's.</summary>
     public async Task<HttpResponseData?> HandleAsync(HttpRequestData request, string[] parts, CancellationToken cancellationToken)
     {

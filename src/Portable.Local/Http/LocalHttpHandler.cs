@@ -30,6 +30,7 @@ internal sealed partial class LocalHttpHandler(
         return KestrelHttp.ServeAsync(context, path, dispatcher, options.MaxRequestBodyBytes, "Portable:Local:MaxRequestBodyBytes",
             (request, token) => path.StartsWith(AdminPrefix, StringComparison.OrdinalIgnoreCase)
                 ? HandleAdminAsync(request, path[AdminPrefix.Length..], token)
+                : path.Equals("/_portable", StringComparison.OrdinalIgnoreCase) ? Task.FromResult(DashboardApi.ToDashboard()) // relative asset paths need the slash
                 : dispatcher.DispatchAsync(request, null, token));
     }
 
