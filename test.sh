@@ -33,6 +33,13 @@ if ! command -v shellcheck >/dev/null; then
     || echo "shellcheck could not be installed (no root, no sudo, or no apt-get): the deploy.sh tests will fail"
 fi
 
+step "chromium (tests/Portable.Dashboard.Tests drives the local dashboard in Debian's chromium through Playwright; no browser download)"
+if [ ! -x /usr/bin/chromium ] && [ -z "${PORTABLE_CHROMIUM:-}" ]; then
+  if [ "$(id -u)" -eq 0 ]; then as_root=(); elif command -v sudo >/dev/null; then as_root=(sudo); else as_root=(false); fi
+  ("${as_root[@]}" apt-get update -qq && "${as_root[@]}" apt-get install -y -qq chromium) \
+    || echo "chromium could not be installed (no root, no sudo, or no apt-get): the dashboard browser tests will fail; install it or set PORTABLE_CHROMIUM"
+fi
+
 step "start the emulators (Azurite, DynamoDB Local, fauxqs)"
 trap 'bash tests/emulators/stop.sh' EXIT
 bash tests/emulators/start.sh || { echo "0 passed, 1 failed"; exit 1; }

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging.Console;
 using Portable.Hosting;
 using Portable.Hosting.AspNetCore;
 using Portable.Local.Cost;
+using Portable.Local.Dashboard;
 using Portable.Local.Http;
 using Portable.Local.Logging;
 using Portable.Local.Queues;
@@ -60,7 +61,8 @@ public static partial class LocalHost
 
     internal static Task RunAsync(PortableApp app, CancellationToken cancellationToken)
         => KestrelHost.RunAsync(Build(app), (services, address) =>
-            PrintBanner(services.GetRequiredService<ILoggerFactory>().CreateLogger("Portable.Local"), app, address, services.GetRequiredService<LocalStore>().Location),
+            PrintBanner(services.GetRequiredService<ILoggerFactory>().CreateLogger("Portable.Local"), app, address, services.GetRequiredService<LocalStore>().Location,
+                services.GetRequiredService<LocalOptions>().Dashboard),
             cancellationToken);
 
     internal static void AddLocalServices(IServiceCollection services, LocalOptions options)
@@ -70,6 +72,9 @@ public static partial class LocalHost
         services.TryAddSingleton<LocalQueueStore>();
         services.TryAddSingleton(sp => new LocalQueues(sp.GetRequiredService<LocalQueueStore>()));
         services.TryAddSingleton<LocalHttpHandler>();
+        services.TryAddSingleton<InvocationRecorder>();
+        services.TryAddSingleton<DashboardApi>();
+        if (options.Dashboard) services.AddHostedService(sp => sp.GetRequiredService<InvocationRecorder>()); // the listener: before any invocation
         // One line per invocation at Information (function, trigger, duration, invocation and trace id): the flow, without an exporter.
         services.Replace(ServiceDescriptor.Singleton(sp => new FunctionExecutor(LocalPlatform.Instance.Name, sp, sp.GetRequiredService<TimeProvider>()) { CompletionLogLevel = LogLevel.Information }));
         services.Replace(ServiceDescriptor.Singleton(sp => new HttpDispatcher(sp.GetRequiredService<FunctionCatalog>(), sp.GetRequiredService<FunctionExecutor>(),
@@ -85,9 +90,10 @@ public static partial class LocalHost
         services.AddHostedService<LocalScheduler>();
     }
 
-    private static void PrintBanner(ILogger log, PortableApp app, string address, string data)
+    private static void PrintBanner(ILogger log, PortableApp app, string address, string data, bool dashboard)
     {
         LogListening(log, app.Catalog.AppName, address, data);
+        if (dashboard) LogDashboard(log, address.TrimEnd('/') + "/_portable/");
         foreach (var function in app.Catalog.Functions)
         {
             LogFunction(log, function.Name, function.Trigger.ToString());
@@ -96,6 +102,9 @@ public static partial class LocalHost
 
     [LoggerMessage(1, LogLevel.Information, "{App} is running locally on {Address} (data: {Data}). Press Ctrl+C to stop.")]
     private static partial void LogListening(ILogger logger, string app, string address, string data);
+
+    [LoggerMessage(3, LogLevel.Information, "Dashboard: {Url}")]
+    private static partial void LogDashboard(ILogger logger, string url);
 
     [LoggerMessage(2, LogLevel.Information, "  {FunctionName,-20} {Trigger}")]
     private static partial void LogFunction(ILogger logger, string functionName, string trigger);

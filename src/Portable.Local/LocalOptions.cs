@@ -44,6 +44,12 @@ public sealed class LocalOptions
     /// <summary>Run the cron schedules. Default true; tests fire schedules by hand.</summary>
     public bool RunSchedules { get; set; } = true;
 
+    /// <summary>
+    /// Serve the dashboard at <c>/_portable/</c> and keep the most recent spans for it. Default true; false leaves only the admin
+    /// API (and no activity listener).
+    /// </summary>
+    public bool Dashboard { get; set; } = true;
+
     /// <summary>Reads the options from configuration and the environment, then validates them.</summary>
     /// <param name="configuration">The configuration.</param>
     /// <returns>The options.</returns>
@@ -64,6 +70,7 @@ public sealed class LocalOptions
         options.MaxConcurrency = (int)(ReadInt(section["MaxConcurrency"], $"{SectionName}:MaxConcurrency") ?? options.MaxConcurrency);
         options.PollInterval = ReadTime(section["PollInterval"], $"{SectionName}:PollInterval") ?? options.PollInterval;
         options.RunSchedules = ReadBool(section["RunSchedules"], $"{SectionName}:RunSchedules") ?? options.RunSchedules;
+        options.Dashboard = ReadBool(section["Dashboard"], $"{SectionName}:Dashboard") ?? options.Dashboard;
         options.Validate();
         return options;
     }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Portable.Hosting;
 using Portable.Hosting.AspNetCore;
+using Portable.Local.Dashboard;
 using Portable.Local.Queues;
 
 namespace Portable.Local.Http;
@@ -20,6 +21,7 @@ internal sealed partial class LocalHttpHandler(
     LocalOptions options,
     Cost.UsageRecorder usage,
     Cost.CostEndpoint cost,
+    DashboardApi dashboard,
     ILogger<LocalHttpHandler> log)
 {
     private const string AdminPrefix = "/_portable/";
@@ -30,6 +32,7 @@ internal sealed partial class LocalHttpHandler(
         return KestrelHttp.ServeAsync(context, path, dispatcher, options.MaxRequestBodyBytes, "Portable:Local:MaxRequestBodyBytes",
             (request, token) => path.StartsWith(AdminPrefix, StringComparison.OrdinalIgnoreCase)
                 ? HandleAdminAsync(request, path[AdminPrefix.Length..], token)
+                : path.Equals("/_portable", StringComparison.OrdinalIgnoreCase) ? Task.FromResult(DashboardApi.ToDashboard()) // relative asset paths need the slash
                 : usage.MeasureHttpAsync(request, dispatcher.DispatchAsync(request, null, token)));
     }
 
@@ -55,9 +58,9 @@ internal sealed partial class LocalHttpHandler(
             case ["api", "cost"] when method == "GET":
                 return cost.Answer(request.Query);
             default:
-                return HttpResponseData.NotFound(
+                return await dashboard.HandleAsync(request, parts, cancellationToken).ConfigureAwait(false) ?? HttpResponseData.NotFound(
                     "The local admin API has: GET /_portable/functions, POST /_portable/functions/{name}/invoke, GET /_portable/queues, " +
-                    "POST /_portable/queues/{queue}/messages, GET /_portable/queues/{queue}/dead-letters, POST /_portable/queues/{queue}/dead-letters/redrive[?id=], GET /_portable/api/cost[?requests=N&container=&freeTiers=].");
+                    "POST /_portable/queues/{queue}/messages, GET /_portable/queues/{queue}/dead-letters, POST /_portable/queues/{queue}/dead-letters/redrive[?id=], GET /_portable/api/cost[?requests=N&container=&freeTiers=]. " + DashboardApi.Routes);
         }
     }
 
