@@ -3,8 +3,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
+using Portable.Blobs;
 using Portable.Hosting;
 using Portable.Hosting.AspNetCore;
+using Portable.Local.Blobs;
 using Portable.Local.Http;
 using Portable.Local.Logging;
 using Portable.Local.Queues;
@@ -35,7 +37,8 @@ public static partial class LocalHost
     /// or memory when <see cref="LocalOptions.InMemory"/>), <see cref="IRepository{T}"/> on SQLite, <see cref="IQueue{T}"/> on durable
     /// local queues, <see cref="INotifier"/> fanning out to topic subscriptions (calling every registered
     /// <see cref="INotificationObserver"/>), <see cref="LocalQueues"/> for inspection and redrive, the HTTP routes with
-    /// <c>/_portable/</c>, and hosted services that dispatch the queues and run the cron schedules. The console prints one line per
+    /// <c>/_portable/</c>, one <see cref="IBlobStore"/> per declared bucket (keyed by its name; files under the data folder, signed URLs
+    /// served by this host), and hosted services that dispatch the queues and run the cron schedules. The console prints one line per
     /// entry and one Information line per invocation; a line written inside an invocation ends with its trace and span id.
     /// </remarks>
     /// <exception cref="ArgumentNullException"><paramref name="app"/> is null.</exception>
@@ -52,7 +55,7 @@ public static partial class LocalHost
         var options = LocalOptions.FromConfiguration(builder.Configuration);
         configureOptions?.Invoke(options);
         options.Validate();
-        AddLocalServices(builder.Services, options);
+        AddLocalServices(builder.Services, options, app.Catalog);
         return KestrelHost.Build(builder, System.Net.IPAddress.Loopback, options.Port, TimeSpan.FromSeconds(30),
             services => services.GetRequiredService<LocalHttpHandler>().HandleAsync);
     }
@@ -62,13 +65,20 @@ public static partial class LocalHost
             PrintBanner(services.GetRequiredService<ILoggerFactory>().CreateLogger("Portable.Local"), app, address, services.GetRequiredService<LocalStore>().Location),
             cancellationToken);
 
-    internal static void AddLocalServices(IServiceCollection services, LocalOptions options)
+    internal static void AddLocalServices(IServiceCollection services, LocalOptions options, FunctionCatalog catalog)
     {
         services.TryAddSingleton(options);
         services.TryAddSingleton<LocalStore>();
         services.TryAddSingleton<LocalQueueStore>();
         services.TryAddSingleton(sp => new LocalQueues(sp.GetRequiredService<LocalQueueStore>()));
         services.TryAddSingleton<LocalHttpHandler>();
+        services.TryAddSingleton<LocalBlobStorage>();
+        services.TryAddSingleton<LocalBlobEndpoint>();
+        foreach (var bucket in catalog.Buckets)
+        {
+            services.TryAddKeyedSingleton<IBlobStore>(bucket, (sp, _) => new LocalBlobStore(bucket, sp.GetRequiredService<LocalBlobStorage>()));
+        }
+
         // One line per invocation at Information (function, trigger, duration, invocation and trace id): the flow, without an exporter.
         services.Replace(ServiceDescriptor.Singleton(sp => new FunctionExecutor(LocalPlatform.Instance.Name, sp, sp.GetRequiredService<TimeProvider>()) { CompletionLogLevel = LogLevel.Information }));
         services.Replace(ServiceDescriptor.Singleton(sp => new HttpDispatcher(sp.GetRequiredService<FunctionCatalog>(), sp.GetRequiredService<FunctionExecutor>(),

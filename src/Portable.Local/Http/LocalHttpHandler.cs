@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Portable.Hosting;
 using Portable.Hosting.AspNetCore;
+using Portable.Local.Blobs;
 using Portable.Local.Queues;
 
 namespace Portable.Local.Http;
@@ -18,6 +19,7 @@ internal sealed partial class LocalHttpHandler(
     HttpDispatcher dispatcher,
     LocalQueues queues,
     LocalOptions options,
+    LocalBlobEndpoint blobs,
     ILogger<LocalHttpHandler> log)
 {
     private const string AdminPrefix = "/_portable/";
@@ -25,6 +27,8 @@ internal sealed partial class LocalHttpHandler(
     public Task HandleAsync(HttpContext context)
     {
         var path = KestrelHttp.PathOf(context);
+        // Objects are streamed, with their own size limit (LocalOptions.MaxObjectUploadBytes), so they skip the body read below.
+        if (path.StartsWith(LocalBlobEndpoint.Prefix, StringComparison.OrdinalIgnoreCase)) return blobs.HandleAsync(context);
         return KestrelHttp.ServeAsync(context, path, dispatcher, options.MaxRequestBodyBytes, "Portable:Local:MaxRequestBodyBytes",
             (request, token) => path.StartsWith(AdminPrefix, StringComparison.OrdinalIgnoreCase)
                 ? HandleAdminAsync(request, path[AdminPrefix.Length..], token)
@@ -53,7 +57,7 @@ internal sealed partial class LocalHttpHandler(
             default:
                 return HttpResponseData.NotFound(
                     "The local admin API has: GET /_portable/functions, POST /_portable/functions/{name}/invoke, GET /_portable/queues, " +
-                    "POST /_portable/queues/{queue}/messages, GET /_portable/queues/{queue}/dead-letters, POST /_portable/queues/{queue}/dead-letters/redrive[?id=].");
+                    "POST /_portable/queues/{queue}/messages, GET /_portable/queues/{queue}/dead-letters, POST /_portable/queues/{queue}/dead-letters/redrive[?id=], GET|PUT|DELETE /_portable/buckets/{bucket}/objects/{name}.");
         }
     }
 
