@@ -1,9 +1,13 @@
+using Microsoft.Extensions.DependencyInjection;
 using Portable;
+using Portable.Blobs;
 
 namespace Orders;
 
-/// <summary><c>GET /orders/{id}</c>: the order, or 404.</summary>
-public sealed class GetOrder(IRepository<Order> orders) : IHttpFunction
+/// <summary><c>GET /orders/{id}</c>: the order, with a pre-signed download URL of its receipt (15 minutes) once there is one; or 404.</summary>
+/// <param name="orders">The orders.</param>
+/// <param name="receipts">The receipts <see cref="SendConfirmation"/> writes.</param>
+public sealed class GetOrder(IRepository<Order> orders, [FromKeyedServices(SendConfirmation.ReceiptsBucket)] IBlobStore receipts) : IHttpFunction
 {
     /// <inheritdoc />
     public async Task<HttpResponseData> HandleAsync(HttpRequestData request, FunctionContext context, CancellationToken cancellationToken)
@@ -11,8 +15,14 @@ public sealed class GetOrder(IRepository<Order> orders) : IHttpFunction
         ArgumentNullException.ThrowIfNull(request);
         var id = request.RouteValues["id"];
         var stored = await orders.GetAsync(id, cancellationToken);
-        return stored is null
-            ? HttpResponseData.NotFound($"There is no order '{id}'.")
-            : HttpResponseData.Json(200, OrderView.From(stored.Value), OrdersJson.Default.OrderView);
+        if (stored is null) return HttpResponseData.NotFound($"There is no order '{id}'.");
+        var view = OrderView.From(stored.Value);
+        var receipt = SendConfirmation.ReceiptName(id);
+        if (stored.Value.Status == OrderStatus.Confirmed && await receipts.GetPropertiesAsync(receipt, cancellationToken) is not null)
+        {
+            view = view with { ReceiptUrl = await receipts.GetSignedUrlAsync(receipt, new BlobSignedUrlOptions { ExpiresIn = TimeSpan.FromMinutes(15) }, cancellationToken) };
+        }
+
+        return HttpResponseData.Json(200, view, OrdersJson.Default.OrderView);
     }
 }

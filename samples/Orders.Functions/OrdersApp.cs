@@ -6,7 +6,7 @@ namespace Orders;
 /// <summary>Wires the Orders functions; Program.cs and the tests call the same method.</summary>
 public static class OrdersApp
 {
-    /// <summary>Binds the Orders settings (validated when first read), registers its business metrics, declares the resources and maps the six functions.</summary>
+    /// <summary>Binds the Orders settings (validated when first read), registers its business metrics, declares the resources and maps the eight functions.</summary>
     /// <param name="builder">The app builder.</param>
     public static void Configure(PortableAppBuilder builder)
     {
@@ -23,10 +23,14 @@ public static class OrdersApp
             .AddRepository<Order>("orders")
             .AddRepository<AuditEntry>("audits")
             .AddQueue<OrderPlaced>("order-placed")
-            .AddTopic(SendConfirmation.Topic);
+            .AddTopic(SendConfirmation.Topic)
+            .AddBucket(ImportOrders.Bucket)
+            .AddBucket(SendConfirmation.ReceiptsBucket);
         builder.Functions
             .MapHttp<PlaceOrder, PlaceOrderRequest, OrderView>("POST /orders", successStatusCode: 201).Sends<OrderPlaced>()
             .MapHttp<GetOrder>("GET /orders/{id}")
+            .MapHttp<ListOrders>("GET /orders")
+            .MapBlob<ImportOrders>(ImportOrders.Bucket).Sends<OrderPlaced>()
             .MapHttp<Hello>("GET /hello").AllowAnonymous() // public once deployed; the order routes stay private (IAM, function key, invoker role)
             .MapQueue<SendConfirmation, OrderPlaced>("order-placed")
             .MapSchedule<ExpireUnconfirmed>("*/5 * * * *")
