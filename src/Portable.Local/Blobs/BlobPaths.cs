@@ -8,7 +8,7 @@ namespace Portable.Local.Blobs;
 /// <c>.</c>, <c>_</c> and <c>-</c> and percent-encodes every other UTF-8 byte, and the file's last segment ends in <c>~</c> (which a
 /// name's own <c>~</c> never produces, being encoded), so the object <c>a</c> (file <c>a~</c>) and the object <c>a/b</c> (folder
 /// <c>a</c>) live side by side. A segment longer than a file name may be is replaced by its SHA-256. Names were checked with
-/// <see cref="Portable.Blobs.BlobRules"/> first, so there is no empty, <c>.</c> or <c>..</c> segment.
+/// <see cref="Portable.Blobs.BlobRules"/> first; a <c>.</c> or <c>..</c> segment is encoded all the same.
 /// </summary>
 internal static class BlobPaths
 {
@@ -32,6 +32,7 @@ internal static class BlobPaths
 
     private static string Encode(string segment)
     {
+        if (segment is "." or "..") return segment.Replace(".", "%2E", StringComparison.Ordinal); // never a way out, even unchecked
         var builder = new StringBuilder(segment.Length);
         foreach (var b in Encoding.UTF8.GetBytes(segment))
         {
