@@ -15,7 +15,7 @@ public static class OrdersApp
         builder.AddJson(OrdersJson.Default);
         builder.Services.AddOptions<OrdersOptions>()
             .Bind(builder.Configuration.GetSection(OrdersOptions.SectionName)) // the configuration binder's source generator: no reflection
-            .Validate(o => o.IsValid(), $"Orders:MaxItems must be from 1 to {PlaceOrder.MaxItems}."); // checked when PlaceOrder first reads it
+            .Validate(o => o.IsValid(), $"Orders:MaxItems must be from 1 to {PlaceOrder.MaxItems}, Orders:ReceiptUrlLifetime from 00:00:01 to 7.00:00:00."); // checked when PlaceOrder first reads it
         // Not .ValidateOnStart(): it would stop the start on a bad setting, but resolving the options machinery at start costs every
         // function's Native AOT cold start about 3 ms (Hello's included), so the sample validates on first use (README, "Configuration").
         builder.Services.AddSingleton<OrdersMetrics>();
