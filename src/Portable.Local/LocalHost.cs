@@ -3,10 +3,12 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
+using Portable.Blobs;
 using Portable.Hosting;
 using Portable.Hosting.AspNetCore;
 using Portable.Local.Cost;
 using Portable.Local.Dashboard;
+using Portable.Local.Blobs;
 using Portable.Local.Http;
 using Portable.Local.Logging;
 using Portable.Local.Queues;
@@ -37,7 +39,8 @@ public static partial class LocalHost
     /// or memory when <see cref="LocalOptions.InMemory"/>), <see cref="IRepository{T}"/> on SQLite, <see cref="IQueue{T}"/> on durable
     /// local queues, <see cref="INotifier"/> fanning out to topic subscriptions (calling every registered
     /// <see cref="INotificationObserver"/>), <see cref="LocalQueues"/> for inspection and redrive, the HTTP routes with
-    /// <c>/_portable/</c>, and hosted services that dispatch the queues and run the cron schedules, and that save the durations and payload sizes measured for the cost projection (<c>usage.json</c> in the data folder). The console prints one line per
+    /// <c>/_portable/</c>, one <see cref="IBlobStore"/> per declared bucket (keyed by its name; files under the data folder, signed URLs
+    /// served by this host), and hosted services that dispatch the queues and run the cron schedules, and that save the durations and payload sizes measured for the cost projection (<c>usage.json</c> in the data folder). The console prints one line per
     /// entry and one Information line per invocation; a line written inside an invocation ends with its trace and span id.
     /// </remarks>
     /// <exception cref="ArgumentNullException"><paramref name="app"/> is null.</exception>
@@ -54,7 +57,7 @@ public static partial class LocalHost
         var options = LocalOptions.FromConfiguration(builder.Configuration);
         configureOptions?.Invoke(options);
         options.Validate();
-        AddLocalServices(builder.Services, options);
+        AddLocalServices(builder.Services, options, app.Catalog);
         return KestrelHost.Build(builder, System.Net.IPAddress.Loopback, options.Port, TimeSpan.FromSeconds(30),
             services => services.GetRequiredService<LocalHttpHandler>().HandleAsync);
     }
@@ -65,7 +68,7 @@ public static partial class LocalHost
                 services.GetRequiredService<LocalOptions>().Dashboard),
             cancellationToken);
 
-    internal static void AddLocalServices(IServiceCollection services, LocalOptions options)
+    internal static void AddLocalServices(IServiceCollection services, LocalOptions options, FunctionCatalog catalog)
     {
         services.TryAddSingleton(options);
         services.TryAddSingleton<LocalStore>();
@@ -75,6 +78,13 @@ public static partial class LocalHost
         services.TryAddSingleton<InvocationRecorder>();
         services.TryAddSingleton<DashboardApi>();
         if (options.Dashboard) services.AddHostedService(sp => sp.GetRequiredService<InvocationRecorder>()); // the listener: before any invocation
+        services.TryAddSingleton<LocalBlobStorage>();
+        services.TryAddSingleton<LocalBlobEndpoint>();
+        foreach (var bucket in catalog.Buckets)
+        {
+            services.TryAddKeyedSingleton<IBlobStore>(bucket, (sp, _) => new LocalBlobStore(bucket, sp.GetRequiredService<LocalBlobStorage>()));
+        }
+
         // One line per invocation at Information (function, trigger, duration, invocation and trace id): the flow, without an exporter.
         services.Replace(ServiceDescriptor.Singleton(sp => new FunctionExecutor(LocalPlatform.Instance.Name, sp, sp.GetRequiredService<TimeProvider>()) { CompletionLogLevel = LogLevel.Information }));
         services.Replace(ServiceDescriptor.Singleton(sp => new HttpDispatcher(sp.GetRequiredService<FunctionCatalog>(), sp.GetRequiredService<FunctionExecutor>(),

@@ -20,6 +20,12 @@ public sealed class LocalOptions
     /// <summary>The largest request body accepted; larger ones answer 413. Default 1 MiB.</summary>
     public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;
 
+    /// <summary>
+    /// The largest object uploaded through the local host (<c>PUT /_portable/buckets/{bucket}/objects/{name}</c>, signed URLs);
+    /// larger ones answer 413. Object uploads are streamed to disk, so <see cref="MaxRequestBodyBytes"/> does not apply. Default 5 GiB.
+    /// </summary>
+    public long MaxObjectUploadBytes { get; set; } = 5L * 1024 * 1024 * 1024;
+
     /// <summary>How long a delivered message stays invisible before it is delivered again if not acknowledged. Default 30 s.</summary>
     public TimeSpan VisibilityTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -63,6 +69,7 @@ public sealed class LocalOptions
         options.DataDirectory = configuration["PORTABLE_DATA_DIR"] is { Length: > 0 } dir ? dir : section["DataDirectory"] ?? options.DataDirectory;
         options.InMemory = ReadBool(section["InMemory"], $"{SectionName}:InMemory") ?? options.InMemory;
         options.MaxRequestBodyBytes = ReadInt(section["MaxRequestBodyBytes"], $"{SectionName}:MaxRequestBodyBytes") ?? options.MaxRequestBodyBytes;
+        options.MaxObjectUploadBytes = ReadInt(section["MaxObjectUploadBytes"], $"{SectionName}:MaxObjectUploadBytes") ?? options.MaxObjectUploadBytes;
         options.VisibilityTimeout = ReadTime(section["VisibilityTimeout"], $"{SectionName}:VisibilityTimeout") ?? options.VisibilityTimeout;
         options.MaxDeliveryAttempts = (int)(ReadInt(section["MaxDeliveryAttempts"], $"{SectionName}:MaxDeliveryAttempts") ?? options.MaxDeliveryAttempts);
         options.RetryBaseDelay = ReadTime(section["RetryBaseDelay"], $"{SectionName}:RetryBaseDelay") ?? options.RetryBaseDelay;
@@ -82,6 +89,7 @@ public sealed class LocalOptions
         Require(Port is >= 0 and <= 65535, "Port", "from 0 to 65535");
         Require(InMemory || !string.IsNullOrWhiteSpace(DataDirectory), "DataDirectory", "a folder path (or set InMemory)");
         Require(MaxRequestBodyBytes > 0, "MaxRequestBodyBytes", "positive");
+        Require(MaxObjectUploadBytes > 0, "MaxObjectUploadBytes", "positive");
         Require(VisibilityTimeout > TimeSpan.Zero, "VisibilityTimeout", "positive");
         Require(MaxDeliveryAttempts >= 1, "MaxDeliveryAttempts", "at least 1");
         Require(RetryBaseDelay >= TimeSpan.Zero && RetryMaxDelay >= RetryBaseDelay, "RetryMaxDelay", "at least RetryBaseDelay");

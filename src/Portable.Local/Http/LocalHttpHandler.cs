@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Portable.Hosting;
 using Portable.Hosting.AspNetCore;
 using Portable.Local.Dashboard;
+using Portable.Local.Blobs;
 using Portable.Local.Queues;
 
 namespace Portable.Local.Http;
@@ -22,6 +23,7 @@ internal sealed partial class LocalHttpHandler(
     Cost.UsageRecorder usage,
     Cost.CostEndpoint cost,
     DashboardApi dashboard,
+    LocalBlobEndpoint blobs,
     ILogger<LocalHttpHandler> log)
 {
     private const string AdminPrefix = "/_portable/";
@@ -29,6 +31,8 @@ internal sealed partial class LocalHttpHandler(
     public Task HandleAsync(HttpContext context)
     {
         var path = KestrelHttp.PathOf(context);
+        // Objects are streamed, with their own size limit (LocalOptions.MaxObjectUploadBytes), so they skip the body read below.
+        if (path.StartsWith(LocalBlobEndpoint.Prefix, StringComparison.OrdinalIgnoreCase)) return blobs.HandleAsync(context);
         return KestrelHttp.ServeAsync(context, path, dispatcher, options.MaxRequestBodyBytes, "Portable:Local:MaxRequestBodyBytes",
             (request, token) => path.StartsWith(AdminPrefix, StringComparison.OrdinalIgnoreCase)
                 ? HandleAdminAsync(request, path[AdminPrefix.Length..], token)
@@ -60,7 +64,7 @@ internal sealed partial class LocalHttpHandler(
             default:
                 return await dashboard.HandleAsync(request, parts, cancellationToken).ConfigureAwait(false) ?? HttpResponseData.NotFound(
                     "The local admin API has: GET /_portable/functions, POST /_portable/functions/{name}/invoke, GET /_portable/queues, " +
-                    "POST /_portable/queues/{queue}/messages, GET /_portable/queues/{queue}/dead-letters, POST /_portable/queues/{queue}/dead-letters/redrive[?id=], GET /_portable/api/cost[?requests=N&container=&freeTiers=]. " + DashboardApi.Routes);
+                    "POST /_portable/queues/{queue}/messages, GET /_portable/queues/{queue}/dead-letters, POST /_portable/queues/{queue}/dead-letters/redrive[?id=], GET /_portable/api/cost[?requests=N&container=&freeTiers=], GET|PUT|DELETE /_portable/buckets/{bucket}/objects/{name}. " + DashboardApi.Routes);
         }
     }
 

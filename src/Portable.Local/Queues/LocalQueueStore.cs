@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text;
+using Microsoft.Data.Sqlite;
 using Portable.Local.Storage;
 
 namespace Portable.Local.Queues;
@@ -39,6 +40,15 @@ internal sealed class LocalQueueStore(LocalStore store, LocalOptions options, Ti
         });
         if (accepted > 0) WakeUpFor(queue).Set();
         return accepted;
+    }
+
+    /// <summary>Queues one message inside a caller's transaction (a blob write's events); call <see cref="WakeUpFor"/> after the commit.</summary>
+    public void EnqueueIn(SqliteConnection connection, SqliteTransaction transaction, string queue, byte[] body)
+    {
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        connection.Execute(
+            "INSERT INTO messages (id, queue, body, visible_at, enqueued_at) VALUES ($id, $queue, $body, $now, $now)",
+            transaction, ("$id", Guid.NewGuid().ToString("N")), ("$queue", queue), ("$body", body), ("$now", now));
     }
 
     /// <summary>Sends to several queues in one transaction (a notification's fan-out), with the publisher's trace context; deduplicated once per scope.</summary>

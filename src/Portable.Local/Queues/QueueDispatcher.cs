@@ -1,11 +1,13 @@
+using System.Text.Json;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Portable.Blobs;
 using Portable.Hosting;
 
 namespace Portable.Local.Queues;
 
 /// <summary>
-/// Delivers queued messages to queue and topic functions: up to <see cref="LocalOptions.MaxConcurrency"/> at once per function,
+/// Delivers queued messages to queue, topic and blob functions (a blob function's events are queued by the local buckets): up to <see cref="LocalOptions.MaxConcurrency"/> at once per function,
 /// retries with exponential backoff, dead-letters after <see cref="LocalOptions.MaxDeliveryAttempts"/> (at once for a message that
 /// cannot be read). On shutdown, in-flight invocations finish; any cut short go back to the queue.
 /// </summary>
@@ -22,14 +24,17 @@ internal sealed partial class QueueDispatcher(
     private readonly CancellationTokenSource _abortInFlight = new();
     private readonly List<Task> _workers = [];
 
-    /// <summary>The queue a function consumes: its queue, or its own subscription queue for a topic.</summary>
-    public static string QueueOf(FunctionDefinition function) => function.Trigger.Kind == TriggerKind.Topic
-        ? $"topic:{function.Trigger.Name}:{function.Name}"
-        : function.Trigger.Name!;
+    /// <summary>The queue a function consumes: its queue, or its own subscription queue for a topic, or its own event queue for a bucket.</summary>
+    public static string QueueOf(FunctionDefinition function) => function.Trigger.Kind switch
+    {
+        TriggerKind.Topic => $"topic:{function.Trigger.Name}:{function.Name}",
+        TriggerKind.Blob => $"blob:{function.Trigger.Name}:{function.Name}",
+        _ => function.Trigger.Name!,
+    };
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        foreach (var function in app.Catalog.Functions.Where(f => f.Trigger.Kind is TriggerKind.Queue or TriggerKind.Topic))
+        foreach (var function in app.Catalog.Functions.Where(f => f.Trigger.Kind is TriggerKind.Queue or TriggerKind.Topic or TriggerKind.Blob))
         {
             _workers.Add(Task.Run(() => RunWorkerAsync(function), CancellationToken.None));
         }
@@ -133,6 +138,10 @@ internal sealed partial class QueueDispatcher(
             {
                 await executor.InvokeNotificationAsync(function, NotificationFrame.Read(message.Body), info, _abortInFlight.Token).ConfigureAwait(false);
             }
+            else if (function.Trigger.Kind == TriggerKind.Blob)
+            {
+                await executor.InvokeBlobAsync(function, ReadBlobEvent(message.Body), info, _abortInFlight.Token).ConfigureAwait(false);
+            }
             else
             {
                 await executor.InvokeMessageAsync(function, message.Body, info, _abortInFlight.Token).ConfigureAwait(false);
@@ -169,6 +178,19 @@ internal sealed partial class QueueDispatcher(
         finally
         {
             slots.Release();
+        }
+    }
+
+    /// <summary>A blob event queued by <see cref="Blobs.LocalBlobStorage"/>; one that cannot be read is dead-lettered.</summary>
+    private static BlobEvent ReadBlobEvent(ReadOnlyMemory<byte> body)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(body.Span, LocalJsonContext.Default.BlobEvent) ?? throw new InvalidInputException("The blob event is null.");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidInputException($"The blob event is not valid JSON: {e.Message}");
         }
     }
 
