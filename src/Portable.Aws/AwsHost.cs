@@ -5,13 +5,14 @@ using Microsoft.Extensions.Logging;
 using Portable.Aws.Data;
 using Portable.Aws.Events;
 using Portable.Aws.Logging;
+using Portable.Blobs;
 using Portable.Hosting;
 
 namespace Portable.Aws;
 
 /// <summary>
 /// Builds the services a Lambda process runs with: the app's own registrations, JSON-line logging, the executor, the event
-/// dispatcher, and the DynamoDB, SQS and SNS ports. The AWS connection (HTTP client, region, credential chain,
+/// dispatcher, and the DynamoDB, SQS, SNS and S3 ports. The AWS connection (HTTP client, region, credential chain,
 /// <c>AWS_ENDPOINT_URL_*</c>) is a singleton created on first use, so a function that uses no port starts without it.
 /// </summary>
 internal static class AwsHost
@@ -27,6 +28,7 @@ internal static class AwsHost
         services.TryAdd(ServiceDescriptor.Singleton(typeof(ILogger<>), typeof(Logger<>)));
         services.TryAddSingleton<AwsEventDispatcher>();
         AddPorts(services, environment, app.TimeProvider);
+        AddBuckets(services, app.Catalog);
         configure?.Invoke(services);
         return services.BuildServiceProvider();
     }
@@ -38,6 +40,16 @@ internal static class AwsHost
         services.TryAddSingleton(typeof(IRepository<>), typeof(DynamoDbRepository<>));
         services.TryAddSingleton(typeof(IQueue<>), typeof(SqsQueue<>));
         services.TryAddSingleton<INotifier, SnsNotifier>();
+    }
+
+    /// <summary>One <see cref="S3BlobStore"/> a declared bucket, keyed by its name (<c>[FromKeyedServices("receipts")] IBlobStore</c>).</summary>
+    public static void AddBuckets(IServiceCollection services, FunctionCatalog catalog)
+    {
+        foreach (var bucket in catalog.Buckets)
+        {
+            services.TryAddKeyedSingleton<IBlobStore>(bucket, (sp, _) => new S3BlobStore(
+                bucket, sp.GetRequiredService<AwsConnection>(), sp.GetRequiredService<AwsResourceNames>(), sp.GetService<ILogger<S3BlobStore>>()));
+        }
     }
 
     /// <summary>The function <c>_HANDLER</c> names; the only function when it is unset and there is one.</summary>

@@ -238,7 +238,7 @@ public sealed class SamLeastPrivilegeTests
         return path;
     }
 
-    private static async Task<(int ExitCode, string Output)> RunAsync(string command, params string[] args)
+    internal static async Task<(int ExitCode, string Output)> RunAsync(string command, params string[] args)
     {
         var info = new ProcessStartInfo(command) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in args) info.ArgumentList.Add(arg);

@@ -13,6 +13,7 @@ internal sealed class AwsConnection : IDisposable
     private AwsJsonClient? _dynamoDb;
     private AwsJsonClient? _sqs;
     private SnsClient? _sns;
+    private S3Client? _s3;
 
     public AwsConnection(Func<string, string?> environment, TimeProvider time, HttpMessageHandler? handler = null)
     {
@@ -36,6 +37,12 @@ internal sealed class AwsConnection : IDisposable
     public AwsJsonClient Sqs => _sqs ??= AwsJsonClient.Sqs(this);
 
     public SnsClient Sns => _sns ??= new SnsClient(this);
+
+    public S3Client S3 => _s3 ??= new S3Client(this);
+
+    /// <summary>The endpoint set for a service by <c>AWS_ENDPOINT_URL_{envKey}</c> or <c>AWS_ENDPOINT_URL</c>; null for the public one.</summary>
+    public Uri? CustomEndpoint(string envKey)
+        => (Env("AWS_ENDPOINT_URL_" + envKey) ?? Env("AWS_ENDPOINT_URL")) is { } url ? new Uri(url, UriKind.Absolute) : null;
 
     /// <exception cref="PortableConfigurationException">No region is configured.</exception>
     public string Region => _region.Value;

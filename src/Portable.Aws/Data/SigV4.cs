@@ -82,7 +82,7 @@ internal static partial class SigV4
     /// RFC 3986 encoding of UTF-8: unreserved characters (<c>A-Z a-z 0-9 - _ . ~</c>) and any in <paramref name="safe"/> as they
     /// are, everything else as <c>%XX</c>.
     /// </summary>
-    private static string Encode(string value, string safe = "")
+    public static string Encode(string value, string safe = "")
     {
         var encoded = new StringBuilder(value.Length);
         foreach (var b in Encoding.UTF8.GetBytes(value))
@@ -102,6 +102,9 @@ internal static partial class SigV4
 
     [GeneratedRegex(" {2,}")]
     private static partial Regex Spaces();
+
+    /// <summary>The lower-case hex SHA-256 of a payload, as <c>x-amz-content-sha256</c> and canonical requests carry it.</summary>
+    public static string PayloadHash(ReadOnlySpan<byte> body) => Hex(SHA256.HashData(body));
 
     private static byte[] Hmac(byte[] key, string data) => HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(data));
 

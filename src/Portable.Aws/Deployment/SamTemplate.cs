@@ -11,7 +11,8 @@ namespace Portable.Aws.Deployment;
 /// (HttpApi route, SQS with <c>ReportBatchItemFailures</c>, SNS, Schedule, EventBridge rule), its settings (memory, timeout,
 /// architecture, reserved concurrency) and only the permissions its <see cref="FunctionDefinition.Uses"/> lists; one HTTP API
 /// with IAM authorization on every route but the <see cref="FunctionAccess.Anonymous"/> ones; a retained DynamoDB table per
-/// repository, a retained SQS queue with a dead-letter queue per queue, an SNS topic per topic; and outputs to hang alarms on.
+/// repository, a retained SQS queue with a dead-letter queue per queue, an SNS topic per topic, a retained private S3 bucket per
+/// bucket (its notifications wired to its <c>MapBlob</c> functions); and outputs to hang alarms on.
 /// </summary>
 internal static class SamTemplate
 {
@@ -92,6 +93,11 @@ internal static class SamTemplate
             y.AppendLine(CultureInfo.InvariantCulture, $"        PORTABLE_TOPIC_{AwsResourceNames.Key(t)}: !Ref {Logical(t, "Topic")}");
         }
 
+        foreach (var b in catalog.Buckets)
+        {
+            y.AppendLine(CultureInfo.InvariantCulture, $"        PORTABLE_BUCKET_{AwsResourceNames.Key(b)}: {BucketName(b, "")}");
+        }
+
         y.AppendLine("Resources:");
         var http = catalog.Functions.Any(f => f.Trigger.Kind == TriggerKind.Http);
         if (http)
@@ -140,6 +146,33 @@ internal static class SamTemplate
         {
             y.AppendLine(CultureInfo.InvariantCulture, $"  {Logical(t, "Topic")}:");
             y.AppendLine("    Type: AWS::SNS::Topic");
+        }
+
+        foreach (var b in catalog.Buckets)
+        {
+            y.AppendLine(CultureInfo.InvariantCulture, $"  {Logical(b, "Bucket")}:");
+            y.AppendLine("    Type: AWS::S3::Bucket");
+            AppendRetain(y);
+            y.AppendLine("    Properties:");
+            y.AppendLine(CultureInfo.InvariantCulture, $"      BucketName: {BucketName(b, "")}");
+            y.AppendLine("      PublicAccessBlockConfiguration:");
+            y.AppendLine("        BlockPublicAcls: true");
+            y.AppendLine("        BlockPublicPolicy: true");
+            y.AppendLine("        IgnorePublicAcls: true");
+            y.AppendLine("        RestrictPublicBuckets: true");
+            y.AppendLine("      OwnershipControls:");
+            y.AppendLine("        Rules:");
+            y.AppendLine("          - ObjectOwnership: BucketOwnerEnforced");
+            y.AppendLine("      BucketEncryption:");
+            y.AppendLine("        ServerSideEncryptionConfiguration:");
+            y.AppendLine("          - ServerSideEncryptionByDefault:");
+            y.AppendLine("              SSEAlgorithm: AES256");
+            y.AppendLine("      LifecycleConfiguration:");
+            y.AppendLine("        Rules:");
+            y.AppendLine("          - Id: AbortIncompleteMultipartUploads");
+            y.AppendLine("            Status: Enabled");
+            y.AppendLine("            AbortIncompleteMultipartUpload:");
+            y.AppendLine("              DaysAfterInitiation: 1");
         }
 
         AppendOutputs(y, catalog, http);
@@ -201,10 +234,25 @@ internal static class SamTemplate
         foreach (var r in uses.Repositories) policies.Add($"- DynamoDBCrudPolicy: {{ TableName: !Ref {Logical(r, "Table")} }}");
         foreach (var q in uses.Queues) policies.Add($"- SQSSendMessagePolicy: {{ QueueName: !GetAtt {Logical(q, "Queue")}.QueueName }}");
         foreach (var t in uses.Topics) policies.Add($"- SNSPublishMessagePolicy: {{ TopicName: !GetAtt {Logical(t, "Topic")}.TopicName }}");
-        if (policies.Count > 0)
+        if (policies.Count > 0 || uses.Buckets.Count > 0)
         {
             y.AppendLine("      Policies:");
             foreach (var p in policies) y.AppendLine("        " + p);
+            foreach (var b in uses.Buckets)
+            {
+                // Objects only (no ACLs, versions or bucket settings), and listing; by the computed name, not !Ref, so the bucket's
+                // notification to a function and the function's policy on the bucket do not depend on each other.
+                var id = Logical(b, "Bucket");
+                y.AppendLine("        - Statement:");
+                y.AppendLine(CultureInfo.InvariantCulture, $"            - Sid: {id}Objects");
+                y.AppendLine("              Effect: Allow");
+                y.AppendLine("              Action: [s3:GetObject, s3:PutObject, s3:DeleteObject]");
+                y.AppendLine(CultureInfo.InvariantCulture, $"              Resource: {BucketName(b, "/*", arn: true)}");
+                y.AppendLine(CultureInfo.InvariantCulture, $"            - Sid: {id}List");
+                y.AppendLine("              Effect: Allow");
+                y.AppendLine("              Action: s3:ListBucket");
+                y.AppendLine(CultureInfo.InvariantCulture, $"              Resource: {BucketName(b, "", arn: true)}");
+            }
         }
 
         var wholeApp = trigger.Kind == TriggerKind.Http && IsRootCatchAll(trigger.Route!);
@@ -237,6 +285,16 @@ internal static class SamTemplate
                 y.AppendLine("          Properties:");
                 y.AppendLine(CultureInfo.InvariantCulture, $"            Schedule: {Quote(ToEventBridgeCron(trigger.Cron!))}");
                 break;
+            case TriggerKind.Blob:
+                y.AppendLine("        Blob:");
+                y.AppendLine("          Type: S3");
+                y.AppendLine("          Properties:");
+                y.AppendLine(CultureInfo.InvariantCulture, $"            Bucket: !Ref {Logical(trigger.Name!, "Bucket")}");
+                var events = new List<string>();
+                if ((trigger.BlobEvents ?? Blobs.BlobEvents.Created).HasFlag(Blobs.BlobEvents.Created)) events.Add("s3:ObjectCreated:*");
+                if ((trigger.BlobEvents ?? 0).HasFlag(Blobs.BlobEvents.Deleted)) events.Add("s3:ObjectRemoved:*");
+                y.AppendLine(CultureInfo.InvariantCulture, $"            Events: [{string.Join(", ", events)}]");
+                break;
             default:
                 y.AppendLine("        Event:");
                 y.AppendLine("          Type: EventBridgeRule");
@@ -245,6 +303,16 @@ internal static class SamTemplate
                 y.AppendLine(CultureInfo.InvariantCulture, $"              detail-type: [{Quote(trigger.EventType!)}]");
                 break;
         }
+    }
+
+    /// <summary>
+    /// The physical name of a bucket (or its ARN, with <paramref name="suffix"/> such as <c>/*</c>): the declared name (cut to 26
+    /// characters) and the stack id's UUID, so it is unique, lower case and known without referring to the bucket resource.
+    /// </summary>
+    public static string BucketName(string bucket, string suffix, bool arn = false)
+    {
+        var name = bucket.Length <= 26 ? bucket : bucket[..26].TrimEnd('-');
+        return $"!Sub ['{(arn ? "arn:${AWS::Partition}:s3:::" : "")}{name}-${{StackUuid}}{suffix}', {{ StackUuid: !Select [2, !Split ['/', !Ref 'AWS::StackId']] }}]";
     }
 
     /// <summary>Tables and queues outlive the stack: deleting or replacing it must not delete the data in them.</summary>

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Portable.Aws.Data;
 using Portable.Aws.Runtime;
+using Portable.Blobs;
 using Portable.Hosting;
 
 namespace Portable.Aws.Events;
@@ -11,11 +12,14 @@ namespace Portable.Aws.Events;
 /// <summary>
 /// Maps one Lambda event onto the function's trigger and runs it through <see cref="FunctionExecutor"/>: HTTP events go
 /// through the <see cref="HttpDispatcher"/> every platform uses and are answered in their source's shape, SQS batches answer <c>batchItemFailures</c>,
-/// SNS, EventBridge and S3 events reach topic, schedule and event functions, and any other JSON is a direct invocation.
+/// SNS, EventBridge and S3 events reach topic, schedule and event functions, S3 changes (direct, through SQS or EventBridge) reach
+/// blob functions as <see cref="BlobEvent"/>s, and any other JSON is a direct invocation.
 /// </summary>
-internal sealed partial class AwsEventDispatcher(FunctionCatalog catalog, FunctionExecutor executor, HttpDispatcher httpDispatcher, ILogger<AwsEventDispatcher>? log = null)
+internal sealed partial class AwsEventDispatcher(
+    FunctionCatalog catalog, FunctionExecutor executor, HttpDispatcher httpDispatcher, ILogger<AwsEventDispatcher>? log = null, AwsResourceNames? names = null)
 {
     private readonly ILogger _log = (ILogger?)log ?? NullLogger.Instance;
+    private readonly AwsResourceNames _names = names ?? new AwsResourceNames(Environment.GetEnvironmentVariable);
 
     /// <summary>Names of the <see cref="FunctionContext.Properties"/> the adapter sets.</summary>
     public const string RequestIdProperty = "aws.requestId";
@@ -74,6 +78,14 @@ internal sealed partial class AwsEventDispatcher(FunctionCatalog catalog, Functi
         {
             case TriggerKind.Queue or TriggerKind.Topic or TriggerKind.Event when isObject && root.TryGetProperty("Records", out var records):
                 return await InvokeRecordsAsync(function, records, invocation.RequestId, info, cancellationToken).ConfigureAwait(false);
+            case TriggerKind.Blob when isObject && root.TryGetProperty("Records", out var s3Records):
+                return await InvokeBlobRecordsAsync(function, s3Records, info, cancellationToken).ConfigureAwait(false);
+            case TriggerKind.Blob when isObject && root.TryGetProperty("detail-type", out _):
+                await InvokeBlobsAsync(function, [S3Events.FromEventBridge(root, function.Trigger.Name!, _names.Bucket(function.Trigger.Name!))], info, cancellationToken).ConfigureAwait(false);
+                return ReadOnlyMemory<byte>.Empty;
+            case TriggerKind.Blob when S3Events.IsTestEvent(root):
+                LogS3TestEvent(_log, function.Name);
+                return ReadOnlyMemory<byte>.Empty;
             case TriggerKind.Schedule or TriggerKind.Event when isObject && root.TryGetProperty("detail-type", out _):
                 await InvokeEventBridgeAsync(function, root, invocation.RequestId, info, cancellationToken).ConfigureAwait(false);
                 return ReadOnlyMemory<byte>.Empty;
@@ -185,6 +197,134 @@ internal sealed partial class AwsEventDispatcher(FunctionCatalog catalog, Functi
                 };
                 throw new InvalidInputException($"Function '{function.Name}' takes {takes}; this event's records come from '{EventJson.Shorten(source)}'.");
         }
+    }
+
+    /// <summary>
+    /// A records event for a blob function: S3 notification records sent to the function (every record read and checked before
+    /// any is handled; one that cannot be read refuses the event, as for SNS), or an SQS batch whose messages carry S3
+    /// notifications (or EventBridge S3 events): each message handled on its own, a failure listed in <c>batchItemFailures</c>.
+    /// </summary>
+    private async Task<ReadOnlyMemory<byte>> InvokeBlobRecordsAsync(FunctionDefinition function, JsonElement records, InvocationInfo info, CancellationToken cancellationToken)
+    {
+        if (records.ValueKind != JsonValueKind.Array || records.GetArrayLength() == 0)
+        {
+            throw new InvalidInputException($"The event's 'Records' is {(records.ValueKind == JsonValueKind.Array ? "empty" : EventJson.Article(records.ValueKind))}: an S3 or SQS event has an array of at least one record.");
+        }
+
+        var source = records.EnumerateArray().Select(SourceOf).FirstOrDefault(s => s is not null);
+        if (source == "aws:sqs") return await InvokeBlobSqsAsync(function, records, info, cancellationToken).ConfigureAwait(false);
+        if (source != "aws:s3")
+        {
+            throw new InvalidInputException($"Function '{function.Name}' takes S3 events (eventSource 'aws:s3', directly or in SQS messages) and EventBridge S3 events; this event's records come from {(source is null ? "no named source" : "'" + EventJson.Shorten(source) + "'")}.");
+        }
+
+        await InvokeBlobsAsync(function, ReadS3Records(function, records), info, cancellationToken).ConfigureAwait(false);
+        return ReadOnlyMemory<byte>.Empty;
+    }
+
+    /// <summary>The events of S3 notification records for a blob function; records of other kinds of change are left out.</summary>
+    private List<BlobEvent?> ReadS3Records(FunctionDefinition function, JsonElement records)
+    {
+        var bucket = function.Trigger.Name!;
+        var physical = _names.Bucket(bucket);
+        var events = new List<BlobEvent?>(records.GetArrayLength());
+        var index = 0;
+        foreach (var record in records.EnumerateArray())
+        {
+            events.Add(S3Events.FromRecord(record, $"S3 record {index++.ToString(CultureInfo.InvariantCulture)}", bucket, physical));
+        }
+
+        return events;
+    }
+
+    /// <summary>Runs a blob function once for each event it subscribes to (<see cref="FunctionTrigger.BlobEvents"/>); the others are logged and left.</summary>
+    private async Task InvokeBlobsAsync(FunctionDefinition function, IEnumerable<BlobEvent?> events, InvocationInfo info, CancellationToken cancellationToken)
+    {
+        var wanted = function.Trigger.BlobEvents ?? (Portable.Blobs.BlobEvents.Created | Portable.Blobs.BlobEvents.Deleted);
+        foreach (var blobEvent in events)
+        {
+            if (blobEvent is null || (wanted & blobEvent.Type) == 0)
+            {
+                LogBlobEventIgnored(_log, function.Name, blobEvent?.Name ?? "(not a creation or deletion)", blobEvent?.Type.ToString() ?? "other");
+                continue;
+            }
+
+            await executor.InvokeBlobAsync(function, blobEvent, info with { InvocationId = blobEvent.Id }, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// An SQS batch for a blob function: each message's body is an S3 notification (its records), S3's test message (done, nothing
+    /// invoked) or an EventBridge S3 event. A message that cannot be read or whose function fails is listed in <c>batchItemFailures</c>.
+    /// </summary>
+    private async Task<byte[]> InvokeBlobSqsAsync(FunctionDefinition function, JsonElement records, InvocationInfo info, CancellationToken cancellationToken)
+    {
+        var failures = new List<BatchItemFailure>();
+        var index = 0;
+        foreach (var element in records.EnumerateArray())
+        {
+            var messageId = element.ValueKind == JsonValueKind.Object && element.TryGetProperty("messageId", out var value) ? EventJson.Text(value) : null;
+            if (string.IsNullOrEmpty(messageId))
+            {
+                throw new InvalidInputException($"SQS record {index.ToString(CultureInfo.InvariantCulture)} has no messageId, so its failure cannot be reported alone (batchItemFailures): the whole batch is refused.");
+            }
+
+            index++;
+        }
+
+        index = 0;
+        var bucket = function.Trigger.Name!;
+        foreach (var element in records.EnumerateArray())
+        {
+            var messageId = EventJson.Text(element.GetProperty("messageId"))!;
+            var part = $"SQS record {index++.ToString(CultureInfo.InvariantCulture)} ({EventJson.Shorten(messageId)})";
+            List<BlobEvent?> events;
+            MessageRecord record;
+            try
+            {
+                record = EventJson.Read(element, AwsJsonContext.Default.MessageRecord, part);
+                if (record.EventSource != "aws:sqs") throw new InvalidInputException($"{part} says its eventSource is {(record.EventSource is null ? "nothing" : "'" + EventJson.Shorten(record.EventSource) + "'")}, not 'aws:sqs'.");
+                if (record.Body is null) throw new InvalidInputException($"{part} has no body.");
+                using var body = EventJson.Parse(record.Body);
+                var root = body.RootElement;
+                if (S3Events.IsTestEvent(root))
+                {
+                    LogS3TestEvent(_log, function.Name);
+                    continue;
+                }
+
+                events = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("Records", out var s3Records) && s3Records.ValueKind == JsonValueKind.Array
+                    ? ReadS3Records(function, s3Records)
+                    : root.ValueKind == JsonValueKind.Object && root.TryGetProperty("detail-type", out _)
+                        ? [S3Events.FromEventBridge(root, bucket, _names.Bucket(bucket))]
+                        : throw new InvalidInputException($"{part}'s body is neither an S3 notification ('Records') nor an EventBridge S3 event ('detail-type').");
+            }
+            catch (InvalidInputException e)
+            {
+                LogRecordRefused(_log, function.Name, messageId, e.Message);
+                failures.Add(new BatchItemFailure(messageId));
+                continue;
+            }
+
+            var attempt = record.Attributes?.GetValueOrDefault("ApproximateReceiveCount") is { } count
+                && int.TryParse(count, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : 1;
+            try
+            {
+                await InvokeBlobsAsync(function, events, info with { DeliveryAttempt = attempt, MessagingSystem = "aws_sqs", MessageId = messageId }, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+#pragma warning disable CA1031 // Every failure of one message becomes a batch item failure; the executor has logged it.
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+                failures.Add(new BatchItemFailure(messageId));
+            }
+        }
+
+        return JsonSerializer.SerializeToUtf8Bytes(new BatchResponse(failures), AwsJsonContext.Default.BatchResponse);
     }
 
     /// <summary>A record's <c>eventSource</c> (SQS, S3) or <c>EventSource</c> (SNS) when it is a string; null otherwise.</summary>
@@ -428,4 +568,10 @@ internal sealed partial class AwsEventDispatcher(FunctionCatalog catalog, Functi
 
     [LoggerMessage(1, LogLevel.Warning, "{FunctionName} refused SQS message {MessageId}, which is listed in batchItemFailures: {Reason}")]
     private static partial void LogRecordRefused(ILogger logger, string functionName, string messageId, string reason);
+
+    [LoggerMessage(2, LogLevel.Information, "{FunctionName} received S3's test event (sent when a notification is configured): answered without invoking the function")]
+    private static partial void LogS3TestEvent(ILogger logger, string functionName);
+
+    [LoggerMessage(3, LogLevel.Information, "{FunctionName} left an S3 change to {ObjectName} ({Change}): the function does not subscribe to it")]
+    private static partial void LogBlobEventIgnored(ILogger logger, string functionName, string objectName, string change);
 }

@@ -14,6 +14,12 @@ public static class SamAssert
         return ((YamlSequenceNode)policies).Children.Select(p =>
         {
             var (name, value) = Assert.Single(((YamlMappingNode)p).Children);
+            if (((YamlScalarNode)name).Value == "Statement")
+            {
+                // An inline policy (bucket access): its statements by Sid, such as "Statement ReceiptsBucketObjects ReceiptsBucketList".
+                return "Statement " + string.Join(' ', ((YamlSequenceNode)value).Children.Select(statement => statement.Text("Sid")));
+            }
+
             var reference = (YamlScalarNode)Assert.Single(((YamlMappingNode)value).Children).Value;
             return $"{((YamlScalarNode)name).Value} {reference.Value!.Split('.')[0]}";
         }).Order(StringComparer.Ordinal).ToList();
