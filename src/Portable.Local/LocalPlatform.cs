@@ -65,6 +65,6 @@ public sealed class LocalPlatform : IPortablePlatform, IWebApplicationPlatform
         var options = LocalOptions.FromConfiguration(builder.Configuration);
         options.Validate();
         builder.Services.AddPortableApp(app, Name);
-        LocalHost.AddLocalServices(builder.Services, options);
+        LocalHost.AddLocalServices(builder.Services, options, app.Catalog);
     }
 }

@@ -54,6 +54,13 @@ public abstract class BlobStoreContract : IAsyncLifetime
     /// </summary>
     protected virtual bool ServerChecksSignatures => true;
 
+    /// <summary>
+    /// Whether the server behind the store lists names in ordinal (UTF-8 byte) order, as S3, Cloud Storage and Blob Storage do.
+    /// An emulator that sorts otherwise (fauxqs compares with the locale: <c>a</c> before <c>A</c>) says false, and the listing test
+    /// then checks which names come back, not their order (the 2,500-object test's names sort the same either way).
+    /// </summary>
+    protected virtual bool ServerListsInOrdinalOrder => true;
+
     /// <summary>The client that fetches signed URLs: a plain one, as a browser would, with no credentials.</summary>
     protected virtual HttpClient CreateAnonymousClient() => new();
 
@@ -268,7 +275,8 @@ public abstract class BlobStoreContract : IAsyncLifetime
 
         var page = await Store.ListAsync("in/", new PageRequest(), default);
 
-        Assert.Equal(["in/A.txt", "in/a.txt", "in/b.txt", "in/sub/c.txt"], page.Items.Select(i => i.Name));
+        string[] expected = ["in/A.txt", "in/a.txt", "in/b.txt", "in/sub/c.txt"];
+        Assert.Equal(expected, ServerListsInOrdinalOrder ? page.Items.Select(i => i.Name) : page.Items.Select(i => i.Name).Order(StringComparer.Ordinal));
         Assert.All(page.Items, item => Assert.Equal(etags[item.Name], item.ETag));
         Assert.All(page.Items, item => Assert.Equal(Encoding.UTF8.GetByteCount(item.Name), item.Size));
         Assert.Null(page.ContinuationToken);
