@@ -286,9 +286,10 @@ async function loadCost(event) {
   const currency = cost.currency || 'USD';
   const parts = [el('p', { class: 'muted' }, `Prices of ${cost.pricesDate || 'unknown date'}, in ${currency}.`)];
   for (const f of cost.functions || []) {
-    const facts = [['invocations', f.invocations], ['p50', f.p50Ms !== undefined ? ms(f.p50Ms) : ''], ['p95', f.p95Ms !== undefined ? ms(f.p95Ms) : ''],
-      ['peak memory', f.peakMemoryMb !== undefined ? f.peakMemoryMb + ' MB' : ''], ['memory', f.memoryMb !== undefined ? f.memoryMb + ' MB' : ''],
-      ['monthly requests', number(f.monthlyRequests)]].filter(([, v]) => v !== '' && v !== undefined);
+    // A function not measured yet has null figures (the endpoint writes them): show only what is known.
+    const facts = [['invocations', f.invocations], ['p50', f.p50Ms != null ? ms(f.p50Ms) : ''], ['p95', f.p95Ms != null ? ms(f.p95Ms) : ''],
+      ['peak memory', f.peakMemoryMb != null ? f.peakMemoryMb + ' MB' : ''], ['memory', f.memoryMb != null ? f.memoryMb + ' MB' : ''],
+      ['monthly requests', number(f.monthlyRequests)]].filter(([, v]) => v !== '' && v != null);
     parts.push(el('div', { class: 'cost-function', 'data-function': f.name },
       el('h3', {}, f.name),
       el('p', { class: 'muted' }, facts.map(([k, v]) => `${k}: ${typeof v === 'number' ? number(v) : v}`).join(' · ')),
