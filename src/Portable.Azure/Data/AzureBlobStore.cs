@@ -164,6 +164,8 @@ internal sealed class AzureBlobStore : IBlobStore
         BlobRules.ValidateName(name);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
+        // A browser's upload cannot create the container: make sure it exists before handing out a write URL.
+        if (options.Access == BlobAccess.Write) await EnsureContainerAsync(cancellationToken).ConfigureAwait(false);
         var blob = Container.GetBlobClient(name);
         var now = _time.GetUtcNow();
         var sas = new BlobSasBuilder
