@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using Portable.Blobs;
 using Portable.Hosting;
 
 namespace Portable.Azure.Bindings;
@@ -151,6 +152,18 @@ internal sealed partial class CustomHandlerInvoker(
                 {
                     Notification = notification,
                 };
+            case TriggerKind.Blob:
+                if (data.TryGetProperty(BindingNames.Blob, out _) || LooksLikeBlob(metadata))
+                {
+                    return new InvocationInput(info) { Blob = StorageBlobEvent.FromBlobTrigger(metadata, invocationId) };
+                }
+
+                var storageEvent = PayloadReader.ReadEvent(PayloadReader.FindTrigger(data, BindingNames.Event));
+                return new InvocationInput(info with { Trace = CarriedTrace(storageEvent) ?? info.Trace, MessageId = storageEvent.Id })
+                {
+                    Event = storageEvent,
+                    Blob = StorageBlobEvent.FromEventGrid(storageEvent),
+                };
             default:
                 var cloudEvent = data.TryGetProperty(BindingNames.Blob, out var blob) || LooksLikeBlob(metadata)
                     ? PayloadReader.ReadBlob(blob.ValueKind == JsonValueKind.Undefined ? PayloadReader.FindTrigger(data, BindingNames.Blob) : blob, metadata, invocationId)
@@ -172,6 +185,7 @@ internal sealed partial class CustomHandlerInvoker(
                 TriggerKind.Queue => await InvokeQueueAsync(function, input, queues, cancellationToken).ConfigureAwait(false),
                 TriggerKind.Schedule => await RunAsync(function, info, queues, () => executor.InvokeScheduleAsync(function, input.Schedule!, info, cancellationToken)).ConfigureAwait(false),
                 TriggerKind.Topic => await RunAsync(function, info, queues, () => executor.InvokeNotificationAsync(function, input.Notification!, info, cancellationToken)).ConfigureAwait(false),
+                TriggerKind.Blob => await InvokeBlobAsync(function, input, queues, cancellationToken).ConfigureAwait(false),
                 _ => await InvokeEventAsync(function, input.Event!, info, queues, cancellationToken).ConfigureAwait(false),
             };
         }
@@ -307,6 +321,29 @@ internal sealed partial class CustomHandlerInvoker(
     }
 
     /// <summary>
+    /// Runs a blob function for an event of its bucket and kind; an event of another kind, another container or another change
+    /// (a subscription wider than its filter) is skipped with a log line and answered 200, so Event Grid does not retry it.
+    /// </summary>
+    private async Task<HandlerResponse> InvokeBlobAsync(FunctionDefinition function, InvocationInput input, QueueOutputCollector? queues, CancellationToken cancellationToken)
+    {
+        var bucket = function.Trigger.Name!;
+        var wanted = function.Trigger.BlobEvents ?? BlobEvents.Created;
+        var blobEvent = input.Blob;
+        var reason = blobEvent is null ? $"a {input.Event?.Type} event is not a blob change"
+            : !string.Equals(blobEvent.Bucket, bucket, StringComparison.Ordinal) ? $"the event is for container '{blobEvent.Bucket}', not '{bucket}'"
+            : (wanted & blobEvent.Type) == 0 ? $"it takes {wanted}, not {blobEvent.Type}"
+            : null;
+        if (reason is not null)
+        {
+            var id = blobEvent?.Id ?? input.Event?.Id ?? input.Info.InvocationId!;
+            LogBlobSkipped(log, function.Name, id, reason);
+            return InvocationResult.Success([$"{function.Name} skipped event {id}: {reason}."]);
+        }
+
+        return await RunAsync(function, input.Info, queues, () => executor.InvokeBlobAsync(function, blobEvent!, input.Info, cancellationToken)).ConfigureAwait(false);
+    }
+
+    /// <summary>
     /// The ids a <c>Logs</c> line carries: the invocation id and the W3C trace id of the invocation's span (the message's carried
     /// trace when it had one, which may differ from the host's own operation id), so the line can be found from the trace.
     /// </summary>
@@ -352,6 +389,9 @@ internal sealed partial class CustomHandlerInvoker(
 
     [LoggerMessage(8, LogLevel.Warning, "{FunctionName} refused the message (invocation {InvocationId}) and it could not be put on {PoisonQueue}, so the host will retry it: {Reason}")]
     private static partial void LogPoisonFailed(ILogger logger, Exception exception, string functionName, string invocationId, string poisonQueue, string reason);
+
+    [LoggerMessage(9, LogLevel.Information, "{FunctionName} skipped event {EventId}: {Reason}")]
+    private static partial void LogBlobSkipped(ILogger logger, string functionName, string eventId, string reason);
 
     [LoggerMessage(7, LogLevel.Error, "{FunctionName} could not be invoked (invocation {InvocationId})")]
     private static partial void LogUnexpected(ILogger logger, Exception exception, string functionName, string invocationId);

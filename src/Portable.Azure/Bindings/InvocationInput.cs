@@ -23,6 +23,9 @@ internal sealed class InvocationInput(InvocationInfo info)
     /// <summary>An event function's event.</summary>
     public CloudEvent? Event { get; init; }
 
+    /// <summary>A blob function's event; null when the storage event was of another kind (the function skips it).</summary>
+    public Portable.Blobs.BlobEvent? Blob { get; init; }
+
     /// <summary>A topic function's notification.</summary>
     public Notification? Notification { get; init; }
 

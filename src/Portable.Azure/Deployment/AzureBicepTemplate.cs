@@ -1,3 +1,4 @@
+using Portable.Blobs;
 using System.Globalization;
 using Portable.Azure.Data;
 using Portable.Hosting;
@@ -71,10 +72,16 @@ internal static class AzureBicepTemplate
         var topics = catalog.Topics.Concat(functions.SelectMany(f => f.Uses.Topics)).Distinct(StringComparer.Ordinal).ToList();
         var published = functions.SelectMany(f => f.Uses.Topics).ToHashSet(StringComparer.Ordinal);
         var subscribers = functions.Where(f => f.Trigger.Kind == TriggerKind.Topic).ToList();
+        var buckets = catalog.Buckets.Concat(functions.SelectMany(f => f.Uses.Buckets))
+            .Concat(functions.Where(f => f.Trigger.Kind == TriggerKind.Blob).Select(f => f.Trigger.Name!))
+            .Distinct(StringComparer.Ordinal).ToList();
+        // Blob functions fed by Event Grid (the default; BlobTriggers names the ones on a classic blob trigger instead).
+        var blobSubscribers = functions.Where(f => f.Trigger.Kind == TriggerKind.Blob && !options.BlobTriggers.ContainsKey(f.Name)).ToList();
+        var subscribes = subscribers.Count > 0 || blobSubscribers.Count > 0;
 
         var b = new BicepWriter();
-        Header(b, catalog, subscribers.Count > 0);
-        Parameters(b, catalog, secrets, subscribers.Count > 0);
+        Header(b, catalog, subscribes);
+        Parameters(b, catalog, secrets, subscribes);
         b.Line();
 
         b.Line("// The app's one identity: every function of a function app runs as it, so least privilege is per app on Azure.");
@@ -112,7 +119,18 @@ internal static class AzureBicepTemplate
             b.Line("parent: blobService");
             b.Line($"name: {BicepWriter.Quote(DeploymentContainer)}");
         });
-        if (subscribers.Count > 0)
+        foreach (var bucket in buckets)
+        {
+            b.Line();
+            b.Line($"// Bucket '{bucket}' (IBlobStore): a container of the same name; the identity reaches it through its Blob Data role on the account.");
+            b.Block($"resource {b.Symbol("bucket", bucket)} 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' =", () =>
+            {
+                b.Line("parent: blobService");
+                b.Line($"name: {BicepWriter.Quote(bucket)}");
+            });
+        }
+
+        if (subscribes)
         {
             b.Line();
             b.Block("resource deadLetterContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' =", () =>
@@ -205,7 +223,7 @@ internal static class AzureBicepTemplate
 
         var storageRoles = new List<(string Symbol, string Role, string Why)>
         {
-            ("storageBlobDataOwner", Roles.StorageBlobDataOwner, "the host's own storage and the deployment package (identity-based AzureWebJobsStorage)"),
+            ("storageBlobDataOwner", Roles.StorageBlobDataOwner, "the host's own storage, the deployment package (identity-based AzureWebJobsStorage) and the buckets' containers (IBlobStore, user delegation SAS): account scope, since they share the account"),
         };
         if (queues.Count > 0) storageRoles.Add(("storageQueueDataContributor", Roles.StorageQueueDataContributor, "queue triggers, queue outputs and IQueue<T>"));
         if (tables.Count > 0) storageRoles.Add(("storageTableDataContributor", Roles.StorageTableDataContributor, "IRepository<T> on Table Storage"));
@@ -293,6 +311,8 @@ internal static class AzureBicepTemplate
             RoleAssignment(b, topicSymbols[topic] + "DeadLetterWriter", "deadLetterContainer", Roles.StorageBlobDataContributor, $"{topicSymbols[topic]}.identity.principalId", $"{topicSymbols[topic]}.id");
         }
 
+        if (blobSubscribers.Count > 0) BlobSubscriptions(b, blobSubscribers);
+
         foreach (var function in subscribers)
         {
             var topic = topicSymbols[function.Trigger.Name!];
@@ -344,6 +364,84 @@ internal static class AzureBicepTemplate
         b.Line("output functionAppHostName string = app.properties.defaultHostName");
         b.Line("output identityPrincipalId string = identity.properties.principalId");
         return b.ToString();
+    }
+
+    /// <summary>
+    /// The storage account's Event Grid system topic and one subscription per blob function: its container's events only
+    /// (<c>subjectBeginsWith</c>), its kinds of change, with the same retries and dead-lettering as the topic subscriptions.
+    /// </summary>
+    private static void BlobSubscriptions(BicepWriter b, List<FunctionDefinition> functions)
+    {
+        b.Line();
+        b.Line("// The storage account's own events (BlobCreated, BlobDeleted), for the blob functions.");
+        b.Block("resource storageEvents 'Microsoft.EventGrid/systemTopics@2025-02-15' =", () =>
+        {
+            b.Line("name: '${appName}-storage-events'");
+            b.Line("location: location");
+            b.Block("identity:", () => b.Line("type: 'SystemAssigned'"));
+            b.Block("properties:", () =>
+            {
+                b.Line("source: storage.id");
+                b.Line("topicType: 'Microsoft.Storage.StorageAccounts'");
+            });
+        });
+        b.Line();
+        b.Line($"// Event Grid writes the storage events it could not deliver into '{DeadLetterContainer}' as the system topic's identity.");
+        RoleAssignment(b, "storageEventsDeadLetterWriter", "deadLetterContainer", Roles.StorageBlobDataContributor, "storageEvents.identity.principalId", "storageEvents.id");
+        foreach (var function in functions)
+        {
+            var bucket = function.Trigger.Name!;
+            var events = function.Trigger.BlobEvents ?? BlobEvents.Created;
+            b.Line();
+            b.Line($"// Delivers bucket '{bucket}' changes ({events}) to {function.Name} (its eventGridTrigger). Deploy the package first, then subscribeFunctions=true.");
+            b.Block($"resource {b.Symbol("blobSubscription", function.Name)} 'Microsoft.EventGrid/systemTopics/eventSubscriptions@2025-02-15' = if (subscribeFunctions)", () =>
+            {
+                b.Line("parent: storageEvents");
+                b.Line($"name: {BicepWriter.Quote(function.Name)}");
+                b.Block("properties:", () =>
+                {
+                    b.Line("eventDeliverySchema: 'CloudEventSchemaV1_0'");
+                    b.Block("destination:", () =>
+                    {
+                        b.Line("endpointType: 'AzureFunction'");
+                        b.Block("properties:", () =>
+                        {
+                            b.Line($"resourceId: '${{app.id}}/functions/{function.Name}'");
+                            b.Line("maxEventsPerBatch: 1");
+                            b.Line("preferredBatchSizeInKilobytes: 64");
+                        });
+                    });
+                    b.Block("filter:", () =>
+                    {
+                        b.Line($"subjectBeginsWith: {BicepWriter.Quote($"/blobServices/default/containers/{bucket}/")}");
+                        b.Array("includedEventTypes:", () =>
+                        {
+                            if (events.HasFlag(BlobEvents.Created)) b.Line("'Microsoft.Storage.BlobCreated'");
+                            if (events.HasFlag(BlobEvents.Deleted)) b.Line("'Microsoft.Storage.BlobDeleted'");
+                        });
+                    });
+                    b.Block("retryPolicy:", () =>
+                    {
+                        b.Line($"maxDeliveryAttempts: {MaxDeliveryAttempts.ToString(CultureInfo.InvariantCulture)}");
+                        b.Line($"eventTimeToLiveInMinutes: {EventTimeToLiveMinutes.ToString(CultureInfo.InvariantCulture)}");
+                    });
+                    b.Block("deadLetterWithResourceIdentity:", () =>
+                    {
+                        b.Block("identity:", () => b.Line("type: 'SystemAssigned'"));
+                        b.Block("deadLetterDestination:", () =>
+                        {
+                            b.Line("endpointType: 'StorageBlob'");
+                            b.Block("properties:", () =>
+                            {
+                                b.Line("resourceId: storage.id");
+                                b.Line("blobContainerName: deadLetterContainer.name");
+                            });
+                        });
+                    });
+                });
+                b.Array("dependsOn:", () => b.Line("storageEventsDeadLetterWriter"));
+            });
+        }
     }
 
     private static void Header(BicepWriter b, FunctionCatalog catalog, bool subscriptions)

@@ -133,7 +133,7 @@ internal static class AzureDeploymentWriter
                 json.WriteString("schedule", Ncrontab.FromCron(trigger.Cron!));
                 json.WriteEndObject();
                 break;
-            case TriggerKind.Event when options.BlobTriggers.TryGetValue(function.Name, out var path):
+            case TriggerKind.Event or TriggerKind.Blob when options.BlobTriggers.TryGetValue(function.Name, out var path):
                 json.WriteStartObject();
                 json.WriteString("type", "blobTrigger");
                 json.WriteString("direction", "in");

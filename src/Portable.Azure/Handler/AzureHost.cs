@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Portable.Azure.Bindings;
 using Portable.Azure.Data;
+using Portable.Blobs;
 using Portable.Hosting;
 using Portable.Hosting.AspNetCore;
 
@@ -39,7 +40,7 @@ internal static partial class AzureHost
             LogListening(services.GetRequiredService<ILoggerFactory>().CreateLogger("Portable.Azure"), app.Catalog.AppName, address, app.Catalog.Functions.Count),
             cancellationToken);
 
-    /// <summary>The adapter's services: the executor, the handler, and Table Storage, Storage Queue and Event Grid ports.</summary>
+    /// <summary>The adapter's services: the executor, the handler, and Table Storage, Storage Queue, Blob Storage and Event Grid ports.</summary>
     internal static void AddAzureServices(IServiceCollection services, PortableApp app, AzureOptions options)
     {
         services.TryAddSingleton(options);
@@ -52,6 +53,12 @@ internal static partial class AzureHost
         services.TryAddSingleton<CustomHandlerEndpoint>();
         services.TryAddSingleton(typeof(IRepository<>), typeof(TableRepository<>));
         services.TryAddSingleton(typeof(IQueue<>), typeof(StorageQueue<>));
+        foreach (var bucket in app.Catalog.Buckets)
+        {
+            // One store per declared bucket, keyed by its name; nothing touches Blob Storage until the function uses it.
+            services.TryAddKeyedSingleton<IBlobStore>(bucket, (sp, key) => new AzureBlobStore((string)key!, sp.GetRequiredService<AzureStorageClients>(), app.TimeProvider));
+        }
+
         services.TryAddSingleton<INotifier>(sp => new EventGridNotifier(
             sp.GetRequiredService<FunctionCatalog>(), options, sp.GetRequiredService<AzureHttp>().Client, sp.GetRequiredService<ILogger<EventGridNotifier>>()));
     }

@@ -33,7 +33,10 @@ internal static class DeployScript
         var functions = catalog.Functions;
         var pushed = functions.Where(f => f.Trigger.Kind is TriggerKind.Queue or TriggerKind.Topic).ToList();
         var scheduled = functions.Where(f => f.Trigger.Kind == TriggerKind.Schedule).ToList();
-        var events = functions.Where(f => f.Trigger.Kind == TriggerKind.Event).ToList();
+        var events = functions.Where(f => f.Trigger.Kind is TriggerKind.Event or TriggerKind.Blob).ToList();
+        var buckets = catalog.Buckets.Concat(functions.SelectMany(f => f.Uses.Buckets))
+            .Concat(functions.Where(f => f.Trigger.Kind == TriggerKind.Blob).Select(f => f.Trigger.Name!))
+            .Distinct(StringComparer.Ordinal).ToList();
         var triggered = pushed.Count + scheduled.Count + events.Count > 0;
         var privateHttp = functions.Any(f => f.Trigger.Kind == TriggerKind.Http && f.Settings.Access != FunctionAccess.Anonymous);
         var topics = catalog.Queues.Select(q => q.Name).Concat(catalog.Topics).Distinct(StringComparer.Ordinal).ToList();
@@ -43,8 +46,9 @@ internal static class DeployScript
         s.AppendLine("set -euo pipefail");
         s.AppendLine();
         Helpers(s, topics.Count > 0, catalog.Repositories.Count > 0 || triggered, secrets.Count > 0, privateHttp, pushed.Count > 0, scheduled.Count > 0, events.Count > 0);
+        if (buckets.Count > 0) BucketHelpers(s);
         Inputs(s, secrets, scheduled.Count > 0, events.Count > 0);
-        Apis(s, catalog, secrets, pushed.Count > 0 || topics.Count > 0, scheduled.Count > 0, events.Count > 0);
+        Apis(s, catalog, secrets, pushed.Count > 0 || topics.Count > 0, scheduled.Count > 0, events.Count > 0, buckets.Count > 0);
         Secrets(s, secrets);
         Image(s, names);
         if (catalog.Repositories.Count > 0)
@@ -53,6 +57,21 @@ internal static class DeployScript
             s.AppendLine(Inv($"step \"Firestore (collections: {string.Join(", ", catalog.Repositories.Select(r => r.Name))})\""));
             s.AppendLine("exists gcloud firestore databases describe --database '(default)' --project \"$PROJECT\" \\");
             s.AppendLine("  || gcloud firestore databases create --database '(default)' --location \"${FIRESTORE_LOCATION:-$REGION}\" --type firestore-native --project \"$PROJECT\"");
+        }
+
+        if (buckets.Count > 0)
+        {
+            s.AppendLine();
+            s.AppendLine("step \"Cloud Storage buckets: PROJECT-NAME, since bucket names are global (the app maps them back to NAME)\"");
+            foreach (var bucket in buckets) s.AppendLine(Inv($"bucket \"{BucketName(bucket)}\""));
+            if (functions.Any(f => f.Trigger.Kind == TriggerKind.Blob))
+            {
+                s.AppendLine("# Eventarc's Cloud Storage triggers need the project's Cloud Storage service agent to publish to Pub/Sub (as Google documents).");
+                s.AppendLine("storage_project_number=\"$(gcloud projects describe \"$PROJECT\" --format 'value(projectNumber)')\"");
+                s.AppendLine("[ -n \"$storage_project_number\" ] || fail \"gcloud gave no project number for $PROJECT.\"");
+                s.AppendLine("storage_agent=\"service-$storage_project_number@gs-project-accounts.iam.gserviceaccount.com\"");
+                s.AppendLine("grant_project roles/pubsub.publisher \"$storage_agent\"");
+            }
         }
 
         if (topics.Count > 0)
@@ -299,13 +318,32 @@ internal static class DeployScript
         s.AppendLine("cd \"$(dirname \"${BASH_SOURCE[0]}\")\" # the published folder: the build context");
     }
 
-    private static void Apis(StringBuilder s, FunctionCatalog catalog, IReadOnlyList<string> secrets, bool pubsub, bool scheduler, bool eventarc)
+    /// <summary>The physical Cloud Storage bucket of a declared bucket in the script: <c>$PROJECT-NAME</c>.</summary>
+    public static string BucketName(string bucket) => "$PROJECT-" + bucket;
+
+    private static void BucketHelpers(StringBuilder s)
+    {
+        s.AppendLine("# bucket NAME: a Cloud Storage bucket in REGION with uniform bucket-level access (IAM only, no object ACLs).");
+        s.AppendLine("bucket() {");
+        s.AppendLine("  exists gcloud storage buckets describe \"gs://$1\" --project \"$PROJECT\" \\");
+        s.AppendLine("    || gcloud storage buckets create \"gs://$1\" --project \"$PROJECT\" --location \"$REGION\" --uniform-bucket-level-access");
+        s.AppendLine("}");
+        s.AppendLine();
+        s.AppendLine("# grant_bucket BUCKET ACCOUNT-EMAIL: the account may read, write and delete that bucket's objects only.");
+        s.AppendLine("grant_bucket() {");
+        s.AppendLine("  retry gcloud storage buckets add-iam-policy-binding \"gs://$1\" --project \"$PROJECT\" --member \"serviceAccount:$2\" --role roles/storage.objectUser >/dev/null");
+        s.AppendLine("}");
+        s.AppendLine();
+    }
+
+    private static void Apis(StringBuilder s, FunctionCatalog catalog, IReadOnlyList<string> secrets, bool pubsub, bool scheduler, bool eventarc, bool storage = false)
     {
         var apis = new List<string> { "run.googleapis.com", "iam.googleapis.com", "cloudbuild.googleapis.com", "artifactregistry.googleapis.com" };
         if (catalog.Repositories.Count > 0) apis.Add("firestore.googleapis.com");
         if (pubsub) apis.Add("pubsub.googleapis.com");
         if (scheduler) apis.Add("cloudscheduler.googleapis.com");
         if (eventarc) apis.Add("eventarc.googleapis.com");
+        if (storage) apis.Add("storage.googleapis.com");
         if (secrets.Count > 0) apis.Add("secretmanager.googleapis.com");
         s.AppendLine();
         s.AppendLine("step \"APIs\"");
@@ -387,6 +425,7 @@ internal static class DeployScript
 
         foreach (var topic in uses.Queues.Concat(uses.Topics).Distinct(StringComparer.Ordinal)) s.AppendLine(Inv($"grant_publisher {Sh(topic)} \"$sa\""));
         foreach (var secret in secrets) s.AppendLine(Inv($"grant_secret \"${SecretVariables(secret).Variable}\" \"$sa\""));
+        foreach (var bucket in uses.Buckets) s.AppendLine(Inv($"grant_bucket \"{BucketName(bucket)}\" \"$sa\""));
 
         var memory = settings.MemoryMb;
         s.AppendLine(Inv($"gcloud run deploy {service} --project \"$PROJECT\" --region \"$REGION\" --image \"$IMAGE\" --service-account \"$sa\" \\"));
@@ -418,6 +457,13 @@ internal static class DeployScript
                 s.AppendLine(Inv($"url=\"$(service_url {service})\""));
                 var deadline = Math.Clamp((int)settings.Timeout.TotalSeconds + 10, 15, 1800);
                 s.AppendLine(Inv($"scheduler_job {service} {Sh(trigger.Cron!)} \"$url\" {deadline}s"));
+                break;
+            case TriggerKind.Blob:
+                s.AppendLine(Inv($"grant_invoker {service} \"serviceAccount:$invoker\""));
+                var changes = trigger.BlobEvents ?? Portable.Blobs.BlobEvents.Created;
+                var filters = Inv($"\"bucket={BucketName(trigger.Name!)},${{{EventFiltersVariable(function)}:-}}\"");
+                if (changes.HasFlag(Portable.Blobs.BlobEvents.Created)) s.AppendLine(Inv($"eventarc_trigger {service} {service} google.cloud.storage.object.v1.finalized {filters}"));
+                if (changes.HasFlag(Portable.Blobs.BlobEvents.Deleted)) s.AppendLine(Inv($"eventarc_trigger {service}-deleted {service} google.cloud.storage.object.v1.deleted {filters}"));
                 break;
             default:
                 s.AppendLine(Inv($"grant_invoker {service} \"serviceAccount:$invoker\""));

@@ -2,6 +2,8 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Portable.Gcp.Events;
 using Portable.Gcp.PubSub;
+using Portable.Gcp.Storage;
+using Portable.Blobs;
 using Portable.Hosting;
 
 namespace Portable.Gcp.Http;
@@ -62,6 +64,7 @@ internal sealed partial class GcpFunctionHandler
             invoke = Function.Trigger.Kind switch
             {
                 TriggerKind.Event => DecodeEvent(request, info),
+                TriggerKind.Blob => DecodeBlob(request, info),
                 TriggerKind.Queue or TriggerKind.Topic => DecodeMessage(request, info, bodyIsScratch),
                 _ => DecodeSchedule(request, info),
             };
@@ -111,6 +114,37 @@ internal sealed partial class GcpFunctionHandler
         return async cancellationToken =>
         {
             await _executor.InvokeEventAsync(Function, incoming.CloudEvent, info, cancellationToken).ConfigureAwait(false);
+            return new HttpResponseData(200);
+        };
+    }
+
+    /// <summary>
+    /// A blob function's Cloud Storage event (Eventarc CloudEvent or legacy event) as a <see cref="BlobEvent"/> of the declared bucket.
+    /// An event of another type, bucket or change (a trigger wider than the function) is skipped with a log line and answered 200,
+    /// so Eventarc does not retry it.
+    /// </summary>
+    private Func<CancellationToken, Task<HttpResponseData>> DecodeBlob(HttpRequestData request, InvocationInfo info)
+    {
+        var incoming = GcpEventReader.Read(request);
+        var cloudEvent = incoming.CloudEvent;
+        info = info with { InvocationId = cloudEvent.Id, Trace = PubSubAttributes.ReadTrace(cloudEvent) ?? info.Trace };
+        var bucket = Function.Trigger.Name!;
+        var wanted = Function.Trigger.BlobEvents ?? BlobEvents.Created;
+        var read = StorageObjectEvent.Read(cloudEvent);
+        var reason = read is null ? $"a {cloudEvent.Type} event is not an object change"
+            : !StorageObjectEvent.IsBucket(read.Bucket, bucket) ? $"the event is for bucket '{read.Bucket}', not '{bucket}'"
+            : (wanted & read.Type) == 0 ? $"it takes {wanted}, not {read.Type}"
+            : null;
+        if (reason is not null)
+        {
+            LogBlobSkipped(_log, Function.Name, cloudEvent.Id, reason);
+            return _ => Task.FromResult(new HttpResponseData(200));
+        }
+
+        var blobEvent = read! with { Bucket = bucket };
+        return async cancellationToken =>
+        {
+            await _executor.InvokeBlobAsync(Function, blobEvent, info, cancellationToken).ConfigureAwait(false);
             return new HttpResponseData(200);
         };
     }
@@ -235,6 +269,9 @@ internal sealed partial class GcpFunctionHandler
 
     [LoggerMessage(1, LogLevel.Warning, "{FunctionName} refused {Method} {Path}: {Reason}")]
     private static partial void LogRefused(ILogger logger, string functionName, string method, string path, string reason);
+
+    [LoggerMessage(3, LogLevel.Information, "{FunctionName} skipped event {EventId}: {Reason}")]
+    private static partial void LogBlobSkipped(ILogger logger, string functionName, string eventId, string reason);
 
     [LoggerMessage(2, LogLevel.Warning, "A Pub/Sub push arrived on {Path}, which does not name its topic (/projects/PROJECT/topics/TOPIC); the event source says unknown-topic!")]
     private static partial void LogUnknownTopic(ILogger logger, string path);
