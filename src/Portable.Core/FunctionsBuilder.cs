@@ -1,8 +1,8 @@
-using Portable.Blobs;
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Portable.Blobs;
 using Portable.Hosting;
 using Portable.Json;
 

@@ -1,5 +1,5 @@
-using Portable.Blobs;
 using System.Text.Json;
+using Portable.Blobs;
 using Portable.Hosting;
 using Portable.Json;
 

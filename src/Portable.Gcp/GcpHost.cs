@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using Portable.Blobs;
 using Portable.Gcp.Auth;
 using Portable.Gcp.Firestore;
 using Portable.Gcp.Http;
@@ -49,6 +50,13 @@ internal static class GcpHost
         services.TryAddSingleton(typeof(IRepository<>), typeof(FirestoreRepository<>));
         services.TryAddSingleton(typeof(IQueue<>), typeof(PubSubQueue<>));
         services.TryAddSingleton<INotifier, PubSubNotifier>();
+        foreach (var bucket in app.Catalog.Buckets)
+        {
+            // Blob triggers work on GCP (Eventarc and legacy storage events), but no Cloud Storage client is built yet: say so by name.
+            services.TryAddKeyedSingleton<IBlobStore>(bucket, (_, _) => throw new PortableConfigurationException(
+                $"The bucket '{bucket}' was asked for as an IBlobStore, but Portable.Gcp has no Cloud Storage store yet (issue 15): " +
+                "blob functions receive their events on Google Cloud, reading and writing objects does not work there yet."));
+        }
     }
 
     /// <summary>

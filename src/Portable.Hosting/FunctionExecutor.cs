@@ -1,10 +1,10 @@
-using Portable.Blobs;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Portable.Blobs;
 
 namespace Portable.Hosting;
 

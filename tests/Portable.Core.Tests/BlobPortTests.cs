@@ -1,6 +1,6 @@
-using Portable.Blobs;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
+using Portable.Blobs;
 using Portable.Core.Tests.Fixtures;
 using Portable.Hosting;
 

@@ -1,6 +1,6 @@
-using Portable.Blobs;
 using System.Globalization;
 using Portable.Azure.Data;
+using Portable.Blobs;
 using Portable.Hosting;
 
 namespace Portable.Azure.Deployment;

@@ -1,6 +1,6 @@
-using Portable.Blobs;
 using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.DependencyInjection;
+using Portable.Blobs;
 using Portable.Json;
 
 namespace Portable.Hosting;

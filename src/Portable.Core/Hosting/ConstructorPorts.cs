@@ -1,7 +1,7 @@
-using Portable.Blobs;
 using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using Microsoft.Extensions.DependencyInjection;
+using Portable.Blobs;
 
 namespace Portable.Hosting;
 

@@ -1,4 +1,3 @@
-using Portable.Blobs;
 using System.Text.Json;
 using Portable.Json;
 

@@ -1,5 +1,5 @@
-using Portable.Blobs;
 using System.Text.Json.Serialization;
+using Portable.Blobs;
 using Portable.Hosting;
 
 namespace Portable.Json;
