@@ -6,7 +6,7 @@ namespace Portable.Dashboard.Tests;
 
 /// <summary>
 /// The dashboard in headless chromium on the real Orders sample, as a user clicks through it: invoke PlaceOrder from the form,
-/// watch the three functions arrive, open their trace, redrive a dead letter, read the cost table. Writes docs/dashboard.png.
+/// watch the three functions arrive, open their trace, redrive a dead letter, read the cost table. Writes artifacts/dashboard.png (docs/dashboard.png with PORTABLE_UPDATE_SCREENSHOT=1).
 /// </summary>
 public sealed class DashboardBrowserTests : IAsyncLifetime
 {
@@ -81,7 +81,10 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         }
 
         await page.Locator("#trace").ScrollIntoViewIfNeededAsync();
-        var screenshot = Path.Combine(RepoRoot.Path, "docs", "dashboard.png");
+        // Into artifacts/ on every run (the checkout stays clean); into docs/, the README's picture, when PORTABLE_UPDATE_SCREENSHOT=1.
+        var screenshot = Environment.GetEnvironmentVariable("PORTABLE_UPDATE_SCREENSHOT") == "1"
+            ? Path.Combine(RepoRoot.Path, "docs", "dashboard.png")
+            : Path.Combine(RepoRoot.Path, "artifacts", "dashboard.png");
         Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
 
