@@ -42,6 +42,6 @@ public sealed class AwsPlatform : IPortablePlatform, IDeploymentWriter
     {
         ArgumentNullException.ThrowIfNull(app);
         ArgumentException.ThrowIfNullOrWhiteSpace(outputDirectory);
-        return SamDeployment.WriteAsync(app.Catalog, outputDirectory, Environment.ProcessPath, cancellationToken);
+        return SamDeployment.WriteAsync(app.Catalog, outputDirectory, Environment.ProcessPath, cancellationToken, app.Configuration[SamTemplate.ResponseStreamingKey]);
     }
 }

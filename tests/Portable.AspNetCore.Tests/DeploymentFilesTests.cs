@@ -18,9 +18,9 @@ public sealed class DeploymentFilesTests : IDisposable
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    private static PortableApp Describe(bool anonymous = false)
+    private static PortableApp Describe(bool anonymous = false, string[]? args = null)
     {
-        var app = FunctionsApp.Build(null, args: ["--write-deployment", "unused"], anonymous: anonymous);
+        var app = FunctionsApp.Build(null, args: ["--write-deployment", "unused", .. args ?? []], anonymous: anonymous);
         Assert.IsType<DeploymentServer>(app.Services.GetRequiredService<IServer>()); // the run writes files and stops; it serves nothing
         return app.Services.GetRequiredService<PortableApp>();
     }
@@ -39,6 +39,20 @@ public sealed class DeploymentFilesTests : IDisposable
         Assert.DoesNotContain("Authorizer: NONE", template, StringComparison.Ordinal);
         Assert.Contains("Handler: 'record-greeting'", template, StringComparison.Ordinal);
         Assert.Contains("Type: SQS", template, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Sam_WhenTheAppStreams_SetsTheFunctionUrlsInvokeMode_AndCarriesTheSetting_ElseNeither()
+    {
+        await AwsPlatform.Instance.WriteDeploymentAsync(Describe(args: ["--Portable:Lambda:ResponseStreaming=true"]), _folder, default);
+        var streaming = await File.ReadAllTextAsync(Path.Combine(_folder, "template.yaml"));
+        await AwsPlatform.Instance.WriteDeploymentAsync(Describe(), _folder, default);
+        var buffered = await File.ReadAllTextAsync(Path.Combine(_folder, "template.yaml"));
+
+        Assert.Contains("InvokeMode: RESPONSE_STREAM", streaming, StringComparison.Ordinal);
+        Assert.Contains("Portable__Lambda__ResponseStreaming: 'true'", streaming, StringComparison.Ordinal);
+        Assert.DoesNotContain("InvokeMode", buffered, StringComparison.Ordinal);
+        Assert.DoesNotContain("ResponseStreaming", buffered, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -13,7 +13,7 @@ namespace Portable.Aws.Deployment;
 /// </summary>
 internal static class SamDeployment
 {
-    public static async Task WriteAsync(FunctionCatalog catalog, string directory, string? processPath, CancellationToken cancellationToken)
+    public static async Task WriteAsync(FunctionCatalog catalog, string directory, string? processPath, CancellationToken cancellationToken, string? responseStreaming = null)
     {
         Directory.CreateDirectory(directory);
         var zipName = catalog.AppName + ".zip";
@@ -53,7 +53,7 @@ internal static class SamDeployment
             }
         }
 
-        await File.WriteAllTextAsync(Path.Combine(directory, "template.yaml"), SamTemplate.Build(catalog, zipName, architecture), new UTF8Encoding(false), cancellationToken).ConfigureAwait(false);
+        await File.WriteAllTextAsync(Path.Combine(directory, "template.yaml"), SamTemplate.Build(catalog, zipName, architecture, responseStreaming), new UTF8Encoding(false), cancellationToken).ConfigureAwait(false);
         await Console.Out.WriteLineAsync($"Portable.Aws wrote bootstrap, {zipName} and template.yaml to {directory} ({(aot ? "Native AOT" : "JIT")}, {SamTemplate.Architecture(architecture)}). Deploy with: sam deploy --guided --template-file {Path.Combine(directory, "template.yaml")}").ConfigureAwait(false);
     }
 }

@@ -16,6 +16,9 @@ namespace Portable.Aws.Deployment;
 /// </summary>
 internal static class SamTemplate
 {
+    /// <summary>The configuration key of Portable.AspNetCore's Lambda response streaming (<c>false</c>, <c>true</c>, <c>FunctionUrlAndRestApi</c>).</summary>
+    public const string ResponseStreamingKey = "Portable:Lambda:ResponseStreaming";
+
     /// <summary>How many receives before SQS moves a message to the dead-letter queue.</summary>
     public const int MaxReceiveCount = 5;
 
@@ -32,8 +35,13 @@ internal static class SamTemplate
     /// <param name="catalog">The app's catalog.</param>
     /// <param name="codeUri">The deployment zip.</param>
     /// <param name="published">The architecture of the published binary; a function that declares another fails the write.</param>
+    /// <param name="responseStreaming">
+    /// The app's <see cref="ResponseStreamingKey"/> setting (an ASP.NET Core app through Portable.AspNetCore): when it streams,
+    /// the whole app's function URL gets <c>InvokeMode: RESPONSE_STREAM</c> and every function the setting, so that it holds in
+    /// the cloud even when it came from the publishing machine's environment.
+    /// </param>
     /// <exception cref="PortableConfigurationException">A function declares an architecture the binary is not built for.</exception>
-    public static string Build(FunctionCatalog catalog, string codeUri, FunctionArchitecture published = FunctionArchitecture.X64)
+    public static string Build(FunctionCatalog catalog, string codeUri, FunctionArchitecture published = FunctionArchitecture.X64, string? responseStreaming = null)
     {
         foreach (var function in catalog.Functions)
         {
@@ -72,6 +80,8 @@ internal static class SamTemplate
         y.AppendLine("    Environment:");
         y.AppendLine("      Variables:");
         y.AppendLine("        DOTNET_ENVIRONMENT: !Ref Environment");
+        var streams = Streams(responseStreaming);
+        if (streams) y.AppendLine(CultureInfo.InvariantCulture, $"        Portable__Lambda__ResponseStreaming: {Quote(responseStreaming!.Trim())}");
         foreach (var secret in catalog.Secrets)
         {
             // A dynamic reference: CloudFormation reads the secret when it deploys; the template holds its name only.
@@ -110,7 +120,7 @@ internal static class SamTemplate
             y.AppendLine("        DefaultAuthorizer: AWS_IAM");
         }
 
-        foreach (var function in catalog.Functions) AppendFunction(y, function, published);
+        foreach (var function in catalog.Functions) AppendFunction(y, function, published, streams);
         foreach (var r in catalog.Repositories)
         {
             y.AppendLine(CultureInfo.InvariantCulture, $"  {Logical(r.Name, "Table")}:");
@@ -215,7 +225,7 @@ internal static class SamTemplate
         return id + suffix;
     }
 
-    private static void AppendFunction(StringBuilder y, FunctionDefinition function, FunctionArchitecture architecture)
+    private static void AppendFunction(StringBuilder y, FunctionDefinition function, FunctionArchitecture architecture, bool streams)
     {
         var trigger = function.Trigger;
         var settings = function.Settings;
@@ -256,7 +266,7 @@ internal static class SamTemplate
         }
 
         var wholeApp = trigger.Kind == TriggerKind.Http && IsRootCatchAll(trigger.Route!);
-        if (wholeApp) AppendFunctionUrl(y, function);
+        if (wholeApp) AppendFunctionUrl(y, function, streams);
         y.AppendLine("      Events:");
         switch (trigger.Kind)
         {
@@ -405,11 +415,16 @@ internal static class SamTemplate
     /// The function URL of a function that serves a whole app (a root catch-all): IAM auth unless the function is anonymous.
     /// The one place a function URL is written, so that a streaming app can set its <c>InvokeMode</c> here.
     /// </summary>
-    private static void AppendFunctionUrl(StringBuilder y, FunctionDefinition function)
+    private static void AppendFunctionUrl(StringBuilder y, FunctionDefinition function, bool streams)
     {
         y.AppendLine("      FunctionUrlConfig:");
         y.AppendLine(CultureInfo.InvariantCulture, $"        AuthType: {(function.Settings.Access == FunctionAccess.Anonymous ? "NONE" : "AWS_IAM")}");
+        if (streams) y.AppendLine("        InvokeMode: RESPONSE_STREAM"); // the server streams function URL responses: Lambda must pass them on as they come
     }
+
+    /// <summary>Whether the response-streaming setting turns streaming on (any value but empty, <c>false</c> or <c>Off</c>; the app refuses a bad one at start).</summary>
+    private static bool Streams(string? setting)
+        => setting?.Trim() is { Length: > 0 } value && !value.Equals("false", StringComparison.OrdinalIgnoreCase) && !value.Equals("Off", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Whether a route is one catch-all parameter at the root, such as <c>/{*path}</c>: every path of an app.</summary>
     private static bool IsRootCatchAll(string route)
