@@ -67,6 +67,14 @@ internal sealed class LambdaRuntimeClient(HttpClient http) : ILambdaRuntimeClien
         return await PostAsync($"runtime/invocation/{Uri.EscapeDataString(requestId)}/response", content, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Cancels <paramref name="source"/> at the deadline; now, not on a timer, when it has passed (a timer of zero fires later, on another thread).</summary>
+    internal static void CancelAtDeadline(CancellationTokenSource source, DateTimeOffset deadline)
+    {
+        var left = deadline - DateTimeOffset.UtcNow;
+        if (left > TimeSpan.Zero) source.CancelAfter(left);
+        else source.Cancel();
+    }
+
     /// <inheritdoc />
     /// <remarks>On its own socket (<see cref="ChunkedResponsePost"/>): <see cref="HttpClient"/> cannot send the error trailers over HTTP/1.1.</remarks>
     public async Task<LambdaStreamingResponse> OpenStreamAsync(LambdaInvocation invocation, string contentType, CancellationToken cancellationToken)
@@ -74,7 +82,7 @@ internal sealed class LambdaRuntimeClient(HttpClient http) : ILambdaRuntimeClien
         ArgumentNullException.ThrowIfNull(invocation);
         var runtimeApi = http.BaseAddress?.Authority ?? throw new InvalidOperationException("The Runtime API client has no base address to stream a response to.");
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        if (invocation.Deadline is { } at) deadline.CancelAfter(at - DateTimeOffset.UtcNow is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero);
+        if (invocation.Deadline is { } at) CancelAtDeadline(deadline, at);
         var post = await ChunkedResponsePost.OpenAsync(runtimeApi, invocation.RequestId, contentType, deadline.Token).ConfigureAwait(false);
         return new LambdaStreamingResponse(post, invocation.RequestId, invocation.Deadline);
     }

@@ -32,11 +32,7 @@ public sealed class LambdaStreamingResponse : IAsyncDisposable
         _post = post;
         RequestId = requestId;
         _deadline = new CancellationTokenSource();
-        if (deadline is { } at)
-        {
-            var left = at - DateTimeOffset.UtcNow;
-            _deadline.CancelAfter(left > TimeSpan.Zero ? left : TimeSpan.Zero);
-        }
+        if (deadline is { } at) LambdaRuntimeClient.CancelAtDeadline(_deadline, at);
     }
 
     /// <summary>The invocation this response answers.</summary>
