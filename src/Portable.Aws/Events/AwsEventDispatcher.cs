@@ -282,10 +282,8 @@ internal sealed partial class AwsEventDispatcher(
             MessageRecord record;
             try
             {
-                record = EventJson.Read(element, AwsJsonContext.Default.MessageRecord, part);
-                if (record.EventSource != "aws:sqs") throw new InvalidInputException($"{part} says its eventSource is {(record.EventSource is null ? "nothing" : "'" + EventJson.Shorten(record.EventSource) + "'")}, not 'aws:sqs'.");
-                if (record.Body is null) throw new InvalidInputException($"{part} has no body.");
-                using var body = EventJson.Parse(record.Body);
+                record = ReadSqsRecord(element, part, out var sqsBody);
+                using var body = EventJson.Parse(sqsBody);
                 var root = body.RootElement;
                 if (S3Events.IsTestEvent(root))
                 {
@@ -306,8 +304,7 @@ internal sealed partial class AwsEventDispatcher(
                 continue;
             }
 
-            var attempt = record.Attributes?.GetValueOrDefault("ApproximateReceiveCount") is { } count
-                && int.TryParse(count, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : 1;
+            var attempt = DeliveryAttempt(record);
             try
             {
                 await InvokeBlobsAsync(function, events, info with { DeliveryAttempt = attempt, MessagingSystem = "aws_sqs", MessageId = messageId }, cancellationToken).ConfigureAwait(false);
@@ -365,11 +362,10 @@ internal sealed partial class AwsEventDispatcher(
             var messageId = ids[index];
             var part = $"SQS record {index++.ToString(CultureInfo.InvariantCulture)} ({EventJson.Shorten(messageId)})";
             MessageRecord record;
+            byte[] body;
             try
             {
-                record = EventJson.Read(element, AwsJsonContext.Default.MessageRecord, part);
-                if (record.EventSource != "aws:sqs") throw new InvalidInputException($"{part} says its eventSource is {(record.EventSource is null ? "nothing" : "'" + EventJson.Shorten(record.EventSource) + "'")}, not 'aws:sqs'.");
-                if (record.Body is null) throw new InvalidInputException($"{part} has no body.");
+                record = ReadSqsRecord(element, part, out body);
             }
             catch (InvalidInputException e)
             {
@@ -378,10 +374,9 @@ internal sealed partial class AwsEventDispatcher(
                 continue;
             }
 
-            var attempt = record.Attributes?.GetValueOrDefault("ApproximateReceiveCount") is { } count
-                && int.TryParse(count, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : 1;
+            var attempt = DeliveryAttempt(record);
             // The sender's trace: W3C message attributes first (an SNS envelope's, then the SQS message's), then X-Ray's AWSTraceHeader.
-            var notification = function.Trigger.Kind == TriggerKind.Topic ? FromSqsBody(function, record.Body) : null;
+            var notification = function.Trigger.Kind == TriggerKind.Topic ? FromSqsBody(function, body) : null;
             var trace = (notification is null ? null : TraceOf(notification.Attributes.GetValueOrDefault(MessageTrace.TraceParent), notification.Attributes.GetValueOrDefault(MessageTrace.TraceState)))
                 ?? TraceOf(record.MessageAttributes?.GetValueOrDefault(MessageTrace.TraceParent)?.StringValue, record.MessageAttributes?.GetValueOrDefault(MessageTrace.TraceState)?.StringValue)
                 ?? XRayTrace.ToTraceContext(record.Attributes?.GetValueOrDefault(MessageTrace.AwsTraceHeader))
@@ -395,7 +390,7 @@ internal sealed partial class AwsEventDispatcher(
                 }
                 else
                 {
-                    await executor.InvokeMessageAsync(function, record.Body, messageInfo, cancellationToken).ConfigureAwait(false);
+                    await executor.InvokeMessageAsync(function, body, messageInfo, cancellationToken).ConfigureAwait(false);
                 }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -565,6 +560,20 @@ internal sealed partial class AwsEventDispatcher(
             Properties = properties,
         };
     }
+
+    /// <summary>One record of an SQS event and its body: it says it is from SQS and has a body, else it is refused (a batch item failure).</summary>
+    private static MessageRecord ReadSqsRecord(JsonElement element, string part, out byte[] body)
+    {
+        var record = EventJson.Read(element, AwsJsonContext.Default.MessageRecord, part);
+        if (record.EventSource != "aws:sqs") throw new InvalidInputException($"{part} says its eventSource is {(record.EventSource is null ? "nothing" : "'" + EventJson.Shorten(record.EventSource) + "'")}, not 'aws:sqs'.");
+        body = record.Body ?? throw new InvalidInputException($"{part} has no body.");
+        return record;
+    }
+
+    /// <summary>The record's delivery attempt: its <c>ApproximateReceiveCount</c>, 1 when missing or unreadable.</summary>
+    private static int DeliveryAttempt(MessageRecord record)
+        => record.Attributes?.GetValueOrDefault("ApproximateReceiveCount") is { } count
+            && int.TryParse(count, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : 1;
 
     [LoggerMessage(1, LogLevel.Warning, "{FunctionName} refused SQS message {MessageId}, which is listed in batchItemFailures: {Reason}")]
     private static partial void LogRecordRefused(ILogger logger, string functionName, string messageId, string reason);
