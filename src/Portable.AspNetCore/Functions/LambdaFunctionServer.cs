@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Portable.AspNetCore.Lambda;
 using Portable.Aws.Runtime;
 
 namespace Portable.AspNetCore.Functions;
@@ -14,9 +15,7 @@ namespace Portable.AspNetCore.Functions;
 internal sealed partial class LambdaFunctionServer(string runtimeApi, string functionName, IServiceProvider services, ILoggerFactory loggers, IHostApplicationLifetime lifetime) : IServer
 {
     private readonly ILogger _log = loggers.CreateLogger("Portable.AspNetCore.Lambda");
-    private readonly CancellationTokenSource _stopping = new();
-    private LambdaRuntimeLoop? _runtime;
-    private Task _loop = Task.CompletedTask;
+    private readonly LambdaLoopRunner _runner = new(loggers.CreateLogger("Portable.AspNetCore.Lambda"), lifetime); // its failure and stop lines, in the same category
 
     /// <inheritdoc />
     public IFeatureCollection Features { get; } = new FeatureCollection();
@@ -27,56 +26,17 @@ internal sealed partial class LambdaFunctionServer(string runtimeApi, string fun
         where TContext : notnull
     {
         var handler = LambdaFunctionHost.CreateHandler(services, functionName);
-        var runtime = _runtime = LambdaRuntimeLoop.Create(runtimeApi, handler, loggers.CreateLogger("Portable.Aws.Runtime"));
-        _loop = Task.Run(() => RunAsync(runtime), CancellationToken.None);
+        _runner.Start(LambdaRuntimeLoop.Create(runtimeApi, handler, loggers.CreateLogger("Portable.Aws.Runtime")));
         LogStarted(_log, functionName);
         return Task.CompletedTask;
     }
 
     /// <inheritdoc />
-    public async Task StopAsync(CancellationToken cancellationToken)
-    {
-        await _stopping.CancelAsync().ConfigureAwait(false);
-        try
-        {
-            await _loop.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            LogStopTimedOut(_log);
-        }
-    }
+    public Task StopAsync(CancellationToken cancellationToken) => _runner.StopAsync(cancellationToken);
 
     /// <inheritdoc />
-    public void Dispose()
-    {
-        _stopping.Cancel();
-        _stopping.Dispose();
-        _runtime?.Dispose();
-    }
-
-    private async Task RunAsync(LambdaRuntimeLoop runtime)
-    {
-        try
-        {
-            await runtime.RunAsync(_stopping.Token).ConfigureAwait(false);
-        }
-#pragma warning disable CA1031 // The Runtime API failed: the app stops (exit code 1) and Lambda starts a new environment.
-        catch (Exception e)
-#pragma warning restore CA1031
-        {
-            LogRuntimeApiFailed(_log, e);
-            Environment.ExitCode = 1;
-            lifetime.StopApplication();
-        }
-    }
+    public void Dispose() => _runner.Dispose();
 
     [LoggerMessage(11, LogLevel.Information, "Serving the Portable function {FunctionName} on AWS Lambda (_HANDLER): events from the Runtime API, no HTTP")]
     private static partial void LogStarted(ILogger logger, string functionName);
-
-    [LoggerMessage(12, LogLevel.Critical, "The Lambda Runtime API failed; stopping the app so that Lambda starts a new environment")]
-    private static partial void LogRuntimeApiFailed(ILogger logger, Exception exception);
-
-    [LoggerMessage(13, LogLevel.Warning, "The Lambda loop did not stop within the host's shutdown timeout")]
-    private static partial void LogStopTimedOut(ILogger logger);
 }

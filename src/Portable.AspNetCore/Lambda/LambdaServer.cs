@@ -31,11 +31,8 @@ internal sealed partial class LambdaServer : IServer
     private readonly string _runtimeApi;
     private readonly ILogger _log;
     private readonly ILogger _runtimeLog;
-    private readonly IHostApplicationLifetime _lifetime;
-    private readonly CancellationTokenSource _stopping = new();
+    private readonly LambdaLoopRunner _runner;
     private readonly LambdaResponseStreaming _streaming;
-    private LambdaRuntimeLoop? _runtime;
-    private Task _loop = Task.CompletedTask;
 
     public LambdaServer(string runtimeApi, ILoggerFactory loggers, IHostApplicationLifetime lifetime, LambdaResponseStreaming streaming = LambdaResponseStreaming.Off)
     {
@@ -45,7 +42,7 @@ internal sealed partial class LambdaServer : IServer
         _runtimeApi = runtimeApi;
         _log = loggers.CreateLogger("Portable.AspNetCore.Lambda");
         _runtimeLog = loggers.CreateLogger("Portable.Aws.Runtime");
-        _lifetime = lifetime;
+        _runner = new LambdaLoopRunner(_log, lifetime);
         _streaming = streaming;
     }
 
@@ -58,33 +55,16 @@ internal sealed partial class LambdaServer : IServer
         where TContext : notnull
     {
         ArgumentNullException.ThrowIfNull(application);
-        var runtime = _runtime = LambdaRuntimeLoop.Create(_runtimeApi, (invocation, token) => InvokeAsync(application, invocation, token), _runtimeLog);
-        _loop = Task.Run(() => RunAsync(runtime), CancellationToken.None);
+        _runner.Start(LambdaRuntimeLoop.Create(_runtimeApi, (invocation, token) => InvokeAsync(application, invocation, token), _runtimeLog));
         LogStarted(_log, _streaming);
         return Task.CompletedTask;
     }
 
     /// <inheritdoc />
-    public async Task StopAsync(CancellationToken cancellationToken)
-    {
-        await _stopping.CancelAsync().ConfigureAwait(false);
-        try
-        {
-            await _loop.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            LogStopTimedOut(_log);
-        }
-    }
+    public Task StopAsync(CancellationToken cancellationToken) => _runner.StopAsync(cancellationToken);
 
     /// <inheritdoc />
-    public void Dispose()
-    {
-        _stopping.Cancel();
-        _stopping.Dispose();
-        _runtime?.Dispose();
-    }
+    public void Dispose() => _runner.Dispose();
 
     /// <summary>Runs one invocation through the app's pipeline.</summary>
     /// <returns>The response JSON, in the shape of the event's source.</returns>
@@ -93,7 +73,7 @@ internal sealed partial class LambdaServer : IServer
         where TContext : notnull
     {
         var request = LambdaHttpRequest.Read(invocation.Payload);
-        var runtime = _runtime;
+        var runtime = _runner.Runtime;
         using var features = new LambdaHttpFeatures(
             request,
             invocation,
@@ -170,21 +150,6 @@ internal sealed partial class LambdaServer : IServer
         }
     }
 
-    private async Task RunAsync(LambdaRuntimeLoop runtime)
-    {
-        try
-        {
-            await runtime.RunAsync(_stopping.Token).ConfigureAwait(false);
-        }
-#pragma warning disable CA1031 // The Runtime API failed: the app stops (exit code 1) and Lambda starts a new environment.
-        catch (Exception e)
-#pragma warning restore CA1031
-        {
-            LogRuntimeApiFailed(_log, e);
-            Environment.ExitCode = 1;
-            _lifetime.StopApplication();
-        }
-    }
 
     [LoggerMessage(1, LogLevel.Information, "Serving the app on AWS Lambda: HTTP events from the Runtime API (API Gateway REST and HTTP API, ALB, function URL); response streaming: {Streaming}")]
     private static partial void LogStarted(ILogger logger, LambdaResponseStreaming streaming);
@@ -194,12 +159,6 @@ internal sealed partial class LambdaServer : IServer
 
     [LoggerMessage(3, LogLevel.Error, "Invocation {RequestId}: an OnCompleted callback failed after the response was decided")]
     private static partial void LogCompletedFailed(ILogger logger, Exception exception, string requestId);
-
-    [LoggerMessage(4, LogLevel.Critical, "The Lambda Runtime API failed; stopping the app so that Lambda starts a new environment")]
-    private static partial void LogRuntimeApiFailed(ILogger logger, Exception exception);
-
-    [LoggerMessage(5, LogLevel.Warning, "The Lambda loop did not stop within the host's shutdown timeout")]
-    private static partial void LogStopTimedOut(ILogger logger);
 
     [LoggerMessage(6, LogLevel.Error, "Invocation {RequestId}: an unhandled exception escaped the app's pipeline for {Method} {Path} after {Bytes} bytes of its response were streamed (prelude included); the stream ends with the error trailers and the caller's response is cut short")]
     private static partial void LogUnhandledMidStream(ILogger logger, Exception exception, string requestId, string method, string path, long bytes);
