@@ -177,6 +177,62 @@ public sealed class StrictInputTests
     }
 
     [Fact]
+    public async Task Message_WithAMemberNamedTwice_IsInvalidInputNamingIt_AndTheHandlerIsNotCalled()
+    {
+        var app = BuildApp(b => b.Functions.MapQueue<OrderPlacedHandler, OrderPlaced>("orders", "placed"));
+
+        var e = await Assert.ThrowsAsync<InvalidInputException>(() =>
+            TestApp.CreateExecutor(app).InvokeMessageAsync(app.Catalog.Get("placed"), """{"orderId":"a","amount":1,"orderId":"b"}"""u8.ToArray(), new InvocationInfo(), default));
+
+        var (field, reasons) = Assert.Single(e.Errors);
+        Assert.Equal("orderId", field);
+        Assert.Contains("orderId", reasons[0], StringComparison.Ordinal);
+        Assert.Empty(_recorder.Inputs);
+    }
+
+    [Fact]
+    public async Task Request_WithADuplicateMemberInANestedObject_Answers400NamingIt()
+    {
+        var app = BuildApp(b => b.Functions.MapHttp<BasketFunction, Basket, Basket>("POST /x", name: "basket"));
+
+        var response = await TestApp.CreateExecutor(app).InvokeHttpAsync(
+            app.Catalog.Get("basket"), JsonRequest("""{"lines":[{"sku":"a","quantity":1,"sku":"b"}]}"""), new InvocationInfo(), default);
+
+        Assert.Equal(400, response.StatusCode);
+        Assert.Contains("lines[0].sku", ErrorsOf(response).Keys);
+    }
+
+    [Fact]
+    public void DuplicateMember_DifferingOnlyInCase_IsRefusedWhenTheAppReadsNamesCaseInsensitively()
+    {
+        var options = new JsonSerializerOptions(StrictJsonContext.Default.Options) { PropertyNameCaseInsensitive = true };
+        var typeInfo = (System.Text.Json.Serialization.Metadata.JsonTypeInfo<Basket>)options.GetTypeInfo(typeof(Basket));
+
+        Assert.Throws<InvalidInputException>(() =>
+            PortableJson.Deserialize("""{"lines":[],"LINES":[]}"""u8.ToArray(), PortableJson.ForInput(typeInfo), "The input"));
+    }
+
+    [Fact]
+    public void CloudEventData_WithAMemberNamedTwice_IsInvalidInput()
+    {
+        using var data = JsonDocument.Parse("""{"orderId":"a","amount":3,"orderId":"b"}""");
+        var cloudEvent = new CloudEvent { Id = "e-9", Source = "/test", Type = "t", Data = data.RootElement.Clone() };
+
+        var e = Assert.Throws<InvalidInputException>(() => cloudEvent.GetData(TestJsonContext.Default.OrderPlaced));
+
+        Assert.Contains("orderId", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void WritingAndStoredDocuments_KeepTheAppsOptions_DuplicatesAreRefusedOnlyOnInput()
+    {
+        var app = BuildApp(_ => { });
+
+        Assert.False(PortableJson.ForInput(app.Json).AllowDuplicateProperties);
+        Assert.True(app.Json.AllowDuplicateProperties);
+    }
+
+    [Fact]
     public void MalformedJson_KeepsTheReadersExplanation()
     {
         var e = Assert.Throws<InvalidInputException>(() =>

@@ -67,13 +67,16 @@ internal static class PortableJson
     /// <summary>
     /// The options input is read with: a copy of <paramref name="options"/> (made once per options instance and kept) with
     /// <see cref="JsonSerializerOptions.RespectNullableAnnotations"/> on, and every constructor parameter that is neither nullable
-    /// nor optional required. A nullable parameter (<c>string? CustomerId</c>) may still be left out. The user's resolvers are kept,
+    /// nor optional required. A nullable parameter (<c>string? CustomerId</c>) may still be left out. A member named twice in one
+    /// object (<c>{"orderId":"a","orderId":"b"}</c>) is refused (<see cref="JsonSerializerOptions.AllowDuplicateProperties"/> off):
+    /// which of the two a reader keeps differs between parsers (a gateway may check the first and the function act on the last),
+    /// and the copies it throws away cost memory the input's size does not show. The user's resolvers are kept,
     /// so a source-generated context needs no change; nothing here uses reflection.
     /// </summary>
     public static JsonSerializerOptions ForInput(JsonSerializerOptions options)
         => InputOptions.GetValue(options, static o =>
         {
-            var input = new JsonSerializerOptions(o) { RespectNullableAnnotations = true };
+            var input = new JsonSerializerOptions(o) { RespectNullableAnnotations = true, AllowDuplicateProperties = false };
             if (o.TypeInfoResolver is { } resolver) input.TypeInfoResolver = resolver.WithAddedModifier(RequireNonNullableParameters);
             input.MakeReadOnly();
             InputStringLimit.Inherit(o, input);

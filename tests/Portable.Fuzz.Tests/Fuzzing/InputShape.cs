@@ -14,7 +14,9 @@ public enum InputShape
 
     /// <summary>
     /// Valid JSON of the function's type filled with strings each one byte under <c>Portable:MaxInputStringBytes</c> (1 MiB by
-    /// default): the most string an accepted input can hold (an <c>OrderPlaced</c>, which has one string member, repeats it).
+    /// default): the most string an accepted input can hold. An <c>OrderPlaced</c> has one string member; its input repeats the
+    /// member, which is refused as a duplicate when the second copy is reached (one string made), so on the GCP and Azure hosts
+    /// this shape measures a refusal, as <see cref="HugeString"/> does.
     /// </summary>
     StringsUnderLimit,
 }
