@@ -56,6 +56,14 @@ public sealed class LocalOptions
     /// </summary>
     public bool Dashboard { get; set; } = true;
 
+    /// <summary>
+    /// Host names, besides the loopback ones (<c>localhost</c>, <c>*.localhost</c>, <c>127.x.x.x</c>, <c>[::1]</c>), that requests to
+    /// the dashboard and the admin API under <c>/_portable/</c> may be addressed to: the name a port forward gives the host (a dev
+    /// container or a remote workspace). Anything else is refused with 403, so a web page cannot reach the admin API by pointing its
+    /// own name at 127.0.0.1 (DNS rebinding). Separated by <c>;</c> in configuration. Default none.
+    /// </summary>
+    public IList<string> AllowedHosts { get; } = [];
+
     /// <summary>Reads the options from configuration and the environment, then validates them.</summary>
     /// <param name="configuration">The configuration.</param>
     /// <returns>The options.</returns>
@@ -78,6 +86,11 @@ public sealed class LocalOptions
         options.PollInterval = ReadTime(section["PollInterval"], $"{SectionName}:PollInterval") ?? options.PollInterval;
         options.RunSchedules = ReadBool(section["RunSchedules"], $"{SectionName}:RunSchedules") ?? options.RunSchedules;
         options.Dashboard = ReadBool(section["Dashboard"], $"{SectionName}:Dashboard") ?? options.Dashboard;
+        foreach (var host in (section["AllowedHosts"] ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            options.AllowedHosts.Add(host);
+        }
+
         options.Validate();
         return options;
     }

@@ -31,6 +31,12 @@ internal sealed partial class LocalHttpHandler(
     public Task HandleAsync(HttpContext context)
     {
         var path = KestrelHttp.PathOf(context);
+        if (path.StartsWith("/_portable", StringComparison.OrdinalIgnoreCase) && !context.Request.Query.ContainsKey("sig")
+            && AdminRequestGuard.Refusal(context.Request, options) is { } refusal)
+        {
+            return RefuseAsync(context, path, refusal);
+        }
+
         // Objects are streamed, with their own size limit (LocalOptions.MaxObjectUploadBytes), so they skip the body read below.
         if (path.StartsWith(LocalBlobEndpoint.Prefix, StringComparison.OrdinalIgnoreCase)) return blobs.HandleAsync(context);
         return KestrelHttp.ServeAsync(context, path, dispatcher, options.MaxRequestBodyBytes, "Portable:Local:MaxRequestBodyBytes",
@@ -38,6 +44,12 @@ internal sealed partial class LocalHttpHandler(
                 ? HandleAdminAsync(request, path[AdminPrefix.Length..], token)
                 : path.Equals("/_portable", StringComparison.OrdinalIgnoreCase) ? Task.FromResult(DashboardApi.ToDashboard()) // relative asset paths need the slash
                 : usage.MeasureHttpAsync(request, dispatcher.DispatchAsync(request, null, token)));
+    }
+
+    private Task RefuseAsync(HttpContext context, string path, string refusal)
+    {
+        LogRefused(log, context.Request.Method, path, refusal);
+        return KestrelHttp.WriteAsync(context, HttpResponseData.Problem(403, "Forbidden", $"Refused: {refusal}."));
     }
 
     private async Task<HttpResponseData> HandleAdminAsync(HttpRequestData request, string rest, CancellationToken cancellationToken)
@@ -132,6 +144,9 @@ internal sealed partial class LocalHttpHandler(
             return false;
         }
     }
+
+    [LoggerMessage(2, LogLevel.Warning, "Refused {Method} {Path}: {Reason}")]
+    private static partial void LogRefused(ILogger logger, string method, string path, string reason);
 
     [LoggerMessage(1, LogLevel.Warning, "A message posted to queue {Queue} was refused with 404: no function consumes that queue (GET /_portable/functions lists the triggers)")]
     private static partial void LogNoConsumer(ILogger logger, string queue);
