@@ -319,44 +319,8 @@ internal static class AzureBicepTemplate
             var deadLetterRole = topic + "DeadLetterWriter";
             b.Line();
             b.Line($"// Delivers '{function.Trigger.Name}' to {function.Name} (its eventGridTrigger). The function must exist: deploy the package first, then subscribeFunctions=true.");
-            b.Block($"resource {b.Symbol("subscription", function.Name)} 'Microsoft.EventGrid/topics/eventSubscriptions@2025-02-15' = if (subscribeFunctions)", () =>
-            {
-                b.Line($"parent: {topic}");
-                b.Line($"name: {BicepWriter.Quote(function.Name)}");
-                b.Block("properties:", () =>
-                {
-                    b.Line("eventDeliverySchema: 'CloudEventSchemaV1_0'");
-                    b.Block("destination:", () =>
-                    {
-                        b.Line("endpointType: 'AzureFunction'");
-                        b.Block("properties:", () =>
-                        {
-                            b.Line($"resourceId: '${{app.id}}/functions/{function.Name}'");
-                            b.Line("maxEventsPerBatch: 1");
-                            b.Line("preferredBatchSizeInKilobytes: 64");
-                        });
-                    });
-                    b.Block("retryPolicy:", () =>
-                    {
-                        b.Line($"maxDeliveryAttempts: {MaxDeliveryAttempts.ToString(CultureInfo.InvariantCulture)}");
-                        b.Line($"eventTimeToLiveInMinutes: {EventTimeToLiveMinutes.ToString(CultureInfo.InvariantCulture)}");
-                    });
-                    b.Block("deadLetterWithResourceIdentity:", () =>
-                    {
-                        b.Block("identity:", () => b.Line("type: 'SystemAssigned'"));
-                        b.Block("deadLetterDestination:", () =>
-                        {
-                            b.Line("endpointType: 'StorageBlob'");
-                            b.Block("properties:", () =>
-                            {
-                                b.Line("resourceId: storage.id");
-                                b.Line("blobContainerName: deadLetterContainer.name");
-                            });
-                        });
-                    });
-                });
-                b.Array("dependsOn:", () => b.Line(deadLetterRole));
-            });
+            Subscription(b, $"resource {b.Symbol("subscription", function.Name)} 'Microsoft.EventGrid/topics/eventSubscriptions@2025-02-15' = if (subscribeFunctions)",
+                topic, function.Name, filter: null, deadLetterRole);
         }
 
         b.Line();
@@ -394,55 +358,65 @@ internal static class AzureBicepTemplate
             var events = function.Trigger.BlobEvents ?? BlobEvents.Created;
             b.Line();
             b.Line($"// Delivers bucket '{bucket}' changes ({events}) to {function.Name} (its eventGridTrigger). Deploy the package first, then subscribeFunctions=true.");
-            b.Block($"resource {b.Symbol("blobSubscription", function.Name)} 'Microsoft.EventGrid/systemTopics/eventSubscriptions@2025-02-15' = if (subscribeFunctions)", () =>
-            {
-                b.Line("parent: storageEvents");
-                b.Line($"name: {BicepWriter.Quote(function.Name)}");
-                b.Block("properties:", () =>
+            Subscription(b, $"resource {b.Symbol("blobSubscription", function.Name)} 'Microsoft.EventGrid/systemTopics/eventSubscriptions@2025-02-15' = if (subscribeFunctions)",
+                "storageEvents", function.Name, () =>
                 {
-                    b.Line("eventDeliverySchema: 'CloudEventSchemaV1_0'");
-                    b.Block("destination:", () =>
+                    b.Line($"subjectBeginsWith: {BicepWriter.Quote($"/blobServices/default/containers/{bucket}/")}");
+                    b.Array("includedEventTypes:", () =>
                     {
-                        b.Line("endpointType: 'AzureFunction'");
+                        if (events.HasFlag(BlobEvents.Created)) b.Line("'Microsoft.Storage.BlobCreated'");
+                        if (events.HasFlag(BlobEvents.Deleted)) b.Line("'Microsoft.Storage.BlobDeleted'");
+                    });
+                },
+                "storageEventsDeadLetterWriter");
+        }
+    }
+
+    /// <summary>
+    /// One Event Grid subscription delivering <paramref name="parent"/>'s events (CloudEvents, one at a time) to
+    /// <paramref name="functionName"/>, optionally filtered, with the template's retries and dead-lettering into the dead-letter
+    /// container as the topic's own identity (granted by <paramref name="deadLetterRole"/>, which it depends on).
+    /// </summary>
+    private static void Subscription(BicepWriter b, string declaration, string parent, string functionName, Action? filter, string deadLetterRole)
+        => b.Block(declaration, () =>
+        {
+            b.Line($"parent: {parent}");
+            b.Line($"name: {BicepWriter.Quote(functionName)}");
+            b.Block("properties:", () =>
+            {
+                b.Line("eventDeliverySchema: 'CloudEventSchemaV1_0'");
+                b.Block("destination:", () =>
+                {
+                    b.Line("endpointType: 'AzureFunction'");
+                    b.Block("properties:", () =>
+                    {
+                        b.Line($"resourceId: '${{app.id}}/functions/{functionName}'");
+                        b.Line("maxEventsPerBatch: 1");
+                        b.Line("preferredBatchSizeInKilobytes: 64");
+                    });
+                });
+                if (filter is not null) b.Block("filter:", filter);
+                b.Block("retryPolicy:", () =>
+                {
+                    b.Line($"maxDeliveryAttempts: {MaxDeliveryAttempts.ToString(CultureInfo.InvariantCulture)}");
+                    b.Line($"eventTimeToLiveInMinutes: {EventTimeToLiveMinutes.ToString(CultureInfo.InvariantCulture)}");
+                });
+                b.Block("deadLetterWithResourceIdentity:", () =>
+                {
+                    b.Block("identity:", () => b.Line("type: 'SystemAssigned'"));
+                    b.Block("deadLetterDestination:", () =>
+                    {
+                        b.Line("endpointType: 'StorageBlob'");
                         b.Block("properties:", () =>
                         {
-                            b.Line($"resourceId: '${{app.id}}/functions/{function.Name}'");
-                            b.Line("maxEventsPerBatch: 1");
-                            b.Line("preferredBatchSizeInKilobytes: 64");
-                        });
-                    });
-                    b.Block("filter:", () =>
-                    {
-                        b.Line($"subjectBeginsWith: {BicepWriter.Quote($"/blobServices/default/containers/{bucket}/")}");
-                        b.Array("includedEventTypes:", () =>
-                        {
-                            if (events.HasFlag(BlobEvents.Created)) b.Line("'Microsoft.Storage.BlobCreated'");
-                            if (events.HasFlag(BlobEvents.Deleted)) b.Line("'Microsoft.Storage.BlobDeleted'");
-                        });
-                    });
-                    b.Block("retryPolicy:", () =>
-                    {
-                        b.Line($"maxDeliveryAttempts: {MaxDeliveryAttempts.ToString(CultureInfo.InvariantCulture)}");
-                        b.Line($"eventTimeToLiveInMinutes: {EventTimeToLiveMinutes.ToString(CultureInfo.InvariantCulture)}");
-                    });
-                    b.Block("deadLetterWithResourceIdentity:", () =>
-                    {
-                        b.Block("identity:", () => b.Line("type: 'SystemAssigned'"));
-                        b.Block("deadLetterDestination:", () =>
-                        {
-                            b.Line("endpointType: 'StorageBlob'");
-                            b.Block("properties:", () =>
-                            {
-                                b.Line("resourceId: storage.id");
-                                b.Line("blobContainerName: deadLetterContainer.name");
-                            });
+                            b.Line("resourceId: storage.id");
+                            b.Line("blobContainerName: deadLetterContainer.name");
                         });
                     });
                 });
-                b.Array("dependsOn:", () => b.Line("storageEventsDeadLetterWriter"));
             });
-        }
-    }
+            b.Array("dependsOn:", () => b.Line(deadLetterRole));
+        });
 
     private static void Header(BicepWriter b, FunctionCatalog catalog, bool subscriptions)
     {
