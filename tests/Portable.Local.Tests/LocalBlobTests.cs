@@ -176,20 +176,14 @@ public sealed class LocalBlobTests
         Assert.EndsWith("~", path, StringComparison.Ordinal);
     }
 
-    private sealed class BlobHost : IAsyncDisposable
+    /// <summary>The blob tests' app (bucket <c>uploads</c>, one blob function recording what it is given) on a <see cref="RunningHost"/>.</summary>
+    private sealed class BlobHost(RunningHost running, BlobProbe probe) : IAsyncDisposable
     {
-        private BlobHost(WebApplication web, BlobProbe probe, Uri address)
-        {
-            Web = web;
-            Probe = probe;
-            Client = new HttpClient { BaseAddress = address };
-        }
+        public WebApplication Web => running.Web;
 
-        public WebApplication Web { get; }
+        public BlobProbe Probe { get; } = probe;
 
-        public BlobProbe Probe { get; }
-
-        public HttpClient Client { get; }
+        public HttpClient Client => running.Client;
 
         public static async Task<BlobHost> StartAsync(Action<LocalOptions>? options = null)
         {
@@ -199,36 +193,15 @@ public sealed class LocalBlobTests
             builder.Services.AddSingleton(probe);
             builder.Resources.AddBucket("uploads");
             builder.Functions.MapBlob<RecordBlob>("uploads", BlobEvents.Created | BlobEvents.Deleted);
-            var web = LocalHost.Build(builder.Build(), null, o =>
+            return new BlobHost(await RunningHost.StartAsync(builder.Build(), new Probe(), o =>
             {
-                o.Port = 0;
-                o.InMemory = true;
-                o.RunSchedules = false;
-                o.RetryBaseDelay = TimeSpan.FromMilliseconds(20);
                 o.RetryMaxDelay = TimeSpan.FromMilliseconds(100);
-                o.PollInterval = TimeSpan.FromMilliseconds(50);
                 options?.Invoke(o);
-            });
-            await web.StartAsync();
-            var address = web.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            return new BlobHost(web, probe, new Uri(address));
+            }), probe);
         }
 
-        public async Task WaitUntilAsync(Func<bool> condition)
-        {
-            var deadline = DateTime.UtcNow.AddSeconds(10);
-            while (!condition())
-            {
-                if (DateTime.UtcNow > deadline) throw new TimeoutException("The condition did not hold in time.");
-                await Task.Delay(10);
-            }
-        }
+        public Task WaitUntilAsync(Func<bool> condition) => running.WaitUntilAsync(condition);
 
-        public async ValueTask DisposeAsync()
-        {
-            Client.Dispose();
-            await Web.StopAsync();
-            await Web.DisposeAsync();
-        }
+        public ValueTask DisposeAsync() => running.DisposeAsync();
     }
 }

@@ -132,7 +132,12 @@ public sealed class RunningHost : IAsyncDisposable
             .MapTopic<FirstSubscriber, Job>("jobs-done")
             .MapTopic<SecondSubscriber, Notification>("jobs-done")
             .MapSchedule<Tick>("*/5 * * * *");
-        var app = builder.Build();
+        return await StartAsync(builder.Build(), probe, options, web);
+    }
+
+    /// <summary>Starts <paramref name="app"/> on the local host with the tests' settings (a free port, in memory, fast retries and polls, no schedules), then <paramref name="options"/>.</summary>
+    public static async Task<RunningHost> StartAsync(PortableApp app, Probe probe, Action<LocalOptions>? options = null, Action<WebApplicationBuilder>? web = null)
+    {
         var host = LocalHost.Build(app, web, o =>
         {
             o.Port = 0;
