@@ -43,6 +43,26 @@ public sealed class LargeInvocationsInBufferTests
     }
 
     [Fact]
+    public void OverlappingLargeInvocations_CollectAtTheSecondEnd_EvenWhenAnotherIsStillInFlight()
+    {
+        var first = LargeInvocations.Begin(LargeInvocations.Threshold);
+        var second = LargeInvocations.Begin(LargeInvocations.Threshold);
+        var before = GC.CollectionCount(GC.MaxGeneration);
+
+        first!.Dispose(); // the second is in flight: one ended, no collection yet
+        var afterFirst = GC.CollectionCount(GC.MaxGeneration);
+        var third = LargeInvocations.Begin(LargeInvocations.Threshold); // the next starts before the second ends, as in a steady stream
+        second!.Dispose(); // two ended while others were in flight: collect now
+        var afterSecond = GC.CollectionCount(GC.MaxGeneration);
+        third!.Dispose(); // the last in flight ends: it collects, as a lone large invocation does
+        var afterThird = GC.CollectionCount(GC.MaxGeneration);
+
+        Assert.Equal(before, afterFirst);
+        Assert.Equal(before + 1, afterSecond);
+        Assert.Equal(before + 2, afterThird);
+    }
+
+    [Fact]
     public void SmallInput_IsNotWatched()
         => Assert.Null(LargeInvocations.BeginInBuffer(LargeInvocations.Threshold - 1));
 }
