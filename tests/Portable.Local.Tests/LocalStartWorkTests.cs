@@ -39,7 +39,7 @@ public sealed class LocalStartWorkTests
     public async Task StartAndFirstAnswer_NeitherReadNorWriteTheUsageFile_TheFirstCostReportReadsIt()
     {
         var folder = Directory.CreateTempSubdirectory("portable-start-").FullName;
-        var logs = new CategoryLog();
+        var logs = new ListLogger();
         try
         {
             var file = UsageDocument.PathIn(folder);
@@ -48,13 +48,13 @@ public sealed class LocalStartWorkTests
             await using var host = await RunningHost.StartAsync(o => { o.InMemory = false; o.DataDirectory = folder; }, web: b => b.Logging.AddProvider(logs));
 
             Assert.Equal(HttpStatusCode.OK, (await host.Client.GetAsync("/ping/1")).StatusCode);
-            Assert.DoesNotContain(logs.Lines, l => l.Message.Contains("cannot be read", StringComparison.Ordinal));
+            Assert.DoesNotContain(logs.Lines, l => l.Text.Contains("cannot be read", StringComparison.Ordinal));
             Assert.Equal(written, File.GetLastWriteTimeUtc(file));
             Assert.Equal("{ not json", File.ReadAllText(file));
 
             Assert.Equal(HttpStatusCode.OK, (await host.Client.GetAsync("/_portable/api/cost?requests=1000")).StatusCode);
             // The same line and category as before the recorder took its logger from the factory.
-            Assert.Contains(logs.Lines, l => l.Category == typeof(UsageRecorder).FullName && l.Message.Contains("cannot be read", StringComparison.Ordinal));
+            Assert.Contains(logs.Lines, l => l.Category == typeof(UsageRecorder).FullName && l.Text.Contains("cannot be read", StringComparison.Ordinal));
         }
         finally
         {
@@ -72,27 +72,6 @@ public sealed class LocalStartWorkTests
         {
             lock (_gate) Names.Add(name);
             return service;
-        }
-    }
-
-    private sealed class CategoryLog : ILoggerProvider
-    {
-        public System.Collections.Concurrent.ConcurrentQueue<(string Category, string Message)> Lines { get; } = new();
-
-        public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Logger(CategoryLog owner, string category) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => true;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-                => owner.Lines.Enqueue((category, formatter(state, exception)));
         }
     }
 }
