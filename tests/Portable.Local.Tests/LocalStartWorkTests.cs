@@ -10,7 +10,7 @@ namespace Portable.Local.Tests;
 /// <summary>
 /// What the local host makes before its first answer: a function's first request must not pay for the dashboard, the cost
 /// projection or the object endpoint (each is a logger and a graph of dependencies that Native AOT builds at run time), nor
-/// for the usage file (bench/README.md, 2026-12-01 03:40).
+/// for the usage file (bench/README.md, 2026-12-01 03:10).
 /// </summary>
 public sealed class LocalStartWorkTests
 {

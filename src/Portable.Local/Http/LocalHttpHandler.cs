@@ -16,7 +16,7 @@ namespace Portable.Local.Http;
 /// Under <c>/_portable/</c> it serves the catalog, direct invocation, queue statistics and dead letters.
 /// The dashboard, cost and object endpoints are taken from the container at their first request, not with this handler (which the
 /// host makes before it listens): each brings its own logger and dependencies, whose generic types Native AOT builds at run time,
-/// and a function's first answer needs none of them (bench/README.md, 2026-12-01 03:40).
+/// and a function's first answer needs none of them (bench/README.md, 2026-12-01 03:10).
 /// </summary>
 internal sealed partial class LocalHttpHandler(
     PortableApp app,
