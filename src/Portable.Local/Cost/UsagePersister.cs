@@ -6,10 +6,12 @@ namespace Portable.Local.Cost;
 /// <summary>
 /// Writes the local host's measurements to <c>usage.json</c> every <see cref="Interval"/> while something changed, and once more
 /// at stop (registered before the queue dispatcher, so it stops after the last message is handled). Its start does nothing but
-/// start a timer.
+/// start a timer. Its logger comes from <see cref="ILoggerFactory"/> rather than as <c>ILogger&lt;UsagePersister&gt;</c>, which the
+/// container would build from the open generic type at run time on every Native AOT start.
 /// </summary>
-internal sealed partial class UsagePersister(UsageRecorder recorder, TimeProvider time, ILogger<UsagePersister> log) : IHostedService, IDisposable
+internal sealed partial class UsagePersister(UsageRecorder recorder, TimeProvider time, ILoggerFactory loggers) : IHostedService, IDisposable
 {
+    private readonly ILogger _log = loggers.CreateLogger<UsagePersister>();
     private ITimer? _timer;
 
     /// <summary>How often the file is written while the host runs: 30 s.</summary>
@@ -37,7 +39,7 @@ internal sealed partial class UsagePersister(UsageRecorder recorder, TimeProvide
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            LogSaveFailed(log, e, recorder.FilePath!);
+            LogSaveFailed(_log, e, recorder.FilePath!);
         }
     }
 

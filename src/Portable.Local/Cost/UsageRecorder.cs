@@ -30,11 +30,17 @@ internal sealed partial class UsageRecorder : IDisposable
     private long _changes;
     private long _savedChanges;
 
-    public UsageRecorder(PortableApp app, LocalOptions options, IServiceProvider services, ILogger<UsageRecorder> log)
+    /// <remarks>
+    /// Made with the local host's HTTP handler, before it listens. Its logger comes from <see cref="ILoggerFactory"/> (the same
+    /// category as <c>ILogger&lt;UsageRecorder&gt;</c>): the container would make <c>Logger&lt;UsageRecorder&gt;</c> from the open generic
+    /// type, which Native AOT builds at run time on every start.
+    /// </remarks>
+    public UsageRecorder(PortableApp app, LocalOptions options, IServiceProvider services, ILoggerFactory loggers)
     {
         ArgumentNullException.ThrowIfNull(app);
         ArgumentNullException.ThrowIfNull(options);
-        _log = log;
+        ArgumentNullException.ThrowIfNull(loggers);
+        _log = loggers.CreateLogger<UsageRecorder>();
         _router = new HttpRouter(app.Catalog);
         _dataDirectory = options.InMemory ? null : options.DataDirectory;
         _loaded = _dataDirectory is null; // in memory there are no earlier runs to read

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Portable.Hosting;
 using Portable.Hosting.AspNetCore;
@@ -13,6 +14,9 @@ namespace Portable.Local.Http;
 /// The local host's one request handler: function routes go through the <see cref="HttpDispatcher"/> every platform uses
 /// (404, 405, 413, 415, 400 and 500 answers included), and the host keeps serving.
 /// Under <c>/_portable/</c> it serves the catalog, direct invocation, queue statistics and dead letters.
+/// The dashboard, cost and object endpoints are taken from the container at their first request, not with this handler (which the
+/// host makes before it listens): each brings its own logger and dependencies, whose generic types Native AOT builds at run time,
+/// and a function's first answer needs none of them (bench/README.md, 2026-12-01 03:10).
 /// </summary>
 internal sealed partial class LocalHttpHandler(
     PortableApp app,
@@ -21,12 +25,20 @@ internal sealed partial class LocalHttpHandler(
     LocalQueues queues,
     LocalOptions options,
     Cost.UsageRecorder usage,
-    Cost.CostEndpoint cost,
-    DashboardApi dashboard,
-    LocalBlobEndpoint blobs,
+    IServiceProvider services,
     ILogger<LocalHttpHandler> log)
 {
     private const string AdminPrefix = "/_portable/";
+
+    private Cost.CostEndpoint? _cost;
+    private DashboardApi? _dashboard;
+    private LocalBlobEndpoint? _blobs;
+
+    private Cost.CostEndpoint CostEndpoint => _cost ??= services.GetRequiredService<Cost.CostEndpoint>();
+
+    private DashboardApi Dashboard => _dashboard ??= services.GetRequiredService<DashboardApi>();
+
+    private LocalBlobEndpoint Blobs => _blobs ??= services.GetRequiredService<LocalBlobEndpoint>();
 
     public Task HandleAsync(HttpContext context)
     {
@@ -38,7 +50,7 @@ internal sealed partial class LocalHttpHandler(
         }
 
         // Objects are streamed, with their own size limit (LocalOptions.MaxObjectUploadBytes), so they skip the body read below.
-        if (path.StartsWith(LocalBlobEndpoint.Prefix, StringComparison.OrdinalIgnoreCase)) return blobs.HandleAsync(context);
+        if (path.StartsWith(LocalBlobEndpoint.Prefix, StringComparison.OrdinalIgnoreCase)) return Blobs.HandleAsync(context);
         return KestrelHttp.ServeAsync(context, path, dispatcher, options.MaxRequestBodyBytes, "Portable:Local:MaxRequestBodyBytes",
             (request, token) => path.StartsWith(AdminPrefix, StringComparison.OrdinalIgnoreCase)
                 ? HandleAdminAsync(request, path[AdminPrefix.Length..], token)
@@ -72,9 +84,9 @@ internal sealed partial class LocalHttpHandler(
                 var name2 = Uri.UnescapeDataString(queue);
                 return HttpResponseData.Json(200, queues.Redrive(name2, request.Query["id"]), LocalJsonContext.Default.RedriveResult);
             case ["api", "cost"] when method == "GET":
-                return cost.Answer(request.Query);
+                return CostEndpoint.Answer(request.Query);
             default:
-                return await dashboard.HandleAsync(request, parts, cancellationToken).ConfigureAwait(false) ?? HttpResponseData.NotFound(
+                return await Dashboard.HandleAsync(request, parts, cancellationToken).ConfigureAwait(false) ?? HttpResponseData.NotFound(
                     "The local admin API has: GET /_portable/functions, POST /_portable/functions/{name}/invoke, GET /_portable/queues, " +
                     "POST /_portable/queues/{queue}/messages, GET /_portable/queues/{queue}/dead-letters, POST /_portable/queues/{queue}/dead-letters/redrive[?id=], GET /_portable/api/cost[?requests=N&container=&freeTiers=], GET|PUT|DELETE /_portable/buckets/{bucket}/objects/{name}. " + DashboardApi.Routes);
         }

@@ -1,0 +1,77 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Portable.Local.Blobs;
+using Portable.Local.Cost;
+using Portable.Local.Dashboard;
+
+namespace Portable.Local.Tests;
+
+/// <summary>
+/// What the local host makes before its first answer: a function's first request must not pay for the dashboard, the cost
+/// projection or the object endpoint (each is a logger and a graph of dependencies that Native AOT builds at run time), nor
+/// for the usage file (bench/README.md, 2026-12-01 03:10).
+/// </summary>
+public sealed class LocalStartWorkTests
+{
+    [Fact]
+    public async Task FunctionRequests_MakeNoDashboardCostOrObjectEndpoint_TheirFirstRequestsDo()
+    {
+        var made = new Made();
+        await using var host = await RunningHost.StartAsync(web: b =>
+        {
+            b.Services.AddSingleton(sp => made.Count(nameof(DashboardApi), ActivatorUtilities.CreateInstance<DashboardApi>(sp)));
+            b.Services.AddSingleton(sp => made.Count(nameof(CostEndpoint), ActivatorUtilities.CreateInstance<CostEndpoint>(sp)));
+            b.Services.AddSingleton(sp => made.Count(nameof(LocalBlobEndpoint), ActivatorUtilities.CreateInstance<LocalBlobEndpoint>(sp)));
+        });
+
+        Assert.Equal(HttpStatusCode.OK, (await host.Client.GetAsync("/ping/1")).StatusCode);
+        Assert.Empty(made.Names); // built, started and answered a function: none of the three exists yet
+
+        Assert.Equal(HttpStatusCode.OK, (await host.Client.GetAsync("/_portable/api/cost?requests=1000")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await host.Client.GetAsync("/_portable/api/schedules")).StatusCode);
+        await host.Client.GetAsync("/_portable/buckets/none/objects/x"); // whatever it answers, the object endpoint now exists
+        Assert.Equal(HttpStatusCode.OK, (await host.Client.GetAsync("/_portable/api/cost?requests=2000")).StatusCode);
+        Assert.Equal([nameof(CostEndpoint), nameof(DashboardApi), nameof(LocalBlobEndpoint)], made.Names.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task StartAndFirstAnswer_NeitherReadNorWriteTheUsageFile_TheFirstCostReportReadsIt()
+    {
+        var folder = Directory.CreateTempSubdirectory("portable-start-").FullName;
+        var logs = new ListLogger();
+        try
+        {
+            var file = UsageDocument.PathIn(folder);
+            File.WriteAllText(file, "{ not json"); // reading it logs a warning: the sign that it was read
+            var written = File.GetLastWriteTimeUtc(file);
+            await using var host = await RunningHost.StartAsync(o => { o.InMemory = false; o.DataDirectory = folder; }, web: b => b.Logging.AddProvider(logs));
+
+            Assert.Equal(HttpStatusCode.OK, (await host.Client.GetAsync("/ping/1")).StatusCode);
+            Assert.DoesNotContain(logs.Lines, l => l.Text.Contains("cannot be read", StringComparison.Ordinal));
+            Assert.Equal(written, File.GetLastWriteTimeUtc(file));
+            Assert.Equal("{ not json", File.ReadAllText(file));
+
+            Assert.Equal(HttpStatusCode.OK, (await host.Client.GetAsync("/_portable/api/cost?requests=1000")).StatusCode);
+            // The same line and category as before the recorder took its logger from the factory.
+            Assert.Contains(logs.Lines, l => l.Category == typeof(UsageRecorder).FullName && l.Text.Contains("cannot be read", StringComparison.Ordinal));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private sealed class Made
+    {
+        private readonly Lock _gate = new();
+
+        public List<string> Names { get; } = [];
+
+        public T Count<T>(string name, T service)
+        {
+            lock (_gate) Names.Add(name);
+            return service;
+        }
+    }
+}
