@@ -47,19 +47,6 @@ internal sealed class FakeCloudStorage : IAsyncDisposable
         (Email, _key) = TestServiceAccount.Load();
     }
 
-    /// <summary>What a planned fault does to the request it matches.</summary>
-    public enum FaultKind
-    {
-        /// <summary>Answers 503 without doing anything.</summary>
-        Unavailable,
-
-        /// <summary>Closes the connection without doing anything.</summary>
-        Drop,
-
-        /// <summary>Does the work, then closes the connection instead of answering (a lost answer).</summary>
-        ApplyThenDrop,
-    }
-
     public string HostAndPort { get; private set; } = "";
 
     /// <summary>The runtime service account's email the metadata server gives (the test key's account).</summary>
@@ -102,7 +89,10 @@ internal sealed class FakeCloudStorage : IAsyncDisposable
     }
 
     /// <summary>Plans a fault for the next request that <paramref name="match"/> accepts (given <c>METHOD path?query</c>).</summary>
-    public void Fail(Func<string, bool> match, FaultKind kind) => _faults.Enqueue(new Fault(match, kind));
+    public void Fail(Func<string, bool> match, StorageFault kind) => _faults.Enqueue(new Fault(match, kind));
+
+    /// <summary>How many planned faults have not met their request yet.</summary>
+    public int PendingFaults => _faults.Count(f => !f.Taken);
 
     /// <summary>The stored generation of an object, or null.</summary>
     public long? Generation(string bucket, string name)
@@ -145,13 +135,13 @@ internal sealed class FakeCloudStorage : IAsyncDisposable
                 fault.Taken = true;
             }
 
-            if (fault.Kind == FaultKind.Unavailable)
+            if (fault.Kind == StorageFault.Unavailable)
             {
                 await Error(context, 503, "backendError", "Planned: service unavailable");
                 return true;
             }
 
-            if (fault.Kind == FaultKind.Drop)
+            if (fault.Kind == StorageFault.Drop)
             {
                 context.Abort();
                 return true;
@@ -575,11 +565,11 @@ internal sealed class FakeCloudStorage : IAsyncDisposable
         public SemaphoreSlim Gate { get; } = new(1, 1);
     }
 
-    private sealed class Fault(Func<string, bool> match, FaultKind kind)
+    private sealed class Fault(Func<string, bool> match, StorageFault kind)
     {
         public Func<string, bool> Match { get; } = match;
 
-        public FaultKind Kind { get; } = kind;
+        public StorageFault Kind { get; } = kind;
 
         public bool Taken { get; set; }
     }
