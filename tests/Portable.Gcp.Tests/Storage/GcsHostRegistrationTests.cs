@@ -13,11 +13,7 @@ public sealed class GcsHostRegistrationTests
     {
         await using var google = await FakeGoogleApis.StartAsync();
         await using var storage = await FakeCloudStorage.StartAsync();
-        await using var host = await GcpAppHost.StartAsync(builder =>
-        {
-            builder.Resources.AddBucket("receipts");
-            builder.Functions.MapHttp<WriteReceipt>("POST /receipts", "WriteReceipt");
-        }, "WriteReceipt", google, storage: storage);
+        await using var host = await StartAsync(google, storage);
 
         using var response = await host.Client.PostAsync("/receipts", null);
 
@@ -31,11 +27,7 @@ public sealed class GcsHostRegistrationTests
     {
         await using var google = await FakeGoogleApis.StartAsync();
         await using var storage = await FakeCloudStorage.StartAsync();
-        await using var host = await GcpAppHost.StartAsync(builder =>
-        {
-            builder.Resources.AddBucket("receipts");
-            builder.Functions.MapHttp<WriteReceipt>("POST /receipts", "WriteReceipt");
-        }, "WriteReceipt", google, storage: storage);
+        await using var host = await StartAsync(google, storage);
 
         var store = host.Services.GetRequiredKeyedService<IBlobStore>("receipts");
 
@@ -43,6 +35,13 @@ public sealed class GcsHostRegistrationTests
         Assert.Empty(storage.Requests);
         Assert.Empty(google.Requests);
     }
+
+    /// <summary>An app with bucket <c>receipts</c> and one function using it, on the GCP host, its bucket in the in-test Cloud Storage.</summary>
+    private static Task<GcpAppHost> StartAsync(FakeGoogleApis google, FakeCloudStorage storage) => GcpAppHost.StartAsync(builder =>
+    {
+        builder.Resources.AddBucket("receipts");
+        builder.Functions.MapHttp<WriteReceipt>("POST /receipts", "WriteReceipt");
+    }, "WriteReceipt", google, storage: storage);
 
     /// <summary>Writes a receipt to its bucket and says which store it was given.</summary>
     public sealed class WriteReceipt([FromKeyedServices("receipts")] IBlobStore receipts) : IHttpFunction
