@@ -31,7 +31,7 @@ internal static class GcpHost
         AddGcpServices(builder.Services, app, settings);
         builder.Services.TryAddSingleton(sp => new GcpFunctionHandler(
             function, settings.SignatureType, sp.GetRequiredService<FunctionExecutor>(), sp.GetRequiredService<HttpDispatcher>(),
-            sp.GetRequiredService<ILoggerFactory>().CreateLogger("Portable.Gcp"), app.TimeProvider));
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger("Portable.Gcp"), app.TimeProvider, settings.BucketOverride));
         builder.Services.TryAddSingleton<GcpHttpEndpoint>();
         return KestrelHost.Build(builder, settings.BindAllAddresses ? System.Net.IPAddress.Any : System.Net.IPAddress.Loopback, settings.Port,
             settings.ShutdownTimeout, services => services.GetRequiredService<GcpHttpEndpoint>().HandleAsync);

@@ -21,7 +21,8 @@ internal sealed class GcpAppHost : IAsyncDisposable
     public IServiceProvider Services => _web.Services;
 
     /// <summary>Starts the app on the host; with <paramref name="storage"/>, its buckets are <c>test-project-{bucket}</c> in that in-test Cloud Storage.</summary>
-    public static async Task<GcpAppHost> StartAsync(Action<PortableAppBuilder> configure, string target, FakeGoogleApis google, TimeProvider? time = null, FakeCloudStorage? storage = null)
+    public static async Task<GcpAppHost> StartAsync(Action<PortableAppBuilder> configure, string target, FakeGoogleApis google, TimeProvider? time = null, FakeCloudStorage? storage = null,
+        Func<string, string?>? bucketOverride = null)
     {
         var builder = PortableApp.CreateBuilder([]);
         configure(builder);
@@ -35,6 +36,7 @@ internal sealed class GcpAppHost : IAsyncDisposable
             FirestoreEmulatorHost = google.HostAndPort,
             PubSubEmulatorHost = google.HostAndPort,
             StorageEmulatorHost = storage?.HostAndPort,
+            BucketOverride = bucketOverride ?? (_ => null),
             MetadataHost = storage?.HostAndPort ?? "metadata.google.internal",
             IamCredentialsBase = storage is null ? "https://iamcredentials.googleapis.com/" : $"http://{storage.HostAndPort}/",
         };
