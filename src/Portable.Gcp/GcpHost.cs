@@ -8,6 +8,7 @@ using Portable.Gcp.Firestore;
 using Portable.Gcp.Http;
 using Portable.Gcp.Logging;
 using Portable.Gcp.PubSub;
+using Portable.Gcp.Storage;
 using Portable.Hosting;
 using Portable.Hosting.AspNetCore;
 
@@ -30,7 +31,7 @@ internal static class GcpHost
         AddGcpServices(builder.Services, app, settings);
         builder.Services.TryAddSingleton(sp => new GcpFunctionHandler(
             function, settings.SignatureType, sp.GetRequiredService<FunctionExecutor>(), sp.GetRequiredService<HttpDispatcher>(),
-            sp.GetRequiredService<ILoggerFactory>().CreateLogger("Portable.Gcp"), app.TimeProvider));
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger("Portable.Gcp"), app.TimeProvider, settings.BucketOverride));
         builder.Services.TryAddSingleton<GcpHttpEndpoint>();
         return KestrelHost.Build(builder, settings.BindAllAddresses ? System.Net.IPAddress.Any : System.Net.IPAddress.Loopback, settings.Port,
             settings.ShutdownTimeout, services => services.GetRequiredService<GcpHttpEndpoint>().HandleAsync);
@@ -50,12 +51,12 @@ internal static class GcpHost
         services.TryAddSingleton(typeof(IRepository<>), typeof(FirestoreRepository<>));
         services.TryAddSingleton(typeof(IQueue<>), typeof(PubSubQueue<>));
         services.TryAddSingleton<INotifier, PubSubNotifier>();
+        if (app.Catalog.Buckets.Count > 0) services.TryAddSingleton<GcsUrlSigning>();
         foreach (var bucket in app.Catalog.Buckets)
         {
-            // Blob triggers work on GCP (Eventarc and legacy storage events), but no Cloud Storage client is built yet: say so by name.
-            services.TryAddKeyedSingleton<IBlobStore>(bucket, (_, _) => throw new PortableConfigurationException(
-                $"The bucket '{bucket}' was asked for as an IBlobStore, but Portable.Gcp has no Cloud Storage store yet (issue 15): " +
-                "blob functions receive their events on Google Cloud, reading and writing objects does not work there yet."));
+            // Made at the first resolve: a function that takes no bucket pays nothing (no client, no token, no project lookup).
+            services.TryAddKeyedSingleton<IBlobStore>(bucket, (sp, _) => new GcsBlobStore(bucket, sp.GetRequiredService<GoogleApiClient>(),
+                sp.GetRequiredService<GcsUrlSigning>(), settings, app.TimeProvider, sp.GetService<ILogger<GcsBlobStore>>()));
         }
     }
 

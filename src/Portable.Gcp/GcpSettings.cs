@@ -33,6 +33,30 @@ internal sealed class GcpSettings
     /// <summary><c>PUBSUB_EMULATOR_HOST</c> (host:port): Pub/Sub over plain HTTP, without credentials.</summary>
     public string? PubSubEmulatorHost { get; init; }
 
+    /// <summary>
+    /// <c>STORAGE_EMULATOR_HOST</c> (<c>host:port</c> or a URL, as Google's own clients read it): Cloud Storage's JSON API at that
+    /// address over plain HTTP (unless the URL says https), without credentials; signed URLs point there too.
+    /// </summary>
+    public string? StorageEmulatorHost { get; init; }
+
+    /// <summary>The environment variable naming a service account key file (JSON) that signs Cloud Storage URLs (<c>Portable:Gcp:SigningKeyFile</c>).</summary>
+    public const string SigningKeyFileVariable = "Portable__Gcp__SigningKeyFile";
+
+    /// <summary>
+    /// A service account key file (JSON, with <c>client_email</c> and a PKCS#8 <c>private_key</c>) that signs Cloud Storage V4 URLs
+    /// locally; unless set, a <c>GOOGLE_APPLICATION_CREDENTIALS</c> service account key does, else the IAM Credentials API.
+    /// </summary>
+    public string? SigningKeyFile { get; init; }
+
+    /// <summary>The IAM Service Account Credentials API (<c>signBlob</c>), overridable for tests.</summary>
+    public string IamCredentialsBase { get; init; } = "https://iamcredentials.googleapis.com/";
+
+    /// <summary>
+    /// A declared bucket's configured physical name, <c>PORTABLE_BUCKET_{NAME}</c> (the name upper-cased, other characters as
+    /// <c>_</c>, as on AWS), or null for the name deploy.sh gives it, <c>{project}-{name}</c>.
+    /// </summary>
+    public Func<string, string?> BucketOverride { get; init; } = _ => null;
+
     /// <summary>The Firestore database id (<c>FIRESTORE_DATABASE</c>); <c>(default)</c> unless set.</summary>
     public string FirestoreDatabase { get; init; } = "(default)";
 
@@ -84,8 +108,15 @@ internal sealed class GcpSettings
             FirestoreDatabase = NullIfEmpty(environment("FIRESTORE_DATABASE")) ?? "(default)",
             MetadataHost = NullIfEmpty(environment("GCE_METADATA_HOST")) ?? "metadata.google.internal",
             CredentialsFile = NullIfEmpty(environment("GOOGLE_APPLICATION_CREDENTIALS")),
+            StorageEmulatorHost = NullIfEmpty(environment("STORAGE_EMULATOR_HOST")),
+            SigningKeyFile = NullIfEmpty(environment(SigningKeyFileVariable)),
+            BucketOverride = bucket => NullIfEmpty(environment(BucketVariable(bucket))),
         };
     }
+
+    /// <summary>The variable that names a declared bucket's physical bucket: <c>PORTABLE_BUCKET_RECEIPTS</c> for <c>receipts</c>.</summary>
+    public static string BucketVariable(string bucket)
+        => "PORTABLE_BUCKET_" + new string(bucket.Select(c => char.IsAsciiLetterOrDigit(c) ? char.ToUpperInvariant(c) : '_').ToArray());
 
     private static string? Option(IReadOnlyList<string> args, string name)
     {

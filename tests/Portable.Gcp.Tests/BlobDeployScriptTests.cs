@@ -53,6 +53,19 @@ public sealed class BlobDeployScriptTests : IDisposable
             triggers.SelectMany(t => Flags(t, "--event-filters")).Order());
     }
 
+    [Fact]
+    public async Task AFunctionUsingABucket_MaySignAsItselfOnly_ForSignedUrls_AndTheIamCredentialsApiIsEnabled()
+    {
+        var run = await RunAsync(await WriteAsync(), present: "");
+        Assert.True(run.ExitCode == 0, run.Describe);
+
+        var binding = Assert.Single(run.Of("iam service-accounts add-iam-policy-binding"), c => Flag(c, "--role") == "roles/iam.serviceAccountTokenCreator");
+        Assert.StartsWith("files-importorders@", binding[3], StringComparison.Ordinal);
+        Assert.Equal("serviceAccount:" + binding[3], Flag(binding, "--member"));
+        Assert.DoesNotContain(run.Of("projects add-iam-policy-binding"), c => Flag(c, "--role") == "roles/iam.serviceAccountTokenCreator");
+        Assert.Contains("iamcredentials.googleapis.com", Assert.Single(run.Of("services enable")));
+    }
+
     /// <summary>Reads the files it is told about: its constructor's keyed bucket is what it uses (and is granted).</summary>
     public sealed class Imports([FromKeyedServices("imports")] IBlobStore imports) : IBlobHandler
     {

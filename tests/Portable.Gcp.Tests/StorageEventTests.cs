@@ -83,6 +83,21 @@ public sealed class StorageEventTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ABucketRenamedWithPortableBucketVariable_ReceivesTheEventsOfThatPhysicalBucket()
+    {
+        await using var host = await GcpAppHost.StartAsync(b =>
+        {
+            b.Services.AddSingleton(_seen);
+            b.Functions.MapBlob<Records>("imports", BlobEvents.Created, name: "OnObject");
+        }, "OnObject", _google, bucketOverride: bucket => bucket == "imports" ? "some-bucket" : null);
+
+        using var response = await host.Client.SendAsync(Binary(Vector("storage-cloudevent-input.json"))); // physical "some-bucket"
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(Expected("imports"), Assert.Single(_seen));
+    }
+
+    [Fact]
     public async Task AnEventOfAnotherBucketOrChange_IsSkipped_AndAnswered200SoItIsNotRetried()
     {
         await using var other = await StartAsync("imports");

@@ -25,20 +25,28 @@ internal sealed class GoogleApiClient(HttpClient http, GoogleAccessTokenSource t
 
     public string FirestoreDatabase => settings.FirestoreDatabase;
 
+    public bool StorageEmulated => settings.StorageEmulatorHost is not null;
+
+    /// <summary>Cloud Storage's root, ending in <c>/</c>: <c>https://storage.googleapis.com/</c>, or <c>STORAGE_EMULATOR_HOST</c> (plain HTTP unless it says https).</summary>
+    public string StorageBase => settings.StorageEmulatorHost is { } host
+        ? (host.Contains("://", StringComparison.Ordinal) ? host : "http://" + host).TrimEnd('/') + "/"
+        : "https://storage.googleapis.com/";
+
     public async Task<string> GetProjectIdAsync(CancellationToken cancellationToken)
     {
         if (settings.ProjectId is { } configured) return configured;
-        if (FirestoreEmulated || PubSubEmulated)
+        if (FirestoreEmulated || PubSubEmulated || StorageEmulated)
             throw new PortableConfigurationException("An emulator host is set, but GOOGLE_CLOUD_PROJECT is not: set the project id the emulator should use.");
         return await tokens.GetProjectIdAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, bool emulated, CancellationToken cancellationToken)
+    public async Task<HttpResponseMessage> SendAsync(
+        HttpRequestMessage request, bool emulated, CancellationToken cancellationToken, HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
     {
         ArgumentNullException.ThrowIfNull(request);
         var token = emulated ? "owner" : await tokens.GetTokenAsync(cancellationToken).ConfigureAwait(false);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        return await http.SendAsync(request, completion, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -55,9 +63,11 @@ internal sealed class GoogleApiClient(HttpClient http, GoogleAccessTokenSource t
     /// <param name="cancellationToken">Cancels the call, the backoff included.</param>
     /// <param name="attempts">When given, counts the attempts sent.</param>
     /// <param name="wasApplied">When given, says after a lost answer whether the write is already stored.</param>
+    /// <param name="completion">When the answer is returned: once its content is read (default), or once its headers are, for a streamed download.</param>
     /// <returns>The answer, which the caller disposes; null when <paramref name="wasApplied"/> found the write stored.</returns>
     public async Task<HttpResponseMessage?> SendWithRetriesAsync(
-        Func<HttpRequestMessage> create, bool emulated, CancellationToken cancellationToken, StrongBox<int>? attempts = null, Func<CancellationToken, Task<bool>>? wasApplied = null)
+        Func<HttpRequestMessage> create, bool emulated, CancellationToken cancellationToken, StrongBox<int>? attempts = null, Func<CancellationToken, Task<bool>>? wasApplied = null,
+        HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
     {
         ArgumentNullException.ThrowIfNull(create);
         for (var attempt = 1; ; attempt++)
@@ -68,7 +78,7 @@ internal sealed class GoogleApiClient(HttpClient http, GoogleAccessTokenSource t
             {
                 try
                 {
-                    response = await SendAsync(request, emulated, cancellationToken).ConfigureAwait(false);
+                    response = await SendAsync(request, emulated, cancellationToken, completion).ConfigureAwait(false);
                 }
                 catch (Exception e) when (attempt < MaxAttempts && IsTransient(e, cancellationToken))
                 {
@@ -93,18 +103,21 @@ internal sealed class GoogleApiClient(HttpClient http, GoogleAccessTokenSource t
     public async Task<HttpResponseMessage> ReadWithRetriesAsync(Func<HttpRequestMessage> create, bool emulated, CancellationToken cancellationToken)
         => (await SendWithRetriesAsync(create, emulated, cancellationToken).ConfigureAwait(false))!;
 
-    private static bool IsTransient(HttpStatusCode status)
+    /// <summary>Whether an answer is worth another attempt: 408, 429, 500, 502, 503, 504.</summary>
+    public static bool IsTransient(HttpStatusCode status)
         => status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests or HttpStatusCode.InternalServerError
             or HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout;
 
-    private static bool IsTransient(Exception e, CancellationToken cancellationToken) => e switch
+    /// <summary>Whether a failure to get an answer is worth another attempt: a network failure or the HTTP client's own timeout.</summary>
+    public static bool IsTransient(Exception e, CancellationToken cancellationToken) => e switch
     {
         HttpRequestException or IOException => true,
         TaskCanceledException => !cancellationToken.IsCancellationRequested, // HttpClient's own timeout
         _ => false,
     };
 
-    private static Task BackoffAsync(int attempt, CancellationToken cancellationToken)
+    /// <summary>Waits before attempt <paramref name="attempt"/> + 1: 25 ms doubled each attempt, ×0.5–1.5.</summary>
+    public static Task BackoffAsync(int attempt, CancellationToken cancellationToken)
         => Task.Delay(TimeSpan.FromMilliseconds((25 << (attempt - 1)) * (0.5 + Random.Shared.NextDouble())), cancellationToken);
 
     /// <summary>The <c>error.status</c> of a Google API error body (such as <c>FAILED_PRECONDITION</c>), or null.</summary>

@@ -48,7 +48,8 @@ internal static class DeployScript
         Helpers(s, topics.Count > 0, catalog.Repositories.Count > 0 || triggered, secrets.Count > 0, privateHttp, pushed.Count > 0, scheduled.Count > 0, events.Count > 0);
         if (buckets.Count > 0) BucketHelpers(s);
         Inputs(s, secrets, scheduled.Count > 0, events.Count > 0);
-        Apis(s, catalog, secrets, pushed.Count > 0 || topics.Count > 0, scheduled.Count > 0, events.Count > 0, buckets.Count > 0);
+        Apis(s, catalog, secrets, pushed.Count > 0 || topics.Count > 0, scheduled.Count > 0, events.Count > 0, buckets.Count > 0,
+            signing: functions.Any(f => f.Uses.Buckets.Count > 0));
         Secrets(s, secrets);
         Image(s, names);
         if (catalog.Repositories.Count > 0)
@@ -336,7 +337,7 @@ internal static class DeployScript
         s.AppendLine();
     }
 
-    private static void Apis(StringBuilder s, FunctionCatalog catalog, IReadOnlyList<string> secrets, bool pubsub, bool scheduler, bool eventarc, bool storage = false)
+    private static void Apis(StringBuilder s, FunctionCatalog catalog, IReadOnlyList<string> secrets, bool pubsub, bool scheduler, bool eventarc, bool storage = false, bool signing = false)
     {
         var apis = new List<string> { "run.googleapis.com", "iam.googleapis.com", "cloudbuild.googleapis.com", "artifactregistry.googleapis.com" };
         if (catalog.Repositories.Count > 0) apis.Add("firestore.googleapis.com");
@@ -344,6 +345,7 @@ internal static class DeployScript
         if (scheduler) apis.Add("cloudscheduler.googleapis.com");
         if (eventarc) apis.Add("eventarc.googleapis.com");
         if (storage) apis.Add("storage.googleapis.com");
+        if (signing) apis.Add("iamcredentials.googleapis.com"); // signBlob, which signs the store's URLs on Cloud Run
         if (secrets.Count > 0) apis.Add("secretmanager.googleapis.com");
         s.AppendLine();
         s.AppendLine("step \"APIs\"");
@@ -426,6 +428,12 @@ internal static class DeployScript
         foreach (var topic in uses.Queues.Concat(uses.Topics).Distinct(StringComparer.Ordinal)) s.AppendLine(Inv($"grant_publisher {Sh(topic)} \"$sa\""));
         foreach (var secret in secrets) s.AppendLine(Inv($"grant_secret \"${SecretVariables(secret).Variable}\" \"$sa\""));
         foreach (var bucket in uses.Buckets) s.AppendLine(Inv($"grant_bucket \"{BucketName(bucket)}\" \"$sa\""));
+        if (uses.Buckets.Count > 0)
+        {
+            s.AppendLine("# Signed URLs: Cloud Run has no key file, so the account signs them through the IAM Credentials API (signBlob) as itself;");
+            s.AppendLine("# this role on its own account (not on the project) lets it sign as itself and as no other account.");
+            s.AppendLine("retry gcloud iam service-accounts add-iam-policy-binding \"$sa\" --project \"$PROJECT\" --member \"serviceAccount:$sa\" --role roles/iam.serviceAccountTokenCreator >/dev/null");
+        }
 
         var memory = settings.MemoryMb;
         s.AppendLine(Inv($"gcloud run deploy {service} --project \"$PROJECT\" --region \"$REGION\" --image \"$IMAGE\" --service-account \"$sa\" \\"));

@@ -22,8 +22,11 @@ internal sealed partial class GcpFunctionHandler
     private readonly ILogger _log;
     private readonly TimeProvider _time;
     private readonly bool _legacyShape;
+    private readonly Func<string, string?> _physicalBucket; // a declared bucket's configured physical name (PORTABLE_BUCKET_*): its events are the declared bucket's too
 
-    public GcpFunctionHandler(FunctionDefinition function, string? signatureType, FunctionExecutor executor, HttpDispatcher dispatcher, ILogger log, TimeProvider? time = null)
+    public GcpFunctionHandler(
+        FunctionDefinition function, string? signatureType, FunctionExecutor executor, HttpDispatcher dispatcher, ILogger log, TimeProvider? time = null,
+        Func<string, string?>? physicalBucket = null)
     {
         ArgumentNullException.ThrowIfNull(function);
         ArgumentNullException.ThrowIfNull(executor);
@@ -36,6 +39,7 @@ internal sealed partial class GcpFunctionHandler
         _log = log;
         _time = time ?? TimeProvider.System;
         _legacyShape = signatureType == "event";
+        _physicalBucket = physicalBucket ?? (_ => null);
     }
 
     public FunctionDefinition Function { get; }
@@ -132,7 +136,7 @@ internal sealed partial class GcpFunctionHandler
         var wanted = Function.Trigger.BlobEvents ?? BlobEvents.Created;
         var read = StorageObjectEvent.Read(cloudEvent);
         var reason = read is null ? $"a {cloudEvent.Type} event is not an object change"
-            : !StorageObjectEvent.IsBucket(read.Bucket, bucket) ? $"the event is for bucket '{read.Bucket}', not '{bucket}'"
+            : !StorageObjectEvent.IsBucket(read.Bucket, bucket) && read.Bucket != _physicalBucket(bucket) ? $"the event is for bucket '{read.Bucket}', not '{bucket}'"
             : (wanted & read.Type) == 0 ? $"it takes {wanted}, not {read.Type}"
             : null;
         if (reason is not null)

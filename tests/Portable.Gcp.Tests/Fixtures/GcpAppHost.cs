@@ -20,7 +20,9 @@ internal sealed class GcpAppHost : IAsyncDisposable
 
     public IServiceProvider Services => _web.Services;
 
-    public static async Task<GcpAppHost> StartAsync(Action<PortableAppBuilder> configure, string target, FakeGoogleApis google, TimeProvider? time = null)
+    /// <summary>Starts the app on the host; with <paramref name="storage"/>, its buckets are <c>test-project-{bucket}</c> in that in-test Cloud Storage.</summary>
+    public static async Task<GcpAppHost> StartAsync(Action<PortableAppBuilder> configure, string target, FakeGoogleApis google, TimeProvider? time = null, FakeCloudStorage? storage = null,
+        Func<string, string?>? bucketOverride = null)
     {
         var builder = PortableApp.CreateBuilder([]);
         configure(builder);
@@ -33,7 +35,12 @@ internal sealed class GcpAppHost : IAsyncDisposable
             ProjectId = "test-project",
             FirestoreEmulatorHost = google.HostAndPort,
             PubSubEmulatorHost = google.HostAndPort,
+            StorageEmulatorHost = storage?.HostAndPort,
+            BucketOverride = bucketOverride ?? (_ => null),
+            MetadataHost = storage?.HostAndPort ?? "metadata.google.internal",
+            IamCredentialsBase = storage is null ? "https://iamcredentials.googleapis.com/" : $"http://{storage.HostAndPort}/",
         };
+        foreach (var bucket in app.Catalog.Buckets) storage?.CreateBucket(GcsTestServices.Physical(bucket));
         var web = GcpHost.Build(app, settings, logOutput: TextWriter.Null);
         await web.StartAsync();
         var address = web.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
