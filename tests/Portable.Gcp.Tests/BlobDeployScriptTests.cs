@@ -27,6 +27,24 @@ public sealed class BlobDeployScriptTests : IDisposable
     }
 
     [Fact]
+    public void Guide_NamesTheBlobFunctionsTriggers_AndTheBucketRolesOfAFunctionThatUsesOne()
+    {
+        var builder = PortableApp.CreateBuilder([]);
+        builder.AppName = "Files";
+        builder.Resources.AddBucket("receipts");
+        builder.Functions.MapBlob<Imports>("imports", BlobEvents.Created | BlobEvents.Deleted, name: "ImportOrders");
+        builder.Functions.MapBlob<Imports>("imports", BlobEvents.Deleted, name: "Forget").UsesBucket("receipts");
+        var catalog = builder.Build().Catalog;
+
+        var guide = DeployGuide.Build(catalog, [], new Portable.Hosting.DeploymentReport(ContainerRecipeWriter.Cloud));
+
+        Assert.Contains("- ImportOrders: the Eventarc trigger `files-importorders` for `google.cloud.storage.object.v1.finalized` and the Eventarc trigger `files-importorders-deleted` for `google.cloud.storage.object.v1.deleted` on bucket `$PROJECT-imports`", guide, StringComparison.Ordinal);
+        Assert.Contains("- Forget: the Eventarc trigger `files-forget-deleted` for `google.cloud.storage.object.v1.deleted` on bucket", guide, StringComparison.Ordinal);
+        Assert.Contains("`roles/storage.objectUser` on `$PROJECT-receipts`; `roles/iam.serviceAccountTokenCreator` on its own account", guide, StringComparison.Ordinal);
+        Assert.DoesNotContain("which this script does not grant", guide, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Script_WithBucketsAndABlobFunction_PassesShellcheck()
     {
         var (exit, output) = await Shellcheck.RunAsync(await WriteAsync());

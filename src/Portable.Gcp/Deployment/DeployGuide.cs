@@ -100,6 +100,8 @@ internal static class DeployGuide
             if (function.Uses.Repositories.Count > 0) roles.Add($"`roles/datastore.user` on the project ({string.Join(", ", function.Uses.Repositories)})");
             foreach (var topic in function.Uses.Queues.Concat(function.Uses.Topics).Distinct(StringComparer.Ordinal)) roles.Add($"`roles/pubsub.publisher` on `{topic}`");
             if (secrets.Count > 0) roles.Add("`roles/secretmanager.secretAccessor` on each secret");
+            foreach (var bucket in function.Uses.Buckets) roles.Add($"`roles/storage.objectUser` on `{DeployScript.BucketName(bucket)}`");
+            if (function.Uses.Buckets.Count > 0) roles.Add("`roles/iam.serviceAccountTokenCreator` on its own account (signed URLs through signBlob)");
             var memory = settings.MemoryMb;
             var limits = $"{memory} MiB, {DeployScript.Cpu(memory)} CPU, {(int)settings.Timeout.TotalSeconds} s, {(settings.MaxConcurrency is { } n ? "at most " + n : "Cloud Run's default")}";
             b.AppendLine(Inv($"| {function.Name} | `{function.Trigger}` | `{names.Service(function)}` | `{names.Account(function)}` | {access} | {(roles.Count > 0 ? string.Join("; ", roles) : "none")} | {limits} |"));
@@ -109,7 +111,7 @@ internal static class DeployGuide
         b.AppendLine("Each service runs x86_64 (Cloud Run runs no other architecture), with `--concurrency 80` (Cloud Run's default, written out);");
         b.AppendLine("one under 512 MiB runs in the first-generation execution environment, the second needing at least 512 MiB.");
         b.AppendLine("Firestore has no per-collection IAM: `roles/datastore.user` is granted on the project, so a function with a repository can");
-        b.AppendLine("reach every collection; the other roles are on the one topic or secret.");
+        b.AppendLine("reach every collection; the other roles are on the one topic, secret or bucket.");
         if (triggered.Count > 0)
         {
             b.AppendLine();
@@ -125,8 +127,10 @@ internal static class DeployGuide
                         $"- {function.Name}: the push subscription `{service}` on `{trigger.Name}`, to `SERVICE-URL/projects/PROJECT/topics/{trigger.Name}` with an OIDC token of `{names.Invoker}` (audience: the service URL), acknowledgement deadline {DeployScript.AckDeadline(function)} s. After {DeployScript.MaxDeliveryAttempts} failed deliveries, retried 10 s to 600 s apart, a message moves to the dead-letter topic `{service}-dead-letter`, kept 14 days by the pull subscription `{service}-dead-letter` (alarm on its `num_undelivered_messages`); the Pub/Sub service agent gets the publisher role on that topic and the subscriber role on the subscription, which dead-lettering needs. Neither subscription expires when idle."),
                     TriggerKind.Schedule => Inv(
                         $"- {function.Name}: the Cloud Scheduler job `{service}`, `{trigger.Cron}` UTC, a POST to the service with an OIDC token of `{names.Invoker}`."),
+                    TriggerKind.Blob => Inv(
+                        $"- {function.Name}: {BlobTriggers(service, trigger.BlobEvents ?? Portable.Blobs.BlobEvents.Created)} on bucket `{DeployScript.BucketName(trigger.Name!)}` (plus `{DeployScript.EventFiltersVariable(function)}`), calling the service as `{names.Invoker}`; the script grants the project's Cloud Storage service agent `roles/pubsub.publisher`, which Cloud Storage triggers need."),
                     _ => DeployScript.IsExactEventType(trigger.EventType!)
-                        ? Inv($"- {function.Name}: the Eventarc trigger `{service}` for `{trigger.EventType}` (plus `{DeployScript.EventFiltersVariable(function)}`), calling the service as `{names.Invoker}`. A Cloud Storage trigger also needs the Cloud Storage service agent to hold `roles/pubsub.publisher` on the project, which this script does not grant.")
+                        ? Inv($"- {function.Name}: the Eventarc trigger `{service}` for `{trigger.EventType}` (plus `{DeployScript.EventFiltersVariable(function)}`), calling the service as `{names.Invoker}`. A Cloud Storage event type named by hand (not `MapBlob`) also needs the Cloud Storage service agent to hold `roles/pubsub.publisher` on the project, which this script grants only for `MapBlob` functions.")
                         : Inv($"- {function.Name}: no trigger: `{trigger.EventType}` is not one exact event type, which an Eventarc filter needs. Create one with `gcloud eventarc triggers create`."),
                 });
             }
@@ -172,6 +176,15 @@ internal static class DeployGuide
         b.AppendLine("for `gcloud`: once against an empty project and once against one where everything exists, checking the commands above and");
         b.AppendLine("that the second run creates nothing. The flags were written from the gcloud reference; the image was not built (no Docker).");
         return b.ToString();
+    }
+
+    /// <summary>The Eventarc triggers deploy.sh makes for a blob function: <c>{service}</c> for created objects, <c>{service}-deleted</c> for deleted ones.</summary>
+    private static string BlobTriggers(string service, Portable.Blobs.BlobEvents changes)
+    {
+        var triggers = new List<string>();
+        if (changes.HasFlag(Portable.Blobs.BlobEvents.Created)) triggers.Add($"the Eventarc trigger `{service}` for `google.cloud.storage.object.v1.finalized`");
+        if (changes.HasFlag(Portable.Blobs.BlobEvents.Deleted)) triggers.Add($"the Eventarc trigger `{service}-deleted` for `google.cloud.storage.object.v1.deleted`");
+        return string.Join(" and ", triggers);
     }
 
     private static string Inv(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
