@@ -65,6 +65,22 @@ public sealed class AppProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits for the app to end by itself; its exit code, or a failure with its output when it does not end within <paramref name="patience"/>.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan patience)
+    {
+        using var timeout = new CancellationTokenSource(patience);
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new InvalidOperationException($"The app did not exit within {patience}:\n{Output}");
+        }
+
+        return _process.ExitCode;
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
