@@ -5,20 +5,23 @@
 # - warm invocations/s through the Runtime API for GET /orders/42 and PUT /files/bench (1 KiB);
 # - warm requests/s of the same app on plain Kestrel (the sample run locally, as WebApiAcceptanceTests does) for the same two
 #   requests, from 1 and CONNECTIONS concurrent connections (bench/WebApi/Load), with the ratio against the Lambda figures.
-# Usage: bash bench/WebApi/run.sh [RUNS] [WARM] [SECONDS] [CONNECTIONS]   (defaults 10, 2000, 10, 16). One publish per target.
+# Usage: bash bench/WebApi/run.sh [RUNS] [WARM] [SECONDS] [CONNECTIONS]   (defaults 10, 2000, 10, 16). One publish per target;
+# BENCH_REUSE=1 measures the binaries of the previous run again, without publishing.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
 runs="${1:-10}"; warm="${2:-2000}"; seconds="${3:-10}"; connections="${4:-16}"
 out="$root/artifacts/bench/webapi"
-rm -rf "$out"; mkdir -p "$out"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 q() { "$@" > "$out/publish.log" 2>&1 || { cat "$out/publish.log"; exit 1; }; }
-q dotnet publish samples/WebApi -c Release -r linux-x64 -p:PortableTarget=aws -o "$out/webapi-aot"                       # the cloud publish: Native AOT
-q dotnet publish samples/WebApi -c Release -r linux-x64 -p:PortableTarget=aws -p:PublishAot=false -o "$out/webapi-jit"   # JIT, the MVC controller in
-q dotnet publish samples/WebApi -c Release -o "$out/webapi-kestrel"                                                      # the local build, as it runs on a laptop
-q dotnet publish bench/Aws/BareLoop -c Release -r linux-x64 -p:PublishAot=true -o "$out/bare-aot"
-q dotnet publish bench/Aws/BareLoop -c Release -r linux-x64 -p:PublishAot=false --self-contained -o "$out/bare-jit"
+if [ "${BENCH_REUSE:-}" != 1 ] || [ ! -x "$out/webapi-aot/WebApi" ]; then
+  rm -rf "$out"; mkdir -p "$out"
+  q dotnet publish samples/WebApi -c Release -r linux-x64 -p:PortableTarget=aws -o "$out/webapi-aot"                       # the cloud publish: Native AOT
+  q dotnet publish samples/WebApi -c Release -r linux-x64 -p:PortableTarget=aws -p:PublishAot=false -o "$out/webapi-jit"   # JIT, the MVC controller in
+  q dotnet publish samples/WebApi -c Release -o "$out/webapi-kestrel"                                                      # the local build, as it runs on a laptop
+  q dotnet publish bench/Aws/BareLoop -c Release -r linux-x64 -p:PublishAot=true -o "$out/bare-aot"
+  q dotnet publish bench/Aws/BareLoop -c Release -r linux-x64 -p:PublishAot=false --self-contained -o "$out/bare-jit"
+fi
 q dotnet build bench/Aws/LambdaBench -c Release -o "$out/bench"
 q dotnet build bench/WebApi/Load -c Release -o "$out/load"
 

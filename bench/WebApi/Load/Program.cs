@@ -1,5 +1,5 @@
 // Usage: Load BASE_URL SECONDS CONNECTIONS[,CONNECTIONS...] [ROUTE:NAME=INVOCATIONS_PER_S ...]
-// Sends GET /orders/42 and PUT /files/bench (a 1 KiB upload) to the app at BASE_URL, each for SECONDS after one second of
+// Sends GET /orders/42 and PUT /files/bench (a 1 KiB upload) to the app at BASE_URL, each for SECONDS after three seconds of
 // warm-up, from each number of concurrent connections (one request at a time on each), and prints the requests a second. A
 // response with another status than the expected one fails the run (a wrong answer is not measured). Each ROUTE:NAME=VALUE
 // (ROUTE is orders or files) is a warm figure of the same request through the Lambda Runtime API loop of the same run, printed
@@ -33,7 +33,7 @@ foreach (var connections in connectionCounts)
     };
     foreach (var (name, label, expected, request) in routes)
     {
-        await RunAsync(http, connections, TimeSpan.FromSeconds(1), expected, request); // warm-up: connections opened, code tiered up
+        await RunAsync(http, connections, TimeSpan.FromSeconds(3), expected, request); // warm-up: connections opened, code tiered up
         var count = await RunAsync(http, connections, TimeSpan.FromSeconds(seconds), expected, request);
         results.Add((name, label, connections, count / seconds));
     }
