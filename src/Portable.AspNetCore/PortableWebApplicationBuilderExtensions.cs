@@ -29,8 +29,10 @@ public static class PortableWebApplicationBuilderExtensions
     /// from the request as <see cref="Portable.AspNetCore.ILambdaInvocationFeature"/>. Responses are buffered unless the
     /// configuration key <c>Portable:Lambda:ResponseStreaming</c> is <c>true</c>: function URL responses are then streamed as they
     /// are written (set the function URL's <c>InvokeMode</c> to <c>RESPONSE_STREAM</c>); <c>FunctionUrlAndRestApi</c> streams
-    /// REST API responses too (integrations with <c>responseTransferMode: STREAM</c>). Elsewhere nothing is added.
-    /// Calling it twice is harmless.
+    /// REST API responses too (integrations with <c>responseTransferMode: STREAM</c>). The app's <see cref="ITelemetryFlush"/>es
+    /// (an exporter's) flush after each invocation, before Lambda freezes the process. A failure while the app starts (an
+    /// exception that escapes <c>Main</c> before the first event is asked for) is posted to <c>/runtime/init/error</c>, so Lambda
+    /// records it as <c>Runtime.InitError</c> with its type and message. Elsewhere nothing is added. Calling it twice is harmless.
     /// </remarks>
     /// <param name="builder">The app's builder, from <c>WebApplication.CreateBuilder</c> or <c>CreateSlimBuilder</c>.</param>
     /// <returns>The builder, so that further calls can be chained.</returns>
@@ -40,12 +42,15 @@ public static class PortableWebApplicationBuilderExtensions
         var runtimeApi = builder.Configuration[LambdaServer.RuntimeApiVariable] ?? Environment.GetEnvironmentVariable(LambdaServer.RuntimeApiVariable);
         if (string.IsNullOrWhiteSpace(runtimeApi)) return builder; // not on Lambda: Kestrel, as the app was written
 
+        var initErrors = LambdaInitErrorReporter.Attach(builder.Services, runtimeApi);
         builder.Services.RemoveAll<IServer>();
         builder.Services.AddSingleton<IServer>(services => new LambdaServer(
             runtimeApi,
             services.GetRequiredService<ILoggerFactory>(),
             services.GetRequiredService<IHostApplicationLifetime>(),
-            LambdaResponseStreamingSetting.Read(services.GetRequiredService<IConfiguration>())));
+            LambdaResponseStreamingSetting.Read(services.GetRequiredService<IConfiguration>()),
+            services.GetServices<ITelemetryFlush>(),
+            initErrors));
         return builder;
     }
 
@@ -58,8 +63,10 @@ public static class PortableWebApplicationBuilderExtensions
     /// Where the functions run is chosen as for a Portable app (<c>--platform</c>, <c>PORTABLE_PLATFORM</c>, else the environment):
     /// <list type="bullet">
     /// <item>AWS Lambda (<c>AWS_LAMBDA_RUNTIME_API</c>): the AWS ports are added; when <c>_HANDLER</c> names one of the
-    /// functions, that Lambda function runs it on each event (SQS, SNS, EventBridge, S3) and serves no HTTP; otherwise the app's
-    /// HTTP is served through the Lambda server.</item>
+    /// functions, that Lambda function runs it on each event (SQS, SNS, EventBridge, S3) and serves no HTTP; when it is
+    /// <c>web</c> (the app's HTTP function in the deployment files) or not set, the app's HTTP is served through the Lambda server;
+    /// any other <c>_HANDLER</c> fails the start, naming the choices. A start failure is posted to <c>/runtime/init/error</c>, and
+    /// the app's <see cref="ITelemetryFlush"/>es flush after each invocation, in both modes.</item>
     /// <item>Elsewhere, the adapter the build carries (<c>PortableTarget</c>) adds itself through
     /// <see cref="IWebApplicationPlatform"/>: locally, durable queues, the store and the schedules run as hosted services; on
     /// Google Cloud and Azure, the platform's event deliveries reach the functions beside the app's routes.</item>
@@ -69,8 +76,8 @@ public static class PortableWebApplicationBuilderExtensions
     /// <param name="configure">Maps the functions and declares the resources.</param>
     /// <returns>The builder, so that further calls can be chained.</returns>
     /// <exception cref="PortableConfigurationException">
-    /// The app maps an HTTP function (HTTP is the app's own), the build carries no adapter for where it runs, or the functions are
-    /// wired wrongly; the message names the fix.
+    /// The app maps an HTTP function (HTTP is the app's own), the build carries no adapter for where it runs, the functions are
+    /// wired wrongly, or on Lambda <c>_HANDLER</c> names neither <c>web</c> nor one of the functions; the message names the fix.
     /// </exception>
     public static WebApplicationBuilder AddPortable(this WebApplicationBuilder builder, Action<PortableWebBuilder> configure)
     {
@@ -92,9 +99,30 @@ public static class PortableWebApplicationBuilderExtensions
             throw new PortableConfigurationException("builder.AddPortable(portable => ...) was called twice: map every function in one call.");
         }
 
+        string? Read(string name) => builder.Configuration[name] ?? Environment.GetEnvironmentVariable(name);
+        var describing = args.Contains("--write-deployment", StringComparer.Ordinal) || args.Contains("--describe", StringComparer.Ordinal);
+        var runtimeApi = describing ? null : Read(LambdaRuntimeLoop.RuntimeApiVariable);
+        if (string.IsNullOrWhiteSpace(runtimeApi)) return AddPortableCore(builder, configure, args, platform, describing, Read, null, null);
+
+        // On Lambda, a failure from here on is the app's start failure: posted to /runtime/init/error before it is thrown.
+        var initErrors = LambdaInitErrorReporter.Attach(builder.Services, runtimeApi);
+        try
+        {
+            return AddPortableCore(builder, configure, args, platform, describing, Read, runtimeApi, initErrors);
+        }
+        catch (Exception e)
+        {
+            initErrors.Report(e);
+            throw;
+        }
+    }
+
+    /// <summary>Maps the functions and chooses the server; <paramref name="runtimeApi"/> and <paramref name="initErrors"/> are set on Lambda.</summary>
+    private static WebApplicationBuilder AddPortableCore(WebApplicationBuilder builder, Action<PortableWebBuilder> configure, string[] args, IPortablePlatform? platform, bool describing,
+        Func<string, string?> read, string? runtimeApi, LambdaInitErrorReporter? initErrors)
+    {
         var portable = new PortableWebBuilder(PortableApp.CreateBuilder(args));
         configure(portable);
-        var describing = args.Contains("--write-deployment", StringComparer.Ordinal) || args.Contains("--describe", StringComparer.Ordinal);
         if (describing)
         {
             // The deployment files describe the app's HTTP as one catch-all function beside the Portable functions.
@@ -112,34 +140,40 @@ public static class PortableWebApplicationBuilderExtensions
         }
 
         foreach (var descriptor in app.Services) builder.Services.Add(descriptor); // the functions, in the app's own container
-        string? Read(string name) => builder.Configuration[name] ?? Environment.GetEnvironmentVariable(name);
         if (describing)
         {
             // The app is built but serves nothing; the AWS ports (made on first use, so never here) let an endpoint's IQueue<T>
             // parameter be seen as a service when the request delegates are built, as on every platform at run time.
-            builder.Services.AddLambdaFunctions(app, Read);
+            builder.Services.AddLambdaFunctions(app, read);
             builder.Services.RemoveAll<IServer>();
             builder.Services.AddSingleton<IServer>(services => new DeploymentServer(app, services.GetRequiredService<IHostApplicationLifetime>()));
             return builder;
         }
 
-        var runtimeApi = Read(LambdaRuntimeLoop.RuntimeApiVariable);
-        if (!string.IsNullOrWhiteSpace(runtimeApi))
+        if (runtimeApi is not null && initErrors is not null)
         {
-            builder.Services.AddLambdaFunctions(app, Read);
-            var handler = Read("_HANDLER")?.Trim();
+            builder.Services.AddLambdaFunctions(app, read);
+            var handler = read("_HANDLER")?.Trim();
             if (!string.IsNullOrEmpty(handler) && app.Catalog.Find(handler) is not null)
             {
                 builder.Services.RemoveAll<IServer>();
                 builder.Services.AddSingleton<IServer>(services => new LambdaFunctionServer(runtimeApi, handler, services,
-                    services.GetRequiredService<ILoggerFactory>(), services.GetRequiredService<IHostApplicationLifetime>()));
+                    services.GetRequiredService<ILoggerFactory>(), services.GetRequiredService<IHostApplicationLifetime>(), initErrors));
                 return builder;
             }
 
-            return builder.AddPortable(); // any other _HANDLER (or none): the app's HTTP, through the Lambda server
+            if (!string.IsNullOrEmpty(handler) && !string.Equals(handler, WebAppFunction.Name, StringComparison.Ordinal))
+            {
+                // A typo in a function's Handler would otherwise serve HTTP to its SQS events, failing every message.
+                throw new PortableConfigurationException(
+                    $"_HANDLER is '{handler}', which names no function of this app. Set the Lambda function's Handler to '{WebAppFunction.Name}' to serve the app's HTTP" +
+                    (app.Catalog.Functions.Count == 0 ? "." : $", or to one of its functions: {string.Join(", ", app.Catalog.Functions.Select(f => f.Name))}."));
+            }
+
+            return builder.AddPortable(); // _HANDLER web (or none): the app's HTTP, through the Lambda server
         }
 
-        platform ??= PortablePlatforms.Select(args, Read);
+        platform ??= PortablePlatforms.Select(args, read);
         if (platform is not IWebApplicationPlatform web)
         {
             throw new PortableConfigurationException(

@@ -6,22 +6,28 @@ namespace Portable.AspNetCore.Lambda;
 
 /// <summary>
 /// Runs the Runtime API loop of an ASP.NET Core <see cref="Microsoft.AspNetCore.Hosting.Server.IServer"/> on Lambda, whether it
-/// serves HTTP (<see cref="LambdaServer"/>) or one Portable function: in the background from start, stopped with the host; if the
-/// Runtime API fails the app stops with exit code 1, so Lambda starts a new environment.
+/// serves HTTP (<see cref="LambdaServer"/>) or one Portable function: in the background once the app has started (so everything
+/// that fails while the app starts is still a start failure, reported by <see cref="LambdaInitErrorReporter"/>), stopped with the
+/// host; if the Runtime API fails the app stops with exit code 1, so Lambda starts a new environment.
 /// </summary>
-internal sealed partial class LambdaLoopRunner(ILogger log, IHostApplicationLifetime lifetime) : IDisposable
+internal sealed partial class LambdaLoopRunner(ILogger log, IHostApplicationLifetime lifetime, LambdaInitErrorReporter? initErrors) : IDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
-    private Task _loop = Task.CompletedTask;
+    private volatile Task _loop = Task.CompletedTask;
 
     /// <summary>The running loop; null before <see cref="Start"/>.</summary>
     public LambdaRuntimeLoop? Runtime { get; private set; }
 
-    /// <summary>Runs the loop until <see cref="StopAsync"/> or a failure of the Runtime API.</summary>
+    /// <summary>Runs the loop, from when the app has started, until <see cref="StopAsync"/> or a failure of the Runtime API.</summary>
     public void Start(LambdaRuntimeLoop runtime)
     {
         Runtime = runtime;
-        _loop = Task.Run(() => RunAsync(runtime), CancellationToken.None);
+        lifetime.ApplicationStarted.Register(() =>
+        {
+            if (_stopping.IsCancellationRequested) return;
+            initErrors?.LoopStarting();
+            _loop = Task.Run(() => RunAsync(runtime), CancellationToken.None);
+        });
     }
 
     /// <summary>Stops the loop and waits for it, at most until the host's shutdown timeout.</summary>

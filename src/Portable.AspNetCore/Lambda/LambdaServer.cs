@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Portable.Aws.Runtime;
+using Portable.Hosting;
 
 namespace Portable.AspNetCore.Lambda;
 
@@ -13,7 +14,9 @@ namespace Portable.AspNetCore.Lambda;
 /// (<see cref="IHttpApplication{TContext}"/>) and writes the response in the shape of the event's source. An event that is
 /// not an HTTP request is answered <c>Runtime.InvalidEvent</c>; an exception that escapes the pipeline is logged and answered
 /// 500 with no body, as Kestrel does; either way the loop goes on. If the Runtime API itself fails the app is stopped with
-/// exit code 1, so Lambda starts a new environment.
+/// exit code 1, so Lambda starts a new environment. After each invocation is answered and before the next event is asked for,
+/// the app's <see cref="ITelemetryFlush"/>es send what they hold (Lambda freezes the process at <c>/next</c>). The loop starts
+/// once the app has started; a failure before is reported to Lambda as an init error (<see cref="LambdaInitErrorReporter"/>).
 /// </summary>
 /// <remarks>
 /// With response streaming on (<see cref="LambdaResponseStreaming"/>, the configuration key <c>Portable:Lambda:ResponseStreaming</c>)
@@ -33,8 +36,10 @@ internal sealed partial class LambdaServer : IServer
     private readonly ILogger _runtimeLog;
     private readonly LambdaLoopRunner _runner;
     private readonly LambdaResponseStreaming _streaming;
+    private readonly ITelemetryFlush[] _flushes;
 
-    public LambdaServer(string runtimeApi, ILoggerFactory loggers, IHostApplicationLifetime lifetime, LambdaResponseStreaming streaming = LambdaResponseStreaming.Off)
+    public LambdaServer(string runtimeApi, ILoggerFactory loggers, IHostApplicationLifetime lifetime, LambdaResponseStreaming streaming = LambdaResponseStreaming.Off,
+        IEnumerable<ITelemetryFlush>? flushes = null, LambdaInitErrorReporter? initErrors = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(runtimeApi);
         ArgumentNullException.ThrowIfNull(loggers);
@@ -42,8 +47,9 @@ internal sealed partial class LambdaServer : IServer
         _runtimeApi = runtimeApi;
         _log = loggers.CreateLogger("Portable.AspNetCore.Lambda");
         _runtimeLog = loggers.CreateLogger("Portable.Aws.Runtime");
-        _runner = new LambdaLoopRunner(_log, lifetime);
+        _runner = new LambdaLoopRunner(_log, lifetime, initErrors);
         _streaming = streaming;
+        _flushes = [.. flushes ?? []];
     }
 
     /// <inheritdoc />
@@ -55,7 +61,7 @@ internal sealed partial class LambdaServer : IServer
         where TContext : notnull
     {
         ArgumentNullException.ThrowIfNull(application);
-        _runner.Start(LambdaRuntimeLoop.Create(_runtimeApi, (invocation, token) => InvokeAsync(application, invocation, token), _runtimeLog));
+        _runner.Start(LambdaRuntimeLoop.Create(_runtimeApi, (invocation, token) => InvokeAsync(application, invocation, token), _runtimeLog, _flushes));
         LogStarted(_log, _streaming);
         return Task.CompletedTask;
     }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Portable.Hosting;
 
 namespace Portable.Aws.Runtime;
 
@@ -13,7 +14,11 @@ namespace Portable.Aws.Runtime;
 /// cannot be read: the invocation is answered with the error type <c>Runtime.InvalidEvent</c> and a warning is logged. Any other
 /// exception is the handler's failure, answered <c>Unhandled</c>. A response the Runtime API refuses (413 over 6 MB) is logged
 /// and answered <c>Runtime.ResponseRefused</c>. In each case the loop goes on with the next event. Per invocation the loop
-/// sets <c>_X_AMZN_TRACE_ID</c> to the invocation's trace header, as Lambda's own runtimes do.
+/// sets <c>_X_AMZN_TRACE_ID</c> to the invocation's trace header, as Lambda's own runtimes do. After each invocation is answered
+/// and before the next event is asked for (Lambda freezes the process at <c>/next</c>), the <see cref="ITelemetryFlush"/>es given
+/// to <see cref="Create(string, Func{LambdaInvocation, CancellationToken, Task{ReadOnlyMemory{byte}}}, ILogger, IEnumerable{ITelemetryFlush})"/>
+/// send what they hold, as Portable's own Lambda functions do. A host that fails before its loop starts reports it with
+/// <see cref="ReportInitErrorAsync"/>.
 /// </remarks>
 public sealed class LambdaRuntimeLoop : IDisposable
 {
@@ -23,10 +28,10 @@ public sealed class LambdaRuntimeLoop : IDisposable
     private readonly LambdaRuntimeClient _client;
     private readonly LambdaRuntime _runtime;
 
-    private LambdaRuntimeLoop(LambdaRuntimeClient client, Func<LambdaInvocation, CancellationToken, Task<ReadOnlyMemory<byte>>> handler, ILogger logger)
+    private LambdaRuntimeLoop(LambdaRuntimeClient client, Func<LambdaInvocation, CancellationToken, Task<ReadOnlyMemory<byte>>> handler, ILogger logger, ITelemetryFlush[] flushes)
     {
         _client = client;
-        _runtime = new LambdaRuntime(client, (invocation, token) => handler(invocation, token), logger);
+        _runtime = new LambdaRuntime(client, (invocation, token) => handler(invocation, token), logger, flushes);
     }
 
     /// <summary>A loop against the Runtime API at <paramref name="runtimeApi"/>, the value of <see cref="RuntimeApiVariable"/>.</summary>
@@ -36,11 +41,45 @@ public sealed class LambdaRuntimeLoop : IDisposable
     /// <returns>The loop, not yet running: call <see cref="RunAsync"/>.</returns>
     /// <exception cref="ArgumentException"><paramref name="runtimeApi"/> is empty or blank.</exception>
     public static LambdaRuntimeLoop Create(string runtimeApi, Func<LambdaInvocation, CancellationToken, Task<ReadOnlyMemory<byte>>> handler, ILogger logger)
+        => Create(runtimeApi, handler, logger, []);
+
+    /// <summary>
+    /// A loop against the Runtime API at <paramref name="runtimeApi"/> that flushes <paramref name="flushes"/> after each
+    /// invocation is answered, before the next event is asked for: each waits at most two seconds and never past the invocation's
+    /// deadline; a late or failing flush is logged, never thrown.
+    /// </summary>
+    /// <param name="runtimeApi">The Runtime API's <c>host:port</c>, as Lambda sets it in <c>AWS_LAMBDA_RUNTIME_API</c>.</param>
+    /// <param name="handler">Runs one invocation and returns its response payload; throws <see cref="InvalidInputException"/> for an event it cannot read.</param>
+    /// <param name="logger">Where the loop logs refused events and responses, and late flushes.</param>
+    /// <param name="flushes">The host's registered <see cref="ITelemetryFlush"/>es (an exporter's, e.g. Portable.OpenTelemetry's).</param>
+    /// <returns>The loop, not yet running: call <see cref="RunAsync"/>.</returns>
+    /// <exception cref="ArgumentException"><paramref name="runtimeApi"/> is empty or blank.</exception>
+    public static LambdaRuntimeLoop Create(string runtimeApi, Func<LambdaInvocation, CancellationToken, Task<ReadOnlyMemory<byte>>> handler, ILogger logger, IEnumerable<ITelemetryFlush> flushes)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(runtimeApi);
         ArgumentNullException.ThrowIfNull(handler);
         ArgumentNullException.ThrowIfNull(logger);
-        return new LambdaRuntimeLoop(LambdaRuntimeClient.Create(runtimeApi), handler, logger);
+        ArgumentNullException.ThrowIfNull(flushes);
+        return new LambdaRuntimeLoop(LambdaRuntimeClient.Create(runtimeApi), handler, logger, [.. flushes]);
+    }
+
+    /// <summary>
+    /// Reports that the host could not start (<c>POST /runtime/init/error</c>, error type <c>Runtime.InitError</c>, a body with
+    /// the exception's <c>errorType</c>, <c>errorMessage</c> and <c>stackTrace</c>), as Portable's own Lambda functions do: Lambda
+    /// records the failure and ends the process. Only valid before the first event is asked for.
+    /// </summary>
+    /// <param name="runtimeApi">The Runtime API's <c>host:port</c>, as Lambda sets it in <c>AWS_LAMBDA_RUNTIME_API</c>.</param>
+    /// <param name="exception">Why the host could not start.</param>
+    /// <param name="cancellationToken">Stops the post.</param>
+    /// <returns>True when the Runtime API accepted the report (202).</returns>
+    /// <exception cref="HttpRequestException">The Runtime API cannot be reached.</exception>
+    public static async Task<bool> ReportInitErrorAsync(string runtimeApi, Exception exception, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(runtimeApi);
+        ArgumentNullException.ThrowIfNull(exception);
+        using var client = LambdaRuntimeClient.Create(runtimeApi);
+        var answer = await client.PostInitErrorAsync(ErrorPayload.From(exception), LambdaBootstrap.InitError, cancellationToken).ConfigureAwait(false);
+        return answer.IsAccepted;
     }
 
     /// <summary>Gets and handles events until <paramref name="cancellationToken"/> is signalled (it then returns).</summary>

@@ -65,6 +65,36 @@ public sealed class AppProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Waits until the app has written <paramref name="text"/> (the console logger writes from its own thread, so a line logged while
+    /// an invocation ran may reach the output after its response), or fails with the output after <paramref name="patience"/>.
+    /// </summary>
+    public async Task WaitForOutputAsync(string text, TimeSpan patience)
+    {
+        var until = DateTime.UtcNow + patience;
+        while (!Output.Contains(text, StringComparison.Ordinal))
+        {
+            if (DateTime.UtcNow > until) throw new InvalidOperationException($"The app did not write \"{text}\" within {patience}:\n{Output}");
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>Waits for the app to end by itself; its exit code, or a failure with its output when it does not end within <paramref name="patience"/>.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan patience)
+    {
+        using var timeout = new CancellationTokenSource(patience);
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new InvalidOperationException($"The app did not exit within {patience}:\n{Output}");
+        }
+
+        return _process.ExitCode;
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)

@@ -147,7 +147,7 @@ public sealed partial class WebApiAcceptanceTests(WebApiFixture webApi)
 
         Assert.Equal("response", outcome.Kind);
         Assert.Contains("\"batchItemFailures\":[]", outcome.Body, StringComparison.Ordinal);
-        Assert.Contains("Recorded a greeting for ada-aws on aws", webApi.LambdaQueueApp.Output, StringComparison.Ordinal);
+        await webApi.LambdaQueueApp.WaitForOutputAsync("Recorded a greeting for ada-aws on aws", Patience);
     }
 
     [Fact]
