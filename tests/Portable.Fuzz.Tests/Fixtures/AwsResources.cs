@@ -36,7 +36,8 @@ internal static class AwsResources
         foreach (var (key, value) in variables.Children)
         {
             var variable = ((YamlScalarNode)key).Value!;
-            var logical = ((YamlScalarNode)value).Value!;
+            // A table's or a queue's value is a !Ref of its logical id; a bucket's is a !Sub (a sequence) of its physical name.
+            var logical = (value as YamlScalarNode)?.Value ?? "";
             var name = $"fuzz-{logical.ToLowerInvariant()}-{suffix}";
             if (variable.StartsWith("PORTABLE_TABLE_", StringComparison.Ordinal))
             {
