@@ -171,25 +171,6 @@ internal sealed class AwsFuzzHost : FuzzHost
 
     private void AddSqs(List<FuzzCase> cases, Mutator mutator)
     {
-        var vector = Envelopes.Read("aws/sqs-event.json");
-        string Batch(params (string Id, string Body)[] records)
-        {
-            var root = JsonNode.Parse(vector)!;
-            var template = root["Records"]![0]!;
-            var array = new JsonArray();
-            foreach (var (id, body) in records)
-            {
-                var record = template.DeepClone();
-                record["messageId"] = id;
-                record["body"] = body;
-                record["attributes"]!["ApproximateReceiveCount"] = "1";
-                array.Add(record);
-            }
-
-            root["Records"] = array;
-            return root.ToJsonString();
-        }
-
         var good = Seeds.OrderPlaced(_order);
         var seed = Batch(("m-0", good));
         cases.Add(new FuzzCase("SendConfirmation", "seed: SQS batch", Expect.Valid, Envelopes.Utf8(seed)) { Channel = "sqs" });
@@ -227,6 +208,25 @@ internal sealed class AwsFuzzHost : FuzzHost
         }
     }
 
+    /// <summary>An SQS event (the published sqs-event.json) of these messages, each on its first delivery.</summary>
+    private static string Batch(params (string Id, string Body)[] records)
+    {
+        var root = JsonNode.Parse(Envelopes.Read("aws/sqs-event.json"))!;
+        var template = root["Records"]![0]!;
+        var array = new JsonArray();
+        foreach (var (id, body) in records)
+        {
+            var record = template.DeepClone();
+            record["messageId"] = id;
+            record["body"] = body;
+            record["attributes"]!["ApproximateReceiveCount"] = "1";
+            array.Add(record);
+        }
+
+        root["Records"] = array;
+        return root.ToJsonString();
+    }
+
     /// <summary>ImportOrders: S3's notification of the CSV written at start, direct and through SQS; its envelope damaged.</summary>
     private void AddS3(List<FuzzCase> cases, Mutator mutator)
     {
@@ -243,22 +243,6 @@ internal sealed class AwsFuzzHost : FuzzHost
         }
 
         // Through an SQS queue (S3 → SQS → Lambda): a bad notification is that record's batch item failure, not the batch's.
-        var record = JsonNode.Parse(Envelopes.Read("aws/sqs-event.json"))!["Records"]![0]!;
-        string Batch(params (string Id, string Body)[] bodies)
-        {
-            var array = new JsonArray();
-            foreach (var (id, body) in bodies)
-            {
-                var copy = record.DeepClone();
-                copy["messageId"] = id;
-                copy["body"] = body;
-                copy["attributes"]!["ApproximateReceiveCount"] = "1";
-                array.Add(copy);
-            }
-
-            return new JsonObject { ["Records"] = array }.ToJsonString();
-        }
-
         cases.Add(new FuzzCase("ImportOrders", "seed: S3 notification through SQS", Expect.Valid, Envelopes.Utf8(Batch(("m-0", seed)))) { Channel = "sqs" });
         foreach (var (label, body) in new[] { ("not json", "not json"), ("empty", ""), ("another bucket", Envelopes.With(seed, ("Records/0/s3/bucket/name", "someone-elses-bucket"))), ("no key", Envelopes.With(seed, ("Records/0/s3/object/key", null))) })
         {
