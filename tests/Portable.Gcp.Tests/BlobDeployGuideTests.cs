@@ -22,7 +22,7 @@ public sealed class BlobDeployGuideTests
         var line = Assert.Single(guide.Split('\n'), l => l.StartsWith("- ImportOrders:", StringComparison.Ordinal));
         Assert.Contains("`google.cloud.storage.object.v1.finalized`", line, StringComparison.Ordinal);
         Assert.Contains("`google.cloud.storage.object.v1.deleted`", line, StringComparison.Ordinal);
-        Assert.Contains("`PROJECT-imports`", line, StringComparison.Ordinal);
+        Assert.Contains("PROJECT-imports", line, StringComparison.Ordinal); // the bucket as deploy.sh names it ($PROJECT-imports)
     }
 
     [Fact]
