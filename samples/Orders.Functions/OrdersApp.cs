@@ -6,7 +6,7 @@ namespace Orders;
 /// <summary>Wires the Orders functions; Program.cs and the tests call the same method.</summary>
 public static class OrdersApp
 {
-    /// <summary>Binds the Orders settings (validated when first read), registers its business metrics, declares the resources and maps the six functions.</summary>
+    /// <summary>Binds the Orders settings (validated when first read), registers its business metrics, declares the resources and maps the eight functions.</summary>
     /// <param name="builder">The app builder.</param>
     public static void Configure(PortableAppBuilder builder)
     {
@@ -15,7 +15,7 @@ public static class OrdersApp
         builder.AddJson(OrdersJson.Default);
         builder.Services.AddOptions<OrdersOptions>()
             .Bind(builder.Configuration.GetSection(OrdersOptions.SectionName)) // the configuration binder's source generator: no reflection
-            .Validate(o => o.IsValid(), $"Orders:MaxItems must be from 1 to {PlaceOrder.MaxItems}."); // checked when PlaceOrder first reads it
+            .Validate(o => o.IsValid(), $"Orders:MaxItems must be from 1 to {PlaceOrder.MaxItems}, Orders:ReceiptUrlLifetime from 00:00:01 to 7.00:00:00."); // checked when PlaceOrder first reads it
         // Not .ValidateOnStart(): it would stop the start on a bad setting, but resolving the options machinery at start costs every
         // function's Native AOT cold start about 3 ms (Hello's included), so the sample validates on first use (README, "Configuration").
         builder.Services.AddSingleton<OrdersMetrics>();
@@ -23,10 +23,14 @@ public static class OrdersApp
             .AddRepository<Order>("orders")
             .AddRepository<AuditEntry>("audits")
             .AddQueue<OrderPlaced>("order-placed")
-            .AddTopic(SendConfirmation.Topic);
+            .AddTopic(SendConfirmation.Topic)
+            .AddBucket(ImportOrders.Bucket)
+            .AddBucket(SendConfirmation.ReceiptsBucket);
         builder.Functions
             .MapHttp<PlaceOrder, PlaceOrderRequest, OrderView>("POST /orders", successStatusCode: 201).Sends<OrderPlaced>()
             .MapHttp<GetOrder>("GET /orders/{id}")
+            .MapHttp<ListOrders>("GET /orders")
+            .MapBlob<ImportOrders>(ImportOrders.Bucket).Sends<OrderPlaced>()
             .MapHttp<Hello>("GET /hello").AllowAnonymous() // public once deployed; the order routes stay private (IAM, function key, invoker role)
             .MapQueue<SendConfirmation, OrderPlaced>("order-placed")
             .MapSchedule<ExpireUnconfirmed>("*/5 * * * *")

@@ -7,6 +7,7 @@ namespace Orders;
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(Order))]
 [JsonSerializable(typeof(OrderView))]
+[JsonSerializable(typeof(OrderList))]
 [JsonSerializable(typeof(PlaceOrderRequest))]
 [JsonSerializable(typeof(OrderPlaced))]
 [JsonSerializable(typeof(OrderConfirmed))]

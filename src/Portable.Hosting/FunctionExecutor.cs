@@ -156,7 +156,21 @@ public sealed partial class FunctionExecutor
     {
         ArgumentNullException.ThrowIfNull(function);
         ArgumentNullException.ThrowIfNull(blobEvent);
-        return RunUnwrappedAsync(function, info, (s, c, t) => function.Invoker.InvokeBlobAsync(s, blobEvent, c, t), cancellationToken);
+        return RunUnwrappedAsync(function, info, (s, c, t) =>
+        {
+            // The same rule on every platform: an event about an object no portable store can name (S3 takes control characters in
+            // keys) is the sender's error, refused and logged here as invalid input, not an ArgumentException from the function's store.
+            try
+            {
+                BlobRules.ValidateName(blobEvent.Name);
+            }
+            catch (ArgumentException e)
+            {
+                throw new InvalidInputException("name", $"The blob event's object name cannot be used: {e.Message}");
+            }
+
+            return function.Invoker.InvokeBlobAsync(s, blobEvent, c, t);
+        }, cancellationToken);
     }
 
     /// <summary>Invokes a scheduled function.</summary>

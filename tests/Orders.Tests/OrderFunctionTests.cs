@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using NSubstitute;
 using Portable;
+using Portable.Blobs;
 
 namespace Orders.Tests;
 
@@ -45,7 +46,7 @@ public sealed class OrderFunctionTests
         var order = new Order("o-1", "c-1", [new OrderItem("A", 1, 5m)], 5m, OrderStatus.Placed, DateTimeOffset.UnixEpoch);
         orders.GetAsync("o-1", Arg.Any<CancellationToken>()).Returns(new Stored<Order>("o-1", order, "7"));
 
-        await new SendConfirmation(orders, notifier, TimeProvider.System).HandleAsync(new OrderPlaced("o-1"), Context(), default);
+        await new SendConfirmation(orders, notifier, Substitute.For<IBlobStore>(), TimeProvider.System).HandleAsync(new OrderPlaced("o-1"), Context(), default);
 
         await notifier.Received(1).PublishAsync(
             Arg.Is<Notification>(n => n.Topic == "order-confirmations" && n.DeduplicationId == "order-confirmed-o-1" && n.Body.Contains("\"orderId\":\"o-1\"")),
@@ -61,7 +62,7 @@ public sealed class OrderFunctionTests
         var order = new Order("o-1", "c-1", [], 0m, OrderStatus.Confirmed, DateTimeOffset.UnixEpoch);
         orders.GetAsync("o-1", Arg.Any<CancellationToken>()).Returns(new Stored<Order>("o-1", order, "8"));
 
-        await new SendConfirmation(orders, notifier, TimeProvider.System).HandleAsync(new OrderPlaced("o-1"), Context(attempt: 2), default);
+        await new SendConfirmation(orders, notifier, Substitute.For<IBlobStore>(), TimeProvider.System).HandleAsync(new OrderPlaced("o-1"), Context(attempt: 2), default);
 
         await notifier.DidNotReceiveWithAnyArgs().PublishAsync(default!, default);
         await orders.DidNotReceiveWithAnyArgs().PutAsync(default!, default!, default, default);
@@ -72,7 +73,7 @@ public sealed class OrderFunctionTests
     {
         var orders = Substitute.For<IRepository<Order>>();
         await Assert.ThrowsAsync<InvalidOperationException>(() =>
-            new SendConfirmation(orders, Substitute.For<INotifier>(), TimeProvider.System).HandleAsync(new OrderPlaced("o-x"), Context(), default));
+            new SendConfirmation(orders, Substitute.For<INotifier>(), Substitute.For<IBlobStore>(), TimeProvider.System).HandleAsync(new OrderPlaced("o-x"), Context(), default));
     }
 
     [Fact]

@@ -101,11 +101,11 @@ public sealed class OrdersFlowTests
     }
 
     [Fact]
-    public async Task Catalog_HasTheSixFunctionsEveryAdapterUses()
+    public async Task Catalog_HasTheEightFunctionsEveryAdapterUses()
     {
         await using var host = await PortableTestHost.StartAsync(OrdersApp.Configure);
         Assert.Equal(
-            ["PlaceOrder", "GetOrder", "Hello", "SendConfirmation", "ExpireUnconfirmed", "AuditConfirmation"],
+            ["PlaceOrder", "GetOrder", "ListOrders", "ImportOrders", "Hello", "SendConfirmation", "ExpireUnconfirmed", "AuditConfirmation"],
             host.App.Catalog.Functions.Select(f => f.Name));
         var json = host.App.Catalog.ToJson();
         Assert.Contains("\"kind\": \"schedule\"", json, StringComparison.Ordinal);

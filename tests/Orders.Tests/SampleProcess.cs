@@ -24,7 +24,7 @@ internal sealed class SampleProcess : IDisposable
     public ConcurrentQueue<string> Output { get; } = new();
 
     /// <summary>Starts a command (the sample's DLL through dotnet, or the native binary) and waits until it serves.</summary>
-    public static async Task<SampleProcess> StartAsync(string fileName, string? argument, string dataDir, int? port = null)
+    public static async Task<SampleProcess> StartAsync(string fileName, string? argument, string dataDir, int? port = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         port ??= FreePort();
         var info = new ProcessStartInfo(fileName)
@@ -42,6 +42,7 @@ internal sealed class SampleProcess : IDisposable
         info.Environment.Remove("FUNCTIONS_CUSTOMHANDLER_PORT");
         info.Environment.Remove("K_SERVICE");
         info.Environment.Remove("FUNCTION_TARGET");
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) info.Environment[name] = value;
         var process = Process.Start(info)!;
         var sample = new SampleProcess(process, port.Value);
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) sample.Output.Enqueue(e.Data); };

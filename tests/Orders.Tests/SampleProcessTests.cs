@@ -86,7 +86,7 @@ public sealed class SampleProcessTests
         Assert.Equal(0, process.ExitCode);
         using var catalog = JsonDocument.Parse(output);
         var functions = catalog.RootElement.GetProperty("functions").EnumerateArray().ToList();
-        Assert.Equal(6, functions.Count);
+        Assert.Equal(8, functions.Count);
         var place = functions.Single(f => f.GetProperty("name").GetString() == "PlaceOrder");
         Assert.Equal("http", place.GetProperty("trigger").GetProperty("kind").GetString());
         Assert.Equal("POST", place.GetProperty("trigger").GetProperty("method").GetString());
@@ -94,7 +94,10 @@ public sealed class SampleProcessTests
         Assert.Equal("PlaceOrderRequest", place.GetProperty("input").GetString());
         Assert.Equal("OrderView", place.GetProperty("output").GetString());
         Assert.Equal(["order-placed"], place.GetProperty("sends").EnumerateArray().Select(q => q.GetString()));
-        Assert.All(functions.Where(f => f.GetProperty("name").GetString() != "PlaceOrder"), f => Assert.False(f.TryGetProperty("sends", out _)));
+        var import = functions.Single(f => f.GetProperty("name").GetString() == "ImportOrders");
+        Assert.Equal("blob", import.GetProperty("trigger").GetProperty("kind").GetString());
+        Assert.Equal(["order-placed"], import.GetProperty("sends").EnumerateArray().Select(q => q.GetString()));
+        Assert.All(functions.Where(f => f.GetProperty("name").GetString() is not ("PlaceOrder" or "ImportOrders")), f => Assert.False(f.TryGetProperty("sends", out _)));
         Assert.Contains(catalog.RootElement.GetProperty("queues").EnumerateArray(), q => q.GetProperty("name").GetString() == "order-placed");
     }
 

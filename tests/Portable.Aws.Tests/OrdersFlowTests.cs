@@ -14,7 +14,8 @@ namespace Portable.Aws.Tests;
 /// <summary>
 /// The whole Orders flow on the AWS adapter, against DynamoDB Local and fauxqs: HTTP API <c>POST /orders</c> → the item in
 /// DynamoDB → the message on SQS → that message as an SQS event into SendConfirmation → the SNS publish seen on an SQS
-/// subscription → the order confirmed (and audited by the topic function fed from the subscription).
+/// subscription → the order confirmed (and audited by the topic function fed from the subscription), its receipt in S3 and
+/// downloadable through the pre-signed URL of <c>GET /orders/{id}</c>.
 /// </summary>
 public sealed class OrdersFlowTests : IAsyncLifetime
 {
@@ -44,6 +45,12 @@ public sealed class OrdersFlowTests : IAsyncLifetime
             ["RedrivePolicy"] = $"{{\"deadLetterTargetArn\":\"{await AwsEmulators.QueueArnAsync(_sqs, dlq)}\",\"maxReceiveCount\":\"5\"}}",
         });
         _environment["PORTABLE_QUEUE_ORDER_PLACED"] = _placedUrl;
+        foreach (var (variable, bucket) in new[] { ("PORTABLE_BUCKET_IMPORTS", ImportOrders.Bucket), ("PORTABLE_BUCKET_RECEIPTS", SendConfirmation.ReceiptsBucket) })
+        {
+            _environment[variable] = bucket + "-" + _suffix;
+            await AwsEmulators.CreateBucketAsync(_services, bucket + "-" + _suffix);
+        }
+
         var topicArn = SnsClient.Element(await sns.CallAsync("CreateTopic", [new("Name", "order-confirmations-" + _suffix)], default), "TopicArn")!;
         _environment["PORTABLE_TOPIC_ORDER_CONFIRMATIONS"] = topicArn;
         _subscriberUrl = await AwsEmulators.CreateQueueAsync(_sqs, "confirmations-sub-" + _suffix);
@@ -91,7 +98,15 @@ public sealed class OrdersFlowTests : IAsyncLifetime
 
         var got = await InvokeAsync(dispatcher, "GetOrder", TestEvents.HttpApi("GET", "/orders/" + view.OrderId));
         Assert.Equal(200, got.GetProperty("statusCode").GetInt32());
-        Assert.Contains("\"status\":\"confirmed\"", got.GetProperty("body").GetString(), StringComparison.Ordinal);
+        var shown = JsonDocument.Parse(got.GetProperty("body").GetString()!).RootElement;
+        Assert.Equal("confirmed", shown.GetProperty("status").GetString());
+
+        // The receipt SendConfirmation wrote to S3, through the pre-signed URL (fauxqs serves it; it does not check signatures).
+        var receiptUrl = new Uri(shown.GetProperty("receiptUrl").GetString()!);
+        Assert.Contains("receipts-" + _suffix, receiptUrl.AbsolutePath, StringComparison.Ordinal);
+        Assert.Contains("X-Amz-Signature=", receiptUrl.Query, StringComparison.Ordinal);
+        using var browser = new HttpClient();
+        Assert.Contains($"Receipt for order {view.OrderId}", await browser.GetStringAsync(receiptUrl), StringComparison.Ordinal);
     }
 
     [Fact]

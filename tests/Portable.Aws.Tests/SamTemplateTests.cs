@@ -20,6 +20,8 @@ public sealed class SamTemplateTests
         {
             ["PlaceOrder"] = "HttpApi",
             ["GetOrder"] = "HttpApi",
+            ["ListOrders"] = "HttpApi",
+            ["ImportOrders"] = "S3",
             ["Hello"] = "HttpApi",
             ["SendConfirmation"] = "SQS",
             ["ExpireUnconfirmed"] = "Schedule",
@@ -47,6 +49,11 @@ public sealed class SamTemplateTests
         var getOrder = resources.Map("GetOrderFunction").Map("Properties").Map("Events").Map("Http").Map("Properties");
         Assert.Equal("/orders/{id}", getOrder.Text("Path"));
         Assert.Equal("GET", getOrder.Text("Method"));
+        var listOrders = resources.Map("ListOrdersFunction").Map("Properties").Map("Events").Map("Http").Map("Properties");
+        Assert.Equal("/orders", listOrders.Text("Path"));
+        Assert.Equal("GET", listOrders.Text("Method"));
+        var s3 = resources.Map("ImportOrdersFunction").Map("Properties").Map("Events").Map("Blob").Map("Properties");
+        Assert.Equal("ImportsBucket", s3.Text("Bucket"));
         var sqs = resources.Map("SendConfirmationFunction").Map("Properties").Map("Events").Map("Queue").Map("Properties");
         Assert.Equal("ReportBatchItemFailures", ((YamlScalarNode)((YamlSequenceNode)sqs.Children[new YamlScalarNode("FunctionResponseTypes")]).Single()).Value);
         Assert.Equal("!GetAtt", sqs.Children[new YamlScalarNode("Queue")].Tag.Value);

@@ -70,7 +70,7 @@ public sealed class BicepTemplateTests : IDisposable
         Assert.False(storage.GetProperty("allowBlobPublicAccess").GetBoolean());
         Assert.Equal(["'order-placed'", "'order-placed-poison'"], arm.OfType("Microsoft.Storage/storageAccounts/queueServices/queues").Select(Leaf).Order(StringComparer.Ordinal));
         Assert.Equal(["'audits'", "'orders'"], arm.OfType("Microsoft.Storage/storageAccounts/tableServices/tables").Select(Leaf).Order(StringComparer.Ordinal));
-        Assert.Equal([$"'{DeploymentContainer}'", $"'{DeadLetterContainer}'"], arm.OfType("Microsoft.Storage/storageAccounts/blobServices/containers").Select(Leaf).Order(StringComparer.Ordinal));
+        Assert.Equal([$"'{DeploymentContainer}'", $"'{DeadLetterContainer}'", "'imports'", "'receipts'"], arm.OfType("Microsoft.Storage/storageAccounts/blobServices/containers").Select(Leaf).Order(StringComparer.Ordinal));
         Assert.DoesNotContain("listKeys", bicep, StringComparison.Ordinal);
         Assert.DoesNotContain("AccountKey", bicep, StringComparison.Ordinal);
     }
@@ -127,10 +127,19 @@ public sealed class BicepTemplateTests : IDisposable
             Assert.Equal("ServicePrincipal", assignment.GetProperty("principalType").GetString());
         }
 
-        // The topic's own identity may write dead letters into the dead-letter container, and nothing else.
-        var deadLetters = RoleAssignment(arm, Roles.StorageBlobDataContributor, $"[resourceId('Microsoft.Storage/storageAccounts/blobServices/containers', parameters('storageAccountName'), 'default', '{DeadLetterContainer}')]");
-        Assert.Contains("Microsoft.EventGrid/topics", deadLetters.GetProperty("properties").GetProperty("principalId").GetString(), StringComparison.Ordinal);
-        Assert.Equal(5, arm.OfType("Microsoft.Authorization/roleAssignments").Count);
+        // The Event Grid identities may write dead letters into the dead-letter container, and nothing else: the topic's (for
+        // AuditConfirmation) and the storage account's system topic's (for ImportOrders' blob events).
+        var deadLetterScope = $"[resourceId('Microsoft.Storage/storageAccounts/blobServices/containers', parameters('storageAccountName'), 'default', '{DeadLetterContainer}')]";
+        var deadLetters = arm.OfType("Microsoft.Authorization/roleAssignments")
+            .Where(r => r.GetProperty("scope").GetString() == deadLetterScope)
+            .Select(r => r.GetProperty("properties"))
+            .ToList();
+        Assert.All(deadLetters, d => Assert.Equal($"[subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '{Roles.StorageBlobDataContributor}')]", d.GetProperty("roleDefinitionId").GetString()));
+        Assert.Equal(["Microsoft.EventGrid/systemTopics", "Microsoft.EventGrid/topics"], deadLetters
+            .Select(d => d.GetProperty("principalId").GetString()!)
+            .Select(p => p.Contains("Microsoft.EventGrid/systemTopics", StringComparison.Ordinal) ? "Microsoft.EventGrid/systemTopics" : p.Contains("Microsoft.EventGrid/topics", StringComparison.Ordinal) ? "Microsoft.EventGrid/topics" : p)
+            .Order(StringComparer.Ordinal));
+        Assert.Equal(6, arm.OfType("Microsoft.Authorization/roleAssignments").Count);
     }
 
     [Fact]

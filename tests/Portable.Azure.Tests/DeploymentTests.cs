@@ -85,6 +85,8 @@ public sealed class DeploymentTests : IDisposable
         {
             ["PlaceOrder"] = "httpTrigger",
             ["GetOrder"] = "httpTrigger",
+            ["ListOrders"] = "httpTrigger",
+            ["ImportOrders"] = "eventGridTrigger",
             ["Hello"] = "httpTrigger",
             ["SendConfirmation"] = "queueTrigger",
             ["ExpireUnconfirmed"] = "timerTrigger",
@@ -116,6 +118,9 @@ public sealed class DeploymentTests : IDisposable
         Assert.Equal("orders", trigger.GetProperty("route").GetString());
         Assert.Equal("function", trigger.GetProperty("authLevel").GetString());
         Assert.Equal("orders/{id}", Binding(Read("GetOrder/function.json"), "in").GetProperty("route").GetString());
+        var list = Binding(Read("ListOrders/function.json"), "in");
+        Assert.Equal("orders", list.GetProperty("route").GetString());
+        Assert.Equal(["get", "head"], list.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
     }
 
     [Fact]
@@ -149,6 +154,18 @@ public sealed class DeploymentTests : IDisposable
     }
 
     [Fact]
+    public async Task OrdersImportFunctionJson_HasItsEventGridTriggerAndAQueueOutputToOrderPlaced()
+    {
+        await WriteAsync();
+        var import = Read("ImportOrders/function.json");
+
+        Assert.Equal(["eventGridTrigger", "queue"], import.GetProperty("bindings").EnumerateArray().Select(b => b.GetProperty("type").GetString()));
+        var output = Assert.Single(Bindings(import, "queue"));
+        Assert.Equal("outOrderPlaced", output.GetProperty("name").GetString());
+        Assert.Equal("order-placed", output.GetProperty("queueName").GetString());
+    }
+
+    [Fact]
     public async Task SendingQueueFunctionJson_HasItsQueueTriggerAndAQueueOutput()
     {
         var builder = PortableApp.CreateBuilder([]);
@@ -165,6 +182,7 @@ public sealed class DeploymentTests : IDisposable
 
     [Theory]
     [InlineData("GetOrder")]
+    [InlineData("ListOrders")]
     [InlineData("Hello")]
     [InlineData("SendConfirmation")]
     [InlineData("ExpireUnconfirmed")]

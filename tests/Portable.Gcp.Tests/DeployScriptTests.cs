@@ -69,7 +69,7 @@ public sealed class DeployScriptTests : IDisposable
         Assert.True(run.ExitCode == 0, run.Describe);
 
         var deploys = run.Of("run deploy");
-        Assert.Equal(7, deploys.Count);
+        Assert.Equal(9, deploys.Count);
         Assert.All(deploys, d => Assert.Equal("PaymentsApiKey=PaymentsApiKey:latest", Flag(d, "--set-secrets")));
         var readers = run.Of("secrets add-iam-policy-binding");
         Assert.All(readers, r => Assert.Equal(("PaymentsApiKey", "roles/secretmanager.secretAccessor"), (r[2], Flag(r, "--role"))));
@@ -99,8 +99,9 @@ public sealed class DeployScriptTests : IDisposable
         var run = await RunAsync(await WriteAsync(App()), present: "", new Dictionary<string, string> { ["EVENT_FILTERS_OnUpload"] = "bucket=uploads" });
         Assert.True(run.ExitCode == 0, run.Describe);
 
-        var trigger = Assert.Single(run.Of("eventarc triggers create"));
-        Assert.Equal("orders-onupload", trigger[3]);
+        // The sample's ImportOrders has its own trigger on its bucket (BlobDeployScriptTests); this one is OnUpload's.
+        Assert.Equal(["orders-importorders", "orders-onupload"], run.Of("eventarc triggers create").Select(t => t[3]).Order(StringComparer.Ordinal));
+        var trigger = Assert.Single(run.Of("eventarc triggers create"), t => t[3] == "orders-onupload");
         Assert.Equal("orders-onupload", Flag(trigger, "--destination-run-service"));
         Assert.Equal(["type=" + Storage, "bucket=uploads"], Flags(trigger, "--event-filters"));
         Assert.Equal("orders-invoker@demo-project.iam.gserviceaccount.com", Flag(trigger, "--service-account"));
@@ -122,8 +123,8 @@ public sealed class DeployScriptTests : IDisposable
         Assert.True(run.ExitCode == 0, run.Describe);
 
         Assert.DoesNotContain(run.Calls, c => c.Contains("create"));
-        Assert.Single(run.Of("eventarc triggers update"));
-        Assert.Equal(7, run.Of("run deploy").Count);
+        Assert.Equal(["orders-importorders", "orders-onupload"], run.Of("eventarc triggers update").Select(t => t[3]).Order(StringComparer.Ordinal));
+        Assert.Equal(9, run.Of("run deploy").Count); // the sample's eight functions and OnUpload
     }
 
     [Fact]
@@ -157,7 +158,8 @@ public sealed class DeployScriptTests : IDisposable
         Assert.True(run.ExitCode == 0, run.Describe);
 
         var grants = run.Of("run services add-iam-policy-binding").Where(b => !Flag(b, "--member")!.StartsWith("serviceAccount:", StringComparison.Ordinal)).ToList();
-        Assert.Equal(["orders-getorder group:ops@example.com", "orders-getorder user:ada@example.com", "orders-placeorder group:ops@example.com", "orders-placeorder user:ada@example.com"],
+        Assert.Equal(["orders-getorder group:ops@example.com", "orders-getorder user:ada@example.com", "orders-listorders group:ops@example.com", "orders-listorders user:ada@example.com",
+            "orders-placeorder group:ops@example.com", "orders-placeorder user:ada@example.com"],
             grants.Select(b => b[3] + " " + Flag(b, "--member")).Order());
         Assert.DoesNotContain(run.Calls, c => c.Contains("allUsers"));
     }

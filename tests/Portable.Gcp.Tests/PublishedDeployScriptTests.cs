@@ -70,7 +70,7 @@ public sealed class PublishedDeployScriptTests
         var deploys = run.Of("run deploy");
         Assert.Equal(["orders-hello"], deploys.Where(d => d.Contains("--allow-unauthenticated")).Select(d => d[2]));
         Assert.All(deploys.Where(d => d[2] != "orders-hello"), d => Assert.Contains("--no-allow-unauthenticated", d));
-        Assert.Equal(["orders-auditconfirmation", "orders-expireunconfirmed", "orders-sendconfirmation"],
+        Assert.Equal(["orders-auditconfirmation", "orders-expireunconfirmed", "orders-importorders", "orders-sendconfirmation"],
             run.Of("run services add-iam-policy-binding").Where(b => Flag(b, "--member") == Invoker && Flag(b, "--role") == "roles/run.invoker").Select(b => b[3]).Order());
         Assert.DoesNotContain(run.Calls, c => c.Contains("allUsers"));
     }
@@ -123,12 +123,13 @@ public sealed class PublishedDeployScriptTests
             .Where(c => c.Contains("add-iam-policy-binding") && Flag(c, "--member") == "serviceAccount:" + Account(function))
             .Select(c => $"{Flag(c, "--role")} on {(c[0] == "projects" ? "project" : c[3])}").Order().ToList();
         Assert.Empty(Roles("Hello"));
-        Assert.Equal(["roles/datastore.user on project"], Roles("GetOrder"));
+        Assert.Equal(["roles/datastore.user on project", "roles/storage.objectUser on gs://demo-project-receipts"], Roles("GetOrder"));
+        Assert.Equal(["roles/datastore.user on project"], Roles("ListOrders"));
         Assert.Equal(["roles/datastore.user on project", "roles/pubsub.publisher on order-placed"], Roles("PlaceOrder"));
         foreach (var function in Catalog().Functions)
         {
             var expected = function.Uses.Repositories.Count > 0 ? 1 : 0;
-            expected += function.Uses.Queues.Concat(function.Uses.Topics).Distinct().Count();
+            expected += function.Uses.Queues.Concat(function.Uses.Topics).Distinct().Count() + function.Uses.Buckets.Count;
             Assert.Equal(expected, Roles(function.Name).Count);
         }
     }

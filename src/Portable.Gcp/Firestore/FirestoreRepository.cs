@@ -112,6 +112,12 @@ internal sealed class FirestoreRepository<T>(FunctionCatalog catalog, GoogleApiC
         var url = await CollectionUrlAsync(cancellationToken).ConfigureAwait(false) + $"?pageSize={request.PageSize}&orderBy=__name__";
         if (request.ContinuationToken is { Length: > 0 } token) url += "&pageToken=" + Uri.EscapeDataString(token);
         using var response = await api.ReadWithRetriesAsync(() => new HttpRequestMessage(HttpMethod.Get, url), api.FirestoreEmulated, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.BadRequest && request.ContinuationToken is { Length: > 0 })
+        {
+            // The caller's token, not ours (Firestore answers 400 INVALID_ARGUMENT): the same ArgumentException as every other store.
+            throw new ArgumentException($"The continuation token was not given out by collection '{_definition.Name}': Firestore refused it.", nameof(request));
+        }
+
         var body = await ReadAsync(response, $"Listing collection '{_definition.Name}'", cancellationToken).ConfigureAwait(false);
         using var document = JsonDocument.Parse(body);
         var items = new List<Stored<T>>();

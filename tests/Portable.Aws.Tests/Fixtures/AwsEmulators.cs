@@ -74,6 +74,23 @@ internal static class AwsEmulators
         });
     }
 
+    /// <summary>
+    /// Creates an S3 bucket on fauxqs (AWS_ENDPOINT_URL_S3) through the adapter's own signed client, as the S3 contract does; the
+    /// SAM template declares one per <c>AddBucket</c>, and the adapter never creates buckets itself.
+    /// </summary>
+    public static async Task CreateBucketAsync(ServiceProvider services, string bucket)
+    {
+        if (string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL_S3")))
+        {
+            throw new InvalidOperationException("AWS_ENDPOINT_URL_S3 is not set, so fauxqs's S3 is not running for this test. Run tests/emulators/start.sh and source tests/emulators/.env, or run ./test.sh.");
+        }
+
+        using (await services.GetRequiredService<AwsConnection>().S3.SendAsync(
+            "CreateBucket", HttpMethod.Put, bucket, null, [], [], null, null, null, HttpCompletionOption.ResponseContentRead, default))
+        {
+        }
+    }
+
     public static async Task<string> CreateQueueAsync(IAmazonSQS sqs, string name, Dictionary<string, string>? attributes = null)
         => (await sqs.CreateQueueAsync(new CreateQueueRequest { QueueName = name, Attributes = attributes ?? [] })).QueueUrl;
 

@@ -6,7 +6,7 @@ using Portable.Aws.Data;
 
 namespace Portable.Aws.Tests.Fixtures;
 
-/// <summary>The Orders sample's tables, queue and topic (with an SQS subscription) on the emulators, under unique names, and the environment that names them.</summary>
+/// <summary>The Orders sample's tables, queue, topic (with an SQS subscription) and buckets on the emulators, under unique names, and the environment that names them.</summary>
 public sealed class OrdersOnFauxqs : IAsyncDisposable
 {
     private OrdersOnFauxqs(Dictionary<string, string> environment, ServiceProvider services)
@@ -47,6 +47,12 @@ public sealed class OrdersOnFauxqs : IAsyncDisposable
         var topicArn = SnsClient.Element(await sns.CallAsync("CreateTopic", [new("Name", "order-confirmations-" + suffix)], default), "TopicArn")!;
         environment["PORTABLE_TOPIC_ORDER_CONFIRMATIONS"] = topicArn;
         flow.SubscriberUrl = await AwsEmulators.CreateQueueAsync(sqs, "confirmations-sub-" + suffix);
+        foreach (var (variable, bucket) in new[] { ("PORTABLE_BUCKET_IMPORTS", ImportOrders.Bucket), ("PORTABLE_BUCKET_RECEIPTS", SendConfirmation.ReceiptsBucket) })
+        {
+            environment[variable] = bucket + "-" + suffix;
+            await AwsEmulators.CreateBucketAsync(services, bucket + "-" + suffix);
+        }
+
         await sns.CallAsync("Subscribe", [new("TopicArn", topicArn), new("Protocol", "sqs"), new("Endpoint", await AwsEmulators.QueueArnAsync(sqs, flow.SubscriberUrl))], default);
         return flow;
     }

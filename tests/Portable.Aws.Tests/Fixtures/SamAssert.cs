@@ -50,19 +50,26 @@ public static class SamAssert
             ((YamlScalarNode)Assert.Single(architectures.Children)).Value!);
     }
 
-    /// <summary>The Orders acceptance: Hello no data permission, GetOrder the orders table only, PlaceOrder the orders table and the order-placed queue only; the order routes IAM-protected, Hello public.</summary>
+    /// <summary>
+    /// The Orders acceptance: Hello no data permission, GetOrder the orders table and the receipts bucket, ListOrders the orders
+    /// table only, PlaceOrder the orders table and the order-placed queue only, ImportOrders those and the imports bucket; the order
+    /// routes IAM-protected, Hello public.
+    /// </summary>
     public static void OrdersLeastPrivilegeAndAccess(YamlMappingNode template)
     {
         Assert.Empty(Policies(template, "Hello"));
-        Assert.Equal(["DynamoDBCrudPolicy OrdersTable"], Policies(template, "GetOrder"));
+        Assert.Equal(["DynamoDBCrudPolicy OrdersTable", "Statement ReceiptsBucketObjects ReceiptsBucketList"], Policies(template, "GetOrder"));
+        Assert.Equal(["DynamoDBCrudPolicy OrdersTable"], Policies(template, "ListOrders"));
         Assert.Equal(["DynamoDBCrudPolicy OrdersTable", "SQSSendMessagePolicy OrderPlacedQueue"], Policies(template, "PlaceOrder"));
-        Assert.Equal(["DynamoDBCrudPolicy OrdersTable", "SNSPublishMessagePolicy OrderConfirmationsTopic"], Policies(template, "SendConfirmation"));
+        Assert.Equal(["DynamoDBCrudPolicy OrdersTable", "SQSSendMessagePolicy OrderPlacedQueue", "Statement ImportsBucketObjects ImportsBucketList"], Policies(template, "ImportOrders"));
+        Assert.Equal(["DynamoDBCrudPolicy OrdersTable", "SNSPublishMessagePolicy OrderConfirmationsTopic", "Statement ReceiptsBucketObjects ReceiptsBucketList"], Policies(template, "SendConfirmation"));
         Assert.Equal(["DynamoDBCrudPolicy AuditsTable"], Policies(template, "AuditConfirmation"));
         Assert.Equal(["DynamoDBCrudPolicy OrdersTable"], Policies(template, "ExpireUnconfirmed"));
 
         Assert.Equal("AWS_IAM", DefaultAuthorizer(template));
         Assert.Null(RouteAuthorizer(template, "PlaceOrder"));
         Assert.Null(RouteAuthorizer(template, "GetOrder"));
+        Assert.Null(RouteAuthorizer(template, "ListOrders"));
         Assert.Equal("NONE", RouteAuthorizer(template, "Hello"));
     }
 }

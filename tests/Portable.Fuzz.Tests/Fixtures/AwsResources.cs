@@ -8,8 +8,8 @@ namespace Portable.Fuzz.Tests.Fixtures;
 
 /// <summary>
 /// What the published SAM template declares, created on the emulators (DynamoDB Local, fauxqs) under fresh names: each
-/// <c>PORTABLE_TABLE_*</c> table with the template's key schema, and each <c>PORTABLE_QUEUE_*</c> queue. Reading the schema from the
-/// template keeps this right when the adapter's table shape changes.
+/// <c>PORTABLE_TABLE_*</c> table with the template's key schema, each <c>PORTABLE_QUEUE_*</c> queue and each
+/// <c>PORTABLE_BUCKET_*</c> S3 bucket. Reading the schema from the template keeps this right when the adapter's table shape changes.
 /// </summary>
 internal static class AwsResources
 {
@@ -36,7 +36,8 @@ internal static class AwsResources
         foreach (var (key, value) in variables.Children)
         {
             var variable = ((YamlScalarNode)key).Value!;
-            var logical = ((YamlScalarNode)value).Value!;
+            // A table's or a queue's value is a !Ref of its logical id; a bucket's is a !Sub (a sequence) of its physical name.
+            var logical = (value as YamlScalarNode)?.Value ?? "";
             var name = $"fuzz-{logical.ToLowerInvariant()}-{suffix}";
             if (variable.StartsWith("PORTABLE_TABLE_", StringComparison.Ordinal))
             {
@@ -54,10 +55,33 @@ internal static class AwsResources
             {
                 environment[variable] = (await sqs.CreateQueueAsync(new CreateQueueRequest { QueueName = name })).QueueUrl;
             }
+            else if (variable.StartsWith("PORTABLE_BUCKET_", StringComparison.Ordinal))
+            {
+                // The value is a !Sub of the stack's name; the bucket gets a fresh name of its own (S3's rules: lowercase, no '_').
+                var bucket = $"fuzz-{variable["PORTABLE_BUCKET_".Length..].ToLowerInvariant().Replace('_', '-')}-{suffix}";
+                using (var created = await S3.PutAsync(new Uri(new Uri(environment["AWS_ENDPOINT_URL_S3"]), bucket), null))
+                {
+                    created.EnsureSuccessStatusCode();
+                }
+
+                environment[variable] = bucket;
+            }
         }
 
         return environment;
     }
+
+    /// <summary>Writes an object to a bucket <see cref="CreateAsync"/> made (path-style, unsigned: fauxqs does not check signatures).</summary>
+    public static async Task PutObjectAsync(IReadOnlyDictionary<string, string> environment, string bucket, string key, byte[] content, string contentType)
+    {
+        using var body = new ByteArrayContent(content);
+        body.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
+        using var put = await S3.PutAsync(new Uri(new Uri(environment["AWS_ENDPOINT_URL_S3"]), $"{bucket}/{Uri.EscapeDataString(key).Replace("%2F", "/", StringComparison.Ordinal)}"), body);
+        put.EnsureSuccessStatusCode();
+    }
+
+    // fauxqs's S3 takes unsigned requests, so the fixture needs no S3 SDK (none is referenced here) to make a bucket or an object.
+    private static readonly HttpClient S3 = new();
 
     private static IEnumerable<Dictionary<string, string>> Items(YamlMappingNode properties, string name)
         => ((YamlSequenceNode)properties.Children[new YamlScalarNode(name)]).Children.Cast<YamlMappingNode>()

@@ -11,6 +11,7 @@ internal static class HttpCases
 {
     public const string PlaceOrder = "PlaceOrder";
     public const string GetOrder = "GetOrder";
+    public const string ListOrders = "ListOrders";
     public const string Hello = "Hello";
 
     /// <param name="mutator">The seeded generator.</param>
@@ -49,6 +50,18 @@ internal static class HttpCases
         yield return Post("content type: json with charset", Expect.Either, Seeds.OrderRequestBytes, "application/json; charset=utf-8");
         yield return Post("empty body", Expect.Malformed, [], "application/json");
 
+        // GET /orders?customerId=: a customer's orders; without a customer, or with a page token it never gave out, a 400.
+        yield return new FuzzCase(target(ListOrders), "seed: GET /orders?customerId=c-1", Expect.Valid, RawHttp.Request("GET", orders + "?customerId=c-1"));
+        yield return new FuzzCase(target(ListOrders), "query: no customerId", Expect.Malformed, RawHttp.Request("GET", orders));
+        yield return new FuzzCase(target(ListOrders), "query: customerId empty", Expect.Malformed, RawHttp.Request("GET", orders + "?customerId="));
+        foreach (var (label, token) in new[] { ("garbage", "%zz%00"), ("not base64", "!!!"), ("encoded NUL", "%00") })
+        {
+            yield return new FuzzCase(target(ListOrders), "query: pageToken " + label, Expect.Malformed, RawHttp.Request("GET", orders + "?customerId=c-1&pageToken=" + token));
+        }
+
+        // A token is opaque: a well-formed one the API never gave out (5000 base64 'A's) may be read as a position by a store; never a 5xx.
+        yield return new FuzzCase(target(ListOrders), "query: pageToken huge", Expect.Either, RawHttp.Request("GET", orders + "?customerId=c-1&pageToken=" + new string('A', 5000)));
+
         foreach (var (label, segment) in Seeds.Ids)
         {
             // Kestrel itself refuses some encoded bytes in a path (%00) with its bare 400, as it does a framing error.
@@ -58,7 +71,7 @@ internal static class HttpCases
         foreach (var (method, path, fn) in new[]
         {
             ("TRACE", hello, Hello), ("FOO", hello, Hello), ("POST", hello, Hello), ("DELETE", orders, PlaceOrder), ("PUT", orders, PlaceOrder),
-            ("GET", orders, PlaceOrder), ("PATCH", orders + "/o-1", GetOrder), ("DELETE", orders + "/o-1", GetOrder), ("PROPFIND", hello, Hello),
+            ("PATCH", orders + "/o-1", GetOrder), ("DELETE", orders + "/o-1", GetOrder), ("PROPFIND", hello, Hello),
         })
         {
             yield return new FuzzCase(target(fn), $"method: {method} {path}", Expect.Malformed, RawHttp.Request(method, path, method is "POST" or "PUT" ? "{}"u8.ToArray() : null, "application/json"));

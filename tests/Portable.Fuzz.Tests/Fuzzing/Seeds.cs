@@ -15,6 +15,9 @@ internal static class Seeds
     /// <summary>Two lines that each fit, whose sum overflows.</summary>
     public const string OverflowingSum = """{"customerId":"c-1","items":[{"sku":"A","quantity":1,"unitPrice":79228162514264337593543950335},{"sku":"B","quantity":1,"unitPrice":79228162514264337593543950335}]}""";
 
+    /// <summary>A file for ImportOrders: the header and two orders of customer c-1.</summary>
+    public const string OrdersCsv = "customerId,sku,quantity,unitPrice\nc-1,A,1,10.50\nc-1,B,2,3\n";
+
     public static string OrderPlaced(string orderId) => $$"""{"orderId":"{{orderId}}"}""";
 
     public static string OrderConfirmed(string orderId) => $$"""{"orderId":"{{orderId}}","customerId":"c-1","total":42.5}""";

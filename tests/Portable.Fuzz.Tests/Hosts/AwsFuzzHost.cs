@@ -10,13 +10,15 @@ namespace Portable.Fuzz.Tests.Hosts;
 /// <summary>
 /// The published <c>bootstrap</c> as Lambda starts it: one process per function (<c>_HANDLER</c>), each polling its own fake
 /// Runtime API (<c>AWS_LAMBDA_RUNTIME_API</c>), with the template's tables and queue created on DynamoDB Local and fauxqs. Events:
-/// API Gateway v1 and v2, ALB, function URL, SQS batches, SNS, EventBridge schedule, direct invocation, and garbage. A clear
+/// API Gateway v1 and v2, ALB, function URL, SQS batches, SNS, S3 notifications (direct and through SQS), EventBridge schedule,
+/// direct invocation, and garbage; one process for each function of the published app's catalog (<c>--describe</c>). A clear
 /// answer is a <c>Runtime.InvalidEvent</c> error, a 4xx problem in an HTTP event's response, or <c>batchItemFailures</c> naming
 /// exactly the bad records (a whole batch refused for one bad record is not clear).
 /// </summary>
 internal sealed class AwsFuzzHost : FuzzHost
 {
-    private static readonly string[] Functions = ["PlaceOrder", "GetOrder", "Hello", "SendConfirmation", "AuditConfirmation", "ExpireUnconfirmed"];
+    private const string ImportedObject = "fuzz/orders.csv";
+    private IReadOnlyList<CatalogFunction> _functions = [];
     private readonly Dictionary<string, HostProcess> _processes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, FakeRuntimeApi> _apis = new(StringComparer.Ordinal);
     private Dictionary<string, string> _environment = [];
@@ -32,11 +34,14 @@ internal sealed class AwsFuzzHost : FuzzHost
         var folder = await PublishedHost.GetAsync("aws");
         _executable = PublishedHost.Executable("aws", folder);
         _environment = await AwsResources.CreateAsync(Path.Combine(folder, "template.yaml"));
-        foreach (var function in Functions)
+        _functions = await PublishedCatalog.ReadAsync(_executable);
+        foreach (var function in _functions)
         {
-            _apis[function] = await FakeRuntimeApi.StartAsync();
-            await RestartAsync(function);
+            _apis[function.Name] = await FakeRuntimeApi.StartAsync();
+            await RestartAsync(function.Name);
         }
+
+        await AwsResources.PutObjectAsync(_environment, ImportsBucket, ImportedObject, Envelopes.Utf8(Seeds.OrdersCsv), "text/csv");
 
         var placed = await InvokeAsync("PlaceOrder", Envelopes.Utf8(HttpV2("POST", "/orders", Seeds.OrderRequest)));
         if (placed is { Kind: "response" } && JsonDocument.Parse(placed.Body).RootElement.GetProperty("body").GetString() is { } body && body.Contains("orderId", StringComparison.Ordinal))
@@ -58,10 +63,13 @@ internal sealed class AwsFuzzHost : FuzzHost
         return Task.CompletedTask;
     }
 
+    /// <summary>The physical S3 bucket of the sample's <c>imports</c> bucket on fauxqs.</summary>
+    private string ImportsBucket => _environment["PORTABLE_BUCKET_IMPORTS"];
+
     /// <summary>An HTTP API (payload 2.0) request from the published sample event.</summary>
-    public static string HttpV2(string method, string path, string? body = null, bool base64 = false, string contentType = "application/json")
+    public static string HttpV2(string method, string path, string? body = null, bool base64 = false, string contentType = "application/json", string query = "")
         => Envelopes.With(Envelopes.Read("aws/apigw-v2-request-no-authorizer.json"),
-            ("rawPath", path), ("rawQueryString", ""), ("requestContext/http/method", method), ("requestContext/http/path", path),
+            ("rawPath", path), ("rawQueryString", query), ("queryStringParameters", null), ("requestContext/http/method", method), ("requestContext/http/path", path),
             ("headers/content-type", contentType), ("headers/content-length", null), ("body", body), ("isBase64Encoded", base64));
 
     public override IReadOnlyList<FuzzCase> Generate(Mutator mutator)
@@ -120,6 +128,17 @@ internal sealed class AwsFuzzHost : FuzzHost
             cases.Add(Http("GetOrder", "id: " + label, Expect.Either, HttpV2("GET", "/orders/" + segment)));
         }
 
+        // GET /orders?customerId=: the customer's orders; without a customer, or with a page token it never gave out, a 400.
+        cases.Add(Http("ListOrders", "seed: GET /orders?customerId=c-1", Expect.Valid, HttpV2("GET", "/orders", query: "customerId=c-1")));
+        cases.Add(Http("ListOrders", "query: no customerId", Expect.Malformed, HttpV2("GET", "/orders")));
+        foreach (var (label, token) in new[] { ("garbage", "%zz%00"), ("not base64", "!!!") })
+        {
+            cases.Add(Http("ListOrders", "query: pageToken " + label, Expect.Malformed, HttpV2("GET", "/orders", query: "customerId=c-1&pageToken=" + token)));
+        }
+
+        // A token is opaque: a well-formed one the API never gave out may be read as a position by a store; never a 5xx.
+        cases.Add(Http("ListOrders", "query: pageToken huge", Expect.Either, HttpV2("GET", "/orders", query: "customerId=c-1&pageToken=" + new string('A', 5000))));
+
         var hello = HttpV2("GET", "/hello");
         cases.Add(Http("Hello", "seed: GET /hello", Expect.Valid, hello));
         foreach (var m in mutator.Json(hello, 25))
@@ -129,6 +148,7 @@ internal sealed class AwsFuzzHost : FuzzHost
 
         AddSqs(cases, mutator);
         AddSns(cases, mutator);
+        AddS3(cases, mutator);
 
         var schedule = Envelopes.Read("aws/scheduled-event.json");
         cases.Add(new FuzzCase("ExpireUnconfirmed", "seed: EventBridge schedule", Expect.Valid, Envelopes.Utf8(schedule)) { Channel = "eventbridge" });
@@ -138,7 +158,7 @@ internal sealed class AwsFuzzHost : FuzzHost
         }
 
         // Garbage to every function.
-        foreach (var function in Functions)
+        foreach (var function in _functions.Select(f => f.Name))
         {
             foreach (var (label, bytes) in new (string, byte[])[] { ("not json", "not json at all"u8.ToArray()), ("empty", []), ("0xFF", [0xFF, 0xFE]), ("invalid UTF-8 in a string", [.. "{\"a\":\""u8, 0xC3, 0x28, .. "\"}"u8]), ("deep nesting", Encoding.ASCII.GetBytes(new string('[', 5000) + new string(']', 5000))) })
             {
@@ -151,25 +171,6 @@ internal sealed class AwsFuzzHost : FuzzHost
 
     private void AddSqs(List<FuzzCase> cases, Mutator mutator)
     {
-        var vector = Envelopes.Read("aws/sqs-event.json");
-        string Batch(params (string Id, string Body)[] records)
-        {
-            var root = JsonNode.Parse(vector)!;
-            var template = root["Records"]![0]!;
-            var array = new JsonArray();
-            foreach (var (id, body) in records)
-            {
-                var record = template.DeepClone();
-                record["messageId"] = id;
-                record["body"] = body;
-                record["attributes"]!["ApproximateReceiveCount"] = "1";
-                array.Add(record);
-            }
-
-            root["Records"] = array;
-            return root.ToJsonString();
-        }
-
         var good = Seeds.OrderPlaced(_order);
         var seed = Batch(("m-0", good));
         cases.Add(new FuzzCase("SendConfirmation", "seed: SQS batch", Expect.Valid, Envelopes.Utf8(seed)) { Channel = "sqs" });
@@ -204,6 +205,52 @@ internal sealed class AwsFuzzHost : FuzzHost
         foreach (var m in mutator.Json(seed, 30))
         {
             cases.Add(new FuzzCase("AuditConfirmation", "SNS envelope: " + m.Label, Envelopes.ForEnvelope(m, seed, ["/Records", "/Records/0/EventSource", "/Records/0/Sns", "/Records/0/Sns/Message"]), m.Bytes) { Channel = "sns" });
+        }
+    }
+
+    /// <summary>An SQS event (the published sqs-event.json) of these messages, each on its first delivery.</summary>
+    private static string Batch(params (string Id, string Body)[] records)
+    {
+        var root = JsonNode.Parse(Envelopes.Read("aws/sqs-event.json"))!;
+        var template = root["Records"]![0]!;
+        var array = new JsonArray();
+        foreach (var (id, body) in records)
+        {
+            var record = template.DeepClone();
+            record["messageId"] = id;
+            record["body"] = body;
+            record["attributes"]!["ApproximateReceiveCount"] = "1";
+            array.Add(record);
+        }
+
+        root["Records"] = array;
+        return root.ToJsonString();
+    }
+
+    /// <summary>ImportOrders: S3's notification of the CSV written at start, direct and through SQS; its envelope damaged.</summary>
+    private void AddS3(List<FuzzCase> cases, Mutator mutator)
+    {
+        var seed = Envelopes.With(Envelopes.Read("aws/s3-event.json"), ("Records/0/s3/bucket/name", ImportsBucket), ("Records/0/s3/bucket/arn", "arn:aws:s3:::" + ImportsBucket),
+            ("Records/0/s3/object/key", ImportedObject), ("Records/0/s3/object/size", Seeds.OrdersCsv.Length));
+        cases.Add(new FuzzCase("ImportOrders", "seed: S3 notification", Expect.Valid, Envelopes.Utf8(seed)) { Channel = "s3" });
+        cases.Add(new FuzzCase("ImportOrders", "S3 notification: another bucket", Expect.Malformed,
+            Envelopes.Utf8(Envelopes.With(seed, ("Records/0/s3/bucket/name", "someone-elses-bucket")))) { Channel = "s3" });
+        foreach (var m in mutator.Json(seed, 40).Concat(mutator.Bytes(Envelopes.Utf8(seed), 10)))
+        {
+            cases.Add(new FuzzCase("ImportOrders", "S3 envelope: " + m.Label,
+                Envelopes.ForEnvelope(m, seed, ["/Records", "/Records/0/eventSource", "/Records/0/eventName", "/Records/0/s3", "/Records/0/s3/bucket", "/Records/0/s3/bucket/name", "/Records/0/s3/object", "/Records/0/s3/object/key"]),
+                m.Bytes) { Channel = "s3" });
+        }
+
+        // Through an SQS queue (S3 → SQS → Lambda): a bad notification is that record's batch item failure, not the batch's.
+        cases.Add(new FuzzCase("ImportOrders", "seed: S3 notification through SQS", Expect.Valid, Envelopes.Utf8(Batch(("m-0", seed)))) { Channel = "sqs" });
+        foreach (var (label, body) in new[] { ("not json", "not json"), ("empty", ""), ("another bucket", Envelopes.With(seed, ("Records/0/s3/bucket/name", "someone-elses-bucket"))), ("no key", Envelopes.With(seed, ("Records/0/s3/object/key", null))) })
+        {
+            cases.Add(new FuzzCase("ImportOrders", "S3 notification through SQS: " + label, Expect.Malformed, Envelopes.Utf8(Batch(("m-0", seed), ("m-1", body), ("m-2", seed))))
+            {
+                Channel = "sqs",
+                BadRecords = ["m-1"],
+            });
         }
     }
 

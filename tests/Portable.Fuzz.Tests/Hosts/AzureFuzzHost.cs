@@ -103,6 +103,25 @@ internal sealed class AzureFuzzHost : FuzzHost
             cases.Add(Invoke("AuditConfirmation", "event payload: " + m.Label, Envelopes.ForEnvelope(m, eventSeed, ["/Data", "/Data/event", "/Data/event/id", "/Data/event/eventType"]), m.Bytes));
         }
 
+        // ImportOrders: Event Grid's BlobCreated for container imports. The seed's blob was never uploaded, so the import finds
+        // nothing to do (an accepted event); an event of another container is skipped with a log line (the storage account's system
+        // topic carries every container's events), so it is accepted too; the envelope damaged.
+        var blobVector = JsonNode.Parse(Envelopes.Read("azure/request.eventgrid-trigger.json"))!;
+        var blobEvent = blobVector["Data"]!["eventGridEvent"]!.DeepClone();
+        blobEvent["subject"] = "/blobServices/default/containers/imports/blobs/fuzz/never-uploaded.csv";
+        blobEvent["data"]!["contentType"] = "text/csv";
+        blobEvent["data"]!["url"] = "https://acct.blob.core.windows.net/imports/fuzz/never-uploaded.csv";
+        blobVector["Data"] = new JsonObject { ["event"] = blobEvent };
+        blobVector["Metadata"]!["sys"]!["MethodName"] = "ImportOrders";
+        var blobSeed = blobVector.ToJsonString();
+        cases.Add(Invoke("ImportOrders", "seed: BlobCreated", Expect.Valid, Envelopes.Utf8(blobSeed)));
+        cases.Add(Invoke("ImportOrders", "BlobCreated: another container", Expect.Valid,
+            Envelopes.Utf8(Envelopes.With(blobSeed, ("Data/event/subject", "/blobServices/default/containers/someone-elses/blobs/a.csv")))));
+        foreach (var m in mutator.Json(blobSeed, 30))
+        {
+            cases.Add(Invoke("ImportOrders", "BlobCreated payload: " + m.Label, Envelopes.ForEnvelope(m, blobSeed, ["/Data", "/Data/event", "/Data/event/id", "/Data/event/eventType", "/Data/event/subject"]), m.Bytes));
+        }
+
         // PlaceOrder invoked with Data.req (not forwarded), as the host does when forwarding is off.
         var reqSeed = Envelopes.With(Envelopes.Read("azure/request.http-trigger.json"), ("Data/req/Url", "http://localhost:7071/orders"), ("Data/req/Body", Seeds.OrderRequest), ("Data/req/Query", new JsonObject()), ("Metadata/sys/MethodName", "PlaceOrder"));
         cases.Add(Invoke("PlaceOrder", "seed: Data.req", Expect.Valid, Envelopes.Utf8(reqSeed)));

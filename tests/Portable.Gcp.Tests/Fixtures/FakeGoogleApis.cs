@@ -227,7 +227,18 @@ internal sealed partial class FakeGoogleApis : IAsyncDisposable
     private async Task ListAsync(HttpContext context, string prefix, string collection)
     {
         var size = int.Parse(context.Request.Query["pageSize"].FirstOrDefault() ?? "100", CultureInfo.InvariantCulture);
-        var after = context.Request.Query["pageToken"].FirstOrDefault() is { Length: > 0 } token ? Encoding.UTF8.GetString(Convert.FromBase64String(token)) : "";
+        string after;
+        try
+        {
+            after = context.Request.Query["pageToken"].FirstOrDefault() is { Length: > 0 } token ? Encoding.UTF8.GetString(Convert.FromBase64String(token)) : "";
+        }
+        catch (FormatException)
+        {
+            // Firestore refuses a page token it did not give out with 400 INVALID_ARGUMENT.
+            await Error(context, 400, "INVALID_ARGUMENT", "Invalid page token.");
+            return;
+        }
+
         List<KeyValuePair<string, StoredDocument>> page;
         bool more;
         lock (_gate)
