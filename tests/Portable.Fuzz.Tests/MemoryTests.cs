@@ -65,11 +65,10 @@ public sealed class MemoryTests(ITestOutputHelper output)
     {
         await using var host = new GcpFuzzHost();
         await host.StartAsync();
-        // AuditConfirmation, the topic function: SendConfirmation uses a bucket, which GCP cannot serve yet (GcpBucketFunctionTests).
-        Task<string> Send(byte[] push) => Status(RawHttp.SendAsync(host.PortOf("AuditConfirmation"), RawHttp.Request("POST", "/projects/test-project/topics/order-confirmations", push, "application/json"), TimeSpan.FromSeconds(60)));
+        Task<string> Send(byte[] push) => Status(RawHttp.SendAsync(host.PortOf("SendConfirmation"), RawHttp.Request("POST", "/projects/test-project/topics/order-placed", push, "application/json"), TimeSpan.FromSeconds(60)));
         var push = LargestInput.Push(LargestInput.CloudRunBytes - 4096, shape);
         var small = LargestInput.Push(SmallBytes, shape);
-        await MeasureAsync(host, host.Processes["AuditConfirmation"], $"Pub/Sub push, 32 MiB, {shape}", push.Length,
+        await MeasureAsync(host, host.Processes["SendConfirmation"], $"Pub/Sub push, 32 MiB, {shape}", push.Length,
             () => WarmAsync(host, () => Send(small)), () => Send(push));
     }
 

@@ -17,10 +17,11 @@ public sealed class OrdersFlowTests
     public async Task PlacedOrder_IsConfirmedAndAudited_ThroughPushEnvelopes_AndRedeliveriesChangeNothing()
     {
         await using var google = await FakeGoogleApis.StartAsync();
-        await using var place = await GcpAppHost.StartAsync(OrdersApp.Configure, "PlaceOrder", google);
-        await using var confirm = await GcpAppHost.StartAsync(OrdersApp.Configure, "SendConfirmation", google);
-        await using var audit = await GcpAppHost.StartAsync(OrdersApp.Configure, "AuditConfirmation", google);
-        await using var get = await GcpAppHost.StartAsync(OrdersApp.Configure, "GetOrder", google);
+        await using var storage = await FakeCloudStorage.StartAsync();
+        await using var place = await GcpAppHost.StartAsync(OrdersApp.Configure, "PlaceOrder", google, storage: storage);
+        await using var confirm = await GcpAppHost.StartAsync(OrdersApp.Configure, "SendConfirmation", google, storage: storage);
+        await using var audit = await GcpAppHost.StartAsync(OrdersApp.Configure, "AuditConfirmation", google, storage: storage);
+        await using var get = await GcpAppHost.StartAsync(OrdersApp.Configure, "GetOrder", google, storage: storage);
 
         var placed = await place.Client.PostAsync("/orders", new StringContent("""{"customerId":"c-1","items":[{"sku":"A","quantity":2,"unitPrice":21.25}]}""", Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.Created, placed.StatusCode);
@@ -50,7 +51,8 @@ public sealed class OrdersFlowTests
     public async Task InvalidOrder_Answers400_AndNothingIsStoredOrPublished()
     {
         await using var google = await FakeGoogleApis.StartAsync();
-        await using var place = await GcpAppHost.StartAsync(OrdersApp.Configure, "PlaceOrder", google);
+        await using var storage = await FakeCloudStorage.StartAsync();
+        await using var place = await GcpAppHost.StartAsync(OrdersApp.Configure, "PlaceOrder", google, storage: storage);
         var response = await place.Client.PostAsync("/orders", new StringContent("""{"customerId":"","items":[]}""", Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Empty(google.Published);
@@ -61,7 +63,8 @@ public sealed class OrdersFlowTests
     public async Task MessageForAnOrderNotYetStored_Answers500Crash_SoPubSubRetries()
     {
         await using var google = await FakeGoogleApis.StartAsync();
-        await using var confirm = await GcpAppHost.StartAsync(OrdersApp.Configure, "SendConfirmation", google);
+        await using var storage = await FakeCloudStorage.StartAsync();
+        await using var confirm = await GcpAppHost.StartAsync(OrdersApp.Configure, "SendConfirmation", google, storage: storage);
         var response = await PushDelivery.PushAsync(confirm.Client, new PublishedMessage("order-placed", "77", Encoding.UTF8.GetBytes("""{"orderId":"o-missing"}"""), new Dictionary<string, string>()));
         Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
         Assert.Equal("crash", Assert.Single(response.Headers.GetValues("X-Google-Status")));
@@ -71,10 +74,11 @@ public sealed class OrdersFlowTests
     public async Task CloudScheduler_ExpiresOrdersLeftUnconfirmed()
     {
         await using var google = await FakeGoogleApis.StartAsync();
+        await using var storage = await FakeCloudStorage.StartAsync();
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 9, 0, 0, TimeSpan.Zero));
-        await using var place = await GcpAppHost.StartAsync(OrdersApp.Configure, "PlaceOrder", google, clock);
-        await using var expire = await GcpAppHost.StartAsync(OrdersApp.Configure, "ExpireUnconfirmed", google, clock);
-        await using var get = await GcpAppHost.StartAsync(OrdersApp.Configure, "GetOrder", google, clock);
+        await using var place = await GcpAppHost.StartAsync(OrdersApp.Configure, "PlaceOrder", google, clock, storage);
+        await using var expire = await GcpAppHost.StartAsync(OrdersApp.Configure, "ExpireUnconfirmed", google, clock, storage);
+        await using var get = await GcpAppHost.StartAsync(OrdersApp.Configure, "GetOrder", google, clock, storage);
         var placed = await place.Client.PostAsync("/orders", new StringContent("""{"customerId":"c-2","items":[{"sku":"B","quantity":1,"unitPrice":5}]}""", Encoding.UTF8, "application/json"));
         var orderId = JsonDocument.Parse(await placed.Content.ReadAsStringAsync()).RootElement.GetProperty("orderId").GetString()!;
 

@@ -20,9 +20,11 @@ public sealed class TelemetryFlowTests
         var executable = await PublishedOrders.GetAsync();
         await using var otlp = await OtlpReceiver.StartAsync();
         await using var google = await FakeGoogleApis.StartAsync();
-        using var place = await Start(executable, "PlaceOrder", otlp, google);
-        using var confirm = await Start(executable, "SendConfirmation", otlp, google);
-        using var audit = await Start(executable, "AuditConfirmation", otlp, google);
+        await using var storage = await FakeCloudStorage.StartAsync();
+        storage.CreateBucket(GcsTestServices.Physical("receipts")); // SendConfirmation writes the order's receipt there
+        using var place = await Start(executable, "PlaceOrder", otlp, google, storage);
+        using var confirm = await Start(executable, "SendConfirmation", otlp, google, storage);
+        using var audit = await Start(executable, "AuditConfirmation", otlp, google, storage);
 
         var placed = await place.Client.PostAsync("/orders", new StringContent("""{"customerId":"c-1","items":[{"sku":"A","quantity":2,"unitPrice":21.25}]}""", Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.Created, placed.StatusCode);
@@ -59,10 +61,13 @@ public sealed class TelemetryFlowTests
         Assert.Empty(otlp.Errors);
     }
 
-    private static Task<ConformanceProcess> Start(string executable, string target, OtlpReceiver otlp, FakeGoogleApis google)
+    private static Task<ConformanceProcess> Start(string executable, string target, OtlpReceiver otlp, FakeGoogleApis google, FakeCloudStorage storage)
         => ConformanceProcess.StartAsync(executable, null, new Dictionary<string, string>
         {
             ["FUNCTION_TARGET"] = target,
+            ["STORAGE_EMULATOR_HOST"] = storage.HostAndPort,
+            ["GCE_METADATA_HOST"] = storage.HostAndPort,
+            ["Portable__Gcp__SigningKeyFile"] = TestServiceAccount.KeyFile,
             ["GOOGLE_CLOUD_PROJECT"] = "test-project",
             ["FIRESTORE_EMULATOR_HOST"] = google.HostAndPort,
             ["PUBSUB_EMULATOR_HOST"] = google.HostAndPort,

@@ -13,15 +13,15 @@ namespace Portable.Fuzz.Tests.Hosts;
 /// Pub/Sub through <c>FIRESTORE_EMULATOR_HOST</c> / <c>PUBSUB_EMULATOR_HOST</c> pointed at the in-test fakes the GCP suite uses (no
 /// Google emulator installs here). HTTP functions get the HTTP cases; the queue, topic and schedule functions get Pub/Sub push
 /// envelopes, <c>messagePublished</c> CloudEvents in binary (<c>ce-*</c> headers) and structured mode, legacy events, and
-/// Cloud Scheduler requests, each valid and damaged. The functions are those of the published app's catalog (<c>--describe</c>),
-/// less those that use a bucket: Portable.Gcp has no Cloud Storage store yet (it comes with branch gcs15), so such a function
-/// answers every request with a 500 naming its bucket, which <c>GcpBucketFunctionTests</c> checks instead.
+/// Cloud Scheduler requests, each valid and damaged. The functions are those of the published app's catalog (<c>--describe</c>);
+/// their buckets live in the in-test Cloud Storage (<c>STORAGE_EMULATOR_HOST</c>), and signed URLs are signed with the test service account's key.
 /// </summary>
 internal sealed class GcpFuzzHost : FuzzHost
 {
     private readonly Dictionary<string, HostProcess> _processes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _ports = new(StringComparer.Ordinal);
     private FakeGoogleApis? _google;
+    private FakeCloudStorage? _storage;
     private string _executable = "";
     private string _order = "o-missing";
 
@@ -35,7 +35,10 @@ internal sealed class GcpFuzzHost : FuzzHost
     {
         _executable = PublishedHost.Executable("gcp", await PublishedHost.GetAsync("gcp"));
         _google = await FakeGoogleApis.StartAsync();
-        foreach (var function in (await PublishedCatalog.ReadAsync(_executable)).Where(f => f.Buckets.Count == 0))
+        _storage = await FakeCloudStorage.StartAsync();
+        var catalog = await PublishedCatalog.ReadAsync(_executable);
+        foreach (var bucket in catalog.SelectMany(f => f.Buckets).Distinct(StringComparer.Ordinal)) _storage.CreateBucket($"test-project-{bucket}");
+        foreach (var function in catalog)
         {
             _ports[function.Name] = HostProcess.FreePort();
             await RestartAsync(function.Name);
@@ -55,6 +58,9 @@ internal sealed class GcpFuzzHost : FuzzHost
             ["GOOGLE_CLOUD_PROJECT"] = "test-project",
             ["FIRESTORE_EMULATOR_HOST"] = _google!.HostAndPort,
             ["PUBSUB_EMULATOR_HOST"] = _google.HostAndPort,
+            ["STORAGE_EMULATOR_HOST"] = _storage!.HostAndPort,
+            ["GCE_METADATA_HOST"] = _storage.HostAndPort,
+            ["Portable__Gcp__SigningKeyFile"] = TestServiceAccount.KeyFile, // GetOrder's receipt links, checked by the in-test Cloud Storage
         });
         _processes[target] = process;
         await process.WaitForPortAsync(_ports[target], TimeSpan.FromSeconds(30));
@@ -62,7 +68,7 @@ internal sealed class GcpFuzzHost : FuzzHost
 
     public override IReadOnlyList<FuzzCase> Generate(Mutator mutator)
     {
-        // Each function's cases go to its own process; the cases of a function that is not running here (it uses a bucket) are left out.
+        // Each function's cases go to its own process.
         var cases = HttpCases.Generate(mutator, "", fn => fn, _order, anyPathReachesTheFunction: true).Where(c => _ports.ContainsKey(c.Target)).ToList();
         if (_ports.ContainsKey("SendConfirmation")) AddMessages(cases, mutator, "SendConfirmation", "order-placed", Seeds.OrderPlaced(_order), b => Oracle.IsValidOrderPlaced(b), 15);
         AddMessages(cases, mutator, "AuditConfirmation", "order-confirmations", Seeds.OrderConfirmed(_order), b => Oracle.IsValidOrderConfirmed(b), 8);
@@ -182,5 +188,6 @@ internal sealed class GcpFuzzHost : FuzzHost
     {
         foreach (var process in _processes.Values) process.Dispose();
         if (_google is not null) await _google.DisposeAsync();
+        if (_storage is not null) await _storage.DisposeAsync();
     }
 }
