@@ -123,13 +123,14 @@ public sealed class PublishedDeployScriptTests
             .Where(c => c.Contains("add-iam-policy-binding") && Flag(c, "--member") == "serviceAccount:" + Account(function))
             .Select(c => $"{Flag(c, "--role")} on {(c[0] == "projects" ? "project" : c[3])}").Order().ToList();
         Assert.Empty(Roles("Hello"));
-        Assert.Equal(["roles/datastore.user on project", "roles/storage.objectUser on gs://demo-project-receipts"], Roles("GetOrder"));
+        // A function with a bucket may sign URLs as itself (signBlob): the token creator role on its own account, not the project.
+        Assert.Equal(["roles/datastore.user on project", $"roles/iam.serviceAccountTokenCreator on {Account("GetOrder")}", "roles/storage.objectUser on gs://demo-project-receipts"], Roles("GetOrder"));
         Assert.Equal(["roles/datastore.user on project"], Roles("ListOrders"));
         Assert.Equal(["roles/datastore.user on project", "roles/pubsub.publisher on order-placed"], Roles("PlaceOrder"));
         foreach (var function in Catalog().Functions)
         {
             var expected = function.Uses.Repositories.Count > 0 ? 1 : 0;
-            expected += function.Uses.Queues.Concat(function.Uses.Topics).Distinct().Count() + function.Uses.Buckets.Count;
+            expected += function.Uses.Queues.Concat(function.Uses.Topics).Distinct().Count() + function.Uses.Buckets.Count + (function.Uses.Buckets.Count > 0 ? 1 : 0);
             Assert.Equal(expected, Roles(function.Name).Count);
         }
     }
