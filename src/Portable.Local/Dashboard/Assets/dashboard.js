@@ -112,13 +112,22 @@ async function invoke(event) {
 }
 
 // ---- invocations and traces
-async function pollInvocations() {
+// One poll at a time: the tab's own load and the live timer would otherwise both ask for the spans after the same number and
+// list them twice.
+let polling = null;
+function pollInvocations() {
+  polling = polling || pollOnce().finally(() => { polling = null; });
+  return polling;
+}
+
+async function pollOnce() {
   await loadCatalog();
   const page = await getJson(`api/invocations?after=${state.last}&limit=500`);
-  if (page.spans.length) {
-    state.invocations = page.spans.concat(state.invocations).slice(0, page.capacity);
+  const fresh = page.spans.filter(s => s.seq > state.last);
+  if (fresh.length) {
+    state.invocations = fresh.concat(state.invocations).slice(0, page.capacity);
   }
-  state.last = page.last;
+  state.last = Math.max(state.last, page.last);
   renderInvocations();
 }
 
