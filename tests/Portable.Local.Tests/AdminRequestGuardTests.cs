@@ -106,6 +106,17 @@ public sealed class AdminRequestGuardTests
     }
 
     [Fact]
+    public async Task SignatureParameters_OnAnAdminPathThatIsNoObject_DoNotSkipTheChecks()
+    {
+        await using var running = await RunningHost.StartAsync();
+
+        var response = await running.Client.SendAsync(Post("/_portable/queues/jobs/messages?sig=x&expires=1&access=write", ("Origin", "http://evil.example")));
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal(0, running.Get<LocalQueues>().PendingCount());
+    }
+
+    [Fact]
     public async Task AChangeFromTheDashboardsOwnOrigin_OrFromAClientThatIsNoBrowser_IsServed()
     {
         await using var running = await RunningHost.StartAsync();

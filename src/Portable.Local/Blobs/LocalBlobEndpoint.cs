@@ -1,7 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Portable.Blobs;
 using Portable.Hosting.AspNetCore;
@@ -13,18 +12,15 @@ namespace Portable.Local.Blobs;
 /// store, up to <see cref="LocalOptions.MaxObjectUploadBytes"/>; <c>If-Match</c>/<c>If-None-Match: *</c> honoured) and <c>DELETE</c>.
 /// Without signature parameters it is the loopback admin API; with them (a URL from <see cref="IBlobStore.GetSignedUrlAsync"/>) the
 /// signature, the expiry and the access are checked, and a wrong, changed or expired URL answers 403.
+/// The endpoint, and so its storage (the signing key, loaded through OpenSSL's random generator, and its SQLite table), is made at the
+/// first object request by <see cref="Http.LocalHttpHandler"/>: an app that serves no object does not pay for it at its first answer.
 /// </summary>
-internal sealed partial class LocalBlobEndpoint(IServiceProvider services, LocalOptions options, ILogger<LocalBlobEndpoint> log)
+internal sealed partial class LocalBlobEndpoint(LocalBlobStorage storage, LocalOptions options, ILogger<LocalBlobEndpoint> log)
 {
     public const string Prefix = "/_portable/buckets/";
 
-    private LocalBlobStorage? _storage;
-
-    /// <summary>
-    /// The storage, made at the first object request: it loads the signing key (OpenSSL's random generator, a file) and its SQLite
-    /// table, which an app that serves no object must not pay for at its first answer (measured: 15 ms of a local cold start).
-    /// </summary>
-    private LocalBlobStorage Storage => _storage ??= services.GetRequiredService<LocalBlobStorage>();
+    /// <summary>Whether a request carries signature parameters: it then has the authority of a signed URL, which this endpoint checks.</summary>
+    public static bool IsSigned(IQueryCollection query) => query.ContainsKey("sig") || query.ContainsKey("expires") || query.ContainsKey("access");
 
     public async Task HandleAsync(HttpContext context)
     {
@@ -41,7 +37,7 @@ internal sealed partial class LocalBlobEndpoint(IServiceProvider services, Local
 
         var bucket = Uri.UnescapeDataString(parts[0]);
         var name = Uri.UnescapeDataString(parts[2]);
-        if (!Storage.IsDeclared(bucket))
+        if (!storage.IsDeclared(bucket))
         {
             LogRefused(log, method, bucket, name, 404, "the app declares no such bucket");
             await WriteAsync(context, HttpResponseData.NotFound($"This app has no bucket '{bucket}' (declare it with builder.Resources.AddBucket(\"{bucket}\")).")).ConfigureAwait(false);
@@ -70,9 +66,9 @@ internal sealed partial class LocalBlobEndpoint(IServiceProvider services, Local
 
         var q = request.Query;
         string? signedType = q["contentType"];
-        if (q.ContainsKey("sig") || q.ContainsKey("expires") || q.ContainsKey("access"))
+        if (IsSigned(q))
         {
-            var reason = Storage.Verify(bucket, name, access, q["expires"], q["access"], signedType, q["sig"]);
+            var reason = storage.Verify(bucket, name, access, q["expires"], q["access"], signedType, q["sig"]);
             if (reason is null && signedType is not null && !string.Equals(request.ContentType, signedType, StringComparison.OrdinalIgnoreCase))
             {
                 reason = $"the URL was signed for Content-Type '{signedType}', the request sent '{request.ContentType}'";
@@ -121,7 +117,7 @@ internal sealed partial class LocalBlobEndpoint(IServiceProvider services, Local
     private async Task ReadAsync(HttpContext context, string bucket, string name)
     {
         var response = context.Response;
-        var properties = Storage.Properties(bucket, name);
+        var properties = storage.Properties(bucket, name);
         if (properties is null)
         {
             await WriteAsync(context, HttpResponseData.NotFound($"There is no object '{name}' in bucket '{bucket}'.")).ConfigureAwait(false);
@@ -150,7 +146,7 @@ internal sealed partial class LocalBlobEndpoint(IServiceProvider services, Local
             response.Headers.ContentRange = $"bytes {from}-{to}/{size}";
         }
 
-        var download = Storage.Open(bucket, name, range);
+        var download = storage.Open(bucket, name, range);
         if (download is null)
         {
             await WriteAsync(context, HttpResponseData.NotFound($"There is no object '{name}' in bucket '{bucket}'.")).ConfigureAwait(false);
@@ -179,7 +175,7 @@ internal sealed partial class LocalBlobEndpoint(IServiceProvider services, Local
         var expected = request.Headers.IfNoneMatch.ToString() == "*" ? ExpectedVersion.None
             : request.Headers.IfMatch.ToString() is { Length: > 0 } match && match != "*" ? ExpectedVersion.Exactly(match.Trim().Trim('"'))
             : ExpectedVersion.Any;
-        var stored = await Storage.PutAsync(bucket, name, request.Body,
+        var stored = await storage.PutAsync(bucket, name, request.Body,
             new BlobPutOptions { ContentType = string.IsNullOrWhiteSpace(request.ContentType) ? "application/octet-stream" : request.ContentType, Expected = expected },
             options.MaxObjectUploadBytes, context.RequestAborted).ConfigureAwait(false);
         LogStored(log, bucket, name, stored.Size, stored.ETag);
@@ -192,7 +188,7 @@ internal sealed partial class LocalBlobEndpoint(IServiceProvider services, Local
     private async Task DeleteAsync(HttpContext context, string bucket, string name)
     {
         var match = context.Request.Headers.IfMatch.ToString();
-        var deleted = Storage.Delete(bucket, name, match is { Length: > 0 } && match != "*" ? ExpectedVersion.Exactly(match.Trim().Trim('"')) : ExpectedVersion.Any);
+        var deleted = storage.Delete(bucket, name, match is { Length: > 0 } && match != "*" ? ExpectedVersion.Exactly(match.Trim().Trim('"')) : ExpectedVersion.Any);
         await WriteAsync(context, deleted ? new HttpResponseData(204) : HttpResponseData.NotFound($"There is no object '{name}' in bucket '{bucket}'.")).ConfigureAwait(false);
     }
 

@@ -43,7 +43,9 @@ internal sealed partial class LocalHttpHandler(
     public Task HandleAsync(HttpContext context)
     {
         var path = KestrelHttp.PathOf(context);
-        if (path.StartsWith("/_portable", StringComparison.OrdinalIgnoreCase) && !context.Request.Query.ContainsKey("sig")
+        // A signed object URL carries its own authority (the endpoint checks it); anything else under /_portable is the admin API.
+        var signedObject = path.StartsWith(LocalBlobEndpoint.Prefix, StringComparison.OrdinalIgnoreCase) && LocalBlobEndpoint.IsSigned(context.Request.Query);
+        if (!signedObject && path.StartsWith("/_portable", StringComparison.OrdinalIgnoreCase)
             && AdminRequestGuard.Refusal(context.Request, options) is { } refusal)
         {
             return RefuseAsync(context, path, refusal);
