@@ -123,11 +123,10 @@ function pollInvocations() {
 async function pollOnce() {
   await loadCatalog();
   const page = await getJson(`api/invocations?after=${state.last}&limit=500`);
-  const fresh = page.spans.filter(s => s.seq > state.last);
-  if (fresh.length) {
-    state.invocations = fresh.concat(state.invocations).slice(0, page.capacity);
+  if (page.spans.length) {
+    state.invocations = page.spans.concat(state.invocations).slice(0, page.capacity);
   }
-  state.last = Math.max(state.last, page.last);
+  state.last = page.last; // the host's own number: after a restart of the host it starts again, and so does the page
   renderInvocations();
 }
 
