@@ -26,7 +26,7 @@ public static class HostServices
         services.TryAddSingleton(app.TimeProvider);
         services.TryAddSingleton(app.Configuration);
         services.TryAddSingleton(app.Environment);
-        AddMeterFactory(services);
+        AddMeterFactory(services, app);
         services.TryAddSingleton(sp => new FunctionExecutor(platform, sp, app.TimeProvider));
         services.TryAddSingleton(sp => new HttpDispatcher(app.Catalog, sp.GetRequiredService<FunctionExecutor>(), sp.GetService<ILogger<HttpDispatcher>>()));
         return services;
@@ -35,12 +35,51 @@ public static class HostServices
     /// <summary>
     /// The <see cref="IMeterFactory"/> for the Portable meter and the functions' business meters. An app that configures metrics
     /// listeners or rules (<c>builder.Metrics.AddListener</c>, <c>EnableMetrics</c>) gets <c>AddMetrics()</c>, which starts their
-    /// subscriptions at start; any other gets <see cref="PortableMeterFactory"/> alone, without that start-up work.
+    /// subscriptions at start; any other gets <see cref="PortableMeterFactory"/> alone, without that start-up work, even where the
+    /// generic host or ASP.NET Core called <c>AddMetrics()</c> before (the Kestrel hosts): <see cref="RemoveIdleMetrics"/>.
     /// </summary>
-    private static void AddMeterFactory(IServiceCollection services)
+    private static void AddMeterFactory(IServiceCollection services, PortableApp app)
     {
         var configuresListeners = services.Any(d => d.ServiceType == typeof(IMetricsListener) || d.ServiceType == typeof(IConfigureOptions<MetricsOptions>));
-        if (configuresListeners) services.AddMetrics();
-        else services.TryAddSingleton<IMeterFactory, PortableMeterFactory>();
+        if (configuresListeners)
+        {
+            services.AddMetrics();
+            return;
+        }
+
+        RemoveIdleMetrics(services, app);
+        services.TryAddSingleton<IMeterFactory, PortableMeterFactory>();
     }
+
+    /// <summary>
+    /// Removes what <c>AddMetrics()</c> registered when no listener will ever subscribe: its meter factory and its subscription
+    /// manager, started through a <c>ValidateOnStart()</c> option whose generic options types Native AOT's type loader builds at
+    /// every start (about a fifth of the local host's instructions to its first answer, bench/README.md 2026-12-01). Its
+    /// registrations are found by what it adds to an empty collection beyond <c>AddOptions()</c>; whatever the app registered itself
+    /// stays, and so does the startup validator while any <c>ValidateOnStart()</c> option is left.
+    /// </summary>
+    private static void RemoveIdleMetrics(IServiceCollection services, PortableApp app)
+    {
+        var options = new ServiceCollection().AddOptions();
+        var added = new ServiceCollection().AddMetrics().Where(d => !options.Any(o => Same(o, d))).ToList();
+        var activation = added.FirstOrDefault(a => a.ImplementationFactory is not null)?.ServiceType; // IConfigureOptions<StartupValidatorOptions>
+        var removed = 0;
+        for (var i = services.Count - 1; i >= 0; i--)
+        {
+            var descriptor = services[i];
+            if (descriptor.ServiceType == typeof(IStartupValidator) || !added.Any(a => Same(a, descriptor)) || app.Services.Contains(descriptor)) continue;
+            services.RemoveAt(i);
+            removed++;
+        }
+
+        if (removed > 0 && activation is not null && !services.Any(d => d.ServiceType == activation)) services.RemoveAll<IStartupValidator>();
+    }
+
+    /// <summary>The same registration by its types: service, lifetime, and the implementation's type, instance type or factory closure type.</summary>
+    private static bool Same(ServiceDescriptor a, ServiceDescriptor b)
+        => !a.IsKeyedService && !b.IsKeyedService && a.ServiceType == b.ServiceType && a.Lifetime == b.Lifetime &&
+           a.ImplementationType == b.ImplementationType &&
+           a.ImplementationInstance?.GetType() == b.ImplementationInstance?.GetType() &&
+           (a.ImplementationFactory is null) == (b.ImplementationFactory is null) &&
+           a.ImplementationFactory?.Target?.GetType() == b.ImplementationFactory?.Target?.GetType();
 }

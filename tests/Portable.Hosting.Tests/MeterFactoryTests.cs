@@ -27,6 +27,35 @@ public sealed class MeterFactoryTests
     }
 
     [Fact]
+    public void WhereTheHostAlreadyAddedMetrics_AndNoListenerIsConfigured_ItsSubscriptionWorkIsRemoved()
+    {
+        using var services = HostServicesOf(_ => { }, host => host.AddMetrics().AddMetrics()); // the generic host and ASP.NET Core each call it
+
+        Assert.IsType<PortableMeterFactory>(services.GetRequiredService<IMeterFactory>());
+        Assert.Null(services.GetService<IStartupValidator>());
+    }
+
+    [Fact]
+    public void WhereTheHostAlreadyAddedMetrics_TheAppsOwnValidateOnStartOptions_AreStillValidated()
+    {
+        using var services = HostServicesOf(b => b.Services.AddOptions<Shop>().Validate(o => o.Name is not null, "Shop:Name is required.").ValidateOnStart(), host => host.AddMetrics());
+
+        Assert.IsType<PortableMeterFactory>(services.GetRequiredService<IMeterFactory>());
+        var failure = Assert.Throws<PortableConfigurationException>(() => StartupValidation.Validate(services));
+        Assert.Contains("Shop:Name is required", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AnAppThatCallsAddMetricsItself_KeepsWhatItRegistered()
+    {
+        using var services = HostServicesOf(b => b.Services.AddMetrics(), host => host.AddMetrics());
+
+        Assert.IsNotType<PortableMeterFactory>(services.GetRequiredService<IMeterFactory>());
+        Assert.NotNull(services.GetService<IStartupValidator>());
+        StartupValidation.Validate(services);
+    }
+
+    [Fact]
     public void TheFactory_GivesOneMeterPerNameVersionAndTags_ScopedToIt_AndDisposesThemWithIt()
     {
         var factory = new PortableMeterFactory();
@@ -53,6 +82,23 @@ public sealed class MeterFactoryTests
         configure(builder);
         var app = builder.Build();
         return app.Services.AddPortableApp(app, "test").BuildServiceProvider();
+    }
+
+    /// <summary>As the Kestrel hosts build it: the host's own registrations first, then the app's, then <see cref="HostServices.AddPortableApp"/>.</summary>
+    private static ServiceProvider HostServicesOf(Action<PortableAppBuilder> configure, Action<IServiceCollection> host)
+    {
+        var builder = PortableApp.CreateBuilder([]);
+        configure(builder);
+        var app = builder.Build();
+        IServiceCollection services = new ServiceCollection();
+        host(services);
+        foreach (var descriptor in app.Services) services.Add(descriptor);
+        return services.AddPortableApp(app, "test").BuildServiceProvider();
+    }
+
+    private sealed class Shop
+    {
+        public string? Name { get; set; }
     }
 
     private sealed class NoListener : IMetricsListener

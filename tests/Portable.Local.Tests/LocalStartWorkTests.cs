@@ -1,6 +1,8 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using System.Text.Json;
 using Portable.Local.Blobs;
 using Portable.Local.Cost;
 using Portable.Local.Dashboard;
@@ -33,6 +35,18 @@ public sealed class LocalStartWorkTests
         await host.Client.GetAsync("/_portable/buckets/none/objects/x"); // whatever it answers, the object endpoint now exists
         Assert.Equal(HttpStatusCode.OK, (await host.Client.GetAsync("/_portable/api/cost?requests=2000")).StatusCode);
         Assert.Equal([nameof(CostEndpoint), nameof(DashboardApi), nameof(LocalBlobEndpoint)], made.Names.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task WithoutMetricsListeners_TheHostHasNoStartupValidatorToBuild_AndItsInvocationsAreStillMeasured()
+    {
+        await using var host = await RunningHost.StartAsync();
+
+        Assert.Null(host.Web.Services.GetService<IStartupValidator>()); // AddMetrics()'s ValidateOnStart option is gone (HostServices)
+        Assert.Equal(HttpStatusCode.OK, (await host.Client.GetAsync("/ping/1")).StatusCode);
+        using var cost = JsonDocument.Parse(await host.Client.GetStringAsync("/_portable/api/cost?requests=1000"));
+        var ping = cost.RootElement.GetProperty("functions").EnumerateArray().Single(f => f.GetProperty("name").GetString() == "PingFunction");
+        Assert.Equal(1, ping.GetProperty("invocations").GetInt64()); // the Portable meter, made by Portable's factory, still reaches the recorder
     }
 
     [Fact]
