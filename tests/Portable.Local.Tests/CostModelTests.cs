@@ -77,6 +77,19 @@ public sealed class CostModelTests
         Assert.Equal(0.5 * 1 * flex.GbSecondUsd + flex.RequestUsdPerMillion / 1e6, estimate.MonthlyUsd, 15);
     }
 
+    [Theory]
+    [InlineData(12, 1000)]
+    [InlineData(200, 1000)]
+    [InlineData(1000, 1000)]
+    [InlineData(1001, 1100)]
+    [InlineData(1250, 1300)]
+    public void FlexConsumption_BillsAtLeastOneSecond_ThenWholeTenthsOfASecond(double durationMs, double billedMs)
+    {
+        var flex = BuiltIn("Azure Functions (Flex Consumption)");
+
+        Assert.Equal(billedMs, CostModel.BilledMs(flex, durationMs), 9);
+    }
+
     [Fact]
     public void FreeTiers_AreOffByDefault_AndWhenOnDeductEachQuantityOnItsOwn()
     {
