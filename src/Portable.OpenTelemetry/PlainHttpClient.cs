@@ -68,23 +68,16 @@ internal sealed class PlainHttpClient : IDisposable
             using var registration = cancellationToken.Register(static c => ((Connection)c!).Dispose(), connection);
             connection.Write(head);
             connection.Write(payload);
-            var answer = Read(connection, out reusable);
-            return answer;
+            return Read(connection, out reusable);
         }
         catch (Exception e) when ((e is IOException or SocketException or ObjectDisposedException) && cancellationToken.IsCancellationRequested)
         {
-            reusable = false;
+            // The registration closed the socket under the read or write.
             throw new OperationCanceledException(cancellationToken);
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
-            reusable = false;
             throw new IOException(e.Message, e);
-        }
-        catch
-        {
-            reusable = false;
-            throw;
         }
         finally
         {
