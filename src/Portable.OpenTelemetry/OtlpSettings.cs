@@ -49,11 +49,18 @@ internal sealed record OtlpSettings
     }
 
     public static OtlpSettings Read(IConfiguration configuration, string defaultServiceName, string sdkVersion)
+        => Read(configuration, defaultServiceName, sdkVersion, OtlpHttps.IsSupported);
+
+    /// <param name="configuration">The settings.</param>
+    /// <param name="defaultServiceName">service.name when none is set.</param>
+    /// <param name="sdkVersion">telemetry.sdk.version.</param>
+    /// <param name="https">Whether this build may send to https:// collectors (<see cref="OtlpHttps.IsSupported"/>).</param>
+    public static OtlpSettings Read(IConfiguration configuration, string defaultServiceName, string sdkVersion, bool https)
     {
         var protocol = Value(configuration, "OTEL_EXPORTER_OTLP_PROTOCOL");
         CheckProtocol("OTEL_EXPORTER_OTLP_PROTOCOL", protocol);
         var baseEndpoint = Value(configuration, Endpoint);
-        Uri? baseUrl = baseEndpoint is null ? null : Url(Endpoint, baseEndpoint);
+        Uri? baseUrl = baseEndpoint is null ? null : Url(Endpoint, baseEndpoint, https);
         var headers = Headers(configuration, "OTEL_EXPORTER_OTLP_HEADERS", []);
         var timeout = Milliseconds(configuration, "OTEL_EXPORTER_OTLP_TIMEOUT", 10000, allowZero: false);
         var gzip = Compression(configuration, "OTEL_EXPORTER_OTLP_COMPRESSION", false);
@@ -63,7 +70,7 @@ internal sealed record OtlpSettings
             var name = "OTEL_EXPORTER_OTLP_" + signal + "_";
             CheckProtocol(name + "PROTOCOL", Value(configuration, name + "PROTOCOL"));
             var own = Value(configuration, name + "ENDPOINT");
-            var endpoint = own is not null ? Url(name + "ENDPOINT", own)
+            var endpoint = own is not null ? Url(name + "ENDPOINT", own, https)
                 : baseUrl is not null ? new Uri(baseUrl.AbsoluteUri.TrimEnd('/') + "/" + path)
                 : null;
             if (endpoint is null) return null;
@@ -115,11 +122,19 @@ internal sealed record OtlpSettings
             $"{name} is '{protocol}': Portable exports OTLP over http/protobuf only, which every OpenTelemetry collector takes on port 4318 (set {name}=http/protobuf or remove it, and point the endpoint at port 4318).");
     }
 
-    private static Uri Url(string name, string value)
+    private static Uri Url(string name, string value, bool https)
     {
-        if (Uri.TryCreate(value, UriKind.Absolute, out var url) && url.Scheme is "http" or "https") return url;
-        throw new PortableConfigurationException($"{name} is '{value}': it must be an absolute http or https address, such as http://localhost:4318.");
+        if (!Uri.TryCreate(value, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
+            throw new PortableConfigurationException($"{name} is '{value}': it must be an absolute http or https address, such as http://localhost:4318.");
+        if (url.Scheme == "https" && !https) throw new PortableConfigurationException(NoHttps(name, value));
+        return url;
     }
+
+    /// <summary>Why an https endpoint cannot be used in a build with the <see cref="OtlpHttps"/> switch off, and how to turn it on.</summary>
+    internal static string NoHttps(string name, string value) =>
+        $"{name} is '{value}', an https address, but this build has no TLS for the OTLP exporter (the feature switch {OtlpHttps.Switch} is off, "
+        + "as in a local build by default): use an http:// collector address, such as http://localhost:4318, or set "
+        + "<PortableOtlpHttps>true</PortableOtlpHttps> in the app's project file and build again.";
 
     private static TimeSpan Milliseconds(IConfiguration configuration, string name, int fallback, bool allowZero)
     {
@@ -148,7 +163,16 @@ internal sealed record OtlpSettings
     private static IReadOnlyList<KeyValuePair<string, string>> Headers(IConfiguration configuration, string name, IReadOnlyList<KeyValuePair<string, string>> fallback)
     {
         var value = Value(configuration, name);
-        return value is null ? fallback : Pairs(name, value, "api-key=secret,tenant=a%20b");
+        if (value is null) return fallback;
+        var pairs = Pairs(name, value, "api-key=secret,tenant=a%20b");
+        foreach (var pair in pairs)
+        {
+            // A header goes on the wire as it is: a line break or another control character would end it early.
+            if (pair.Key.Any(char.IsControl) || pair.Value.Any(char.IsControl))
+                throw new PortableConfigurationException($"{name} has the header '{pair.Key}', whose name or value holds a control character (a line break, once percent-decoded): remove it.");
+        }
+
+        return pairs;
     }
 
     /// <summary>Parses the specification's <c>key1=value1,key2=value2</c> list, values percent-decoded (W3C Baggage octets).</summary>

@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.IO.Compression;
-using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.Extensions.Logging;
 
@@ -12,30 +10,21 @@ namespace Portable.OpenTelemetry;
 /// retry rules: 429, 502, 503, 504, network errors and timeouts are retried with exponential backoff and jitter, honouring
 /// <c>Retry-After</c>, until the export timeout; any other status drops the batch with a log line naming the status and the start
 /// of the body; a 200 carrying a partial success (rejected items and a message) is logged as a warning. It never throws.
+/// <c>http://</c> collectors are reached through <see cref="PlainHttpClient"/>; <c>https://</c> ones through <see cref="HttpsSender"/>
+/// (HttpClient and TLS), and only when the <see cref="OtlpHttps"/> feature switch is on, so that a build with it off carries neither.
 /// </summary>
 internal sealed class OtlpTransport : IDisposable
 {
     private static readonly TimeSpan FirstBackoff = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
-    private readonly HttpClient _client;
-    private readonly ExportLog _log;
 
-    public OtlpTransport(ExportLog log, HttpMessageHandler? handler = null)
-    {
-        _log = log;
-        _client = new HttpClient(handler ?? new SocketsHttpHandler
-        {
-            PooledConnectionLifetime = TimeSpan.FromMinutes(2),
-            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(50),
-            ConnectTimeout = TimeSpan.FromSeconds(10),
-            AutomaticDecompression = DecompressionMethods.None,
-            UseCookies = false,
-            ActivityHeadersPropagator = null,
-        })
-        {
-            Timeout = Timeout.InfiniteTimeSpan,
-        };
-    }
+    /// <summary>The IMF-fixdate and the two obsolete forms a recipient must still accept (RFC 9110, 5.6.7).</summary>
+    private static readonly string[] HttpDates = ["r", "dddd, dd'-'MMM'-'yy HH':'mm':'ss 'GMT'", "ddd MMM d HH':'mm':'ss yyyy"];
+    private readonly PlainHttpClient _plain = new();
+    private readonly ExportLog _log;
+    private HttpsSender? _https;
+
+    public OtlpTransport(ExportLog log) => _log = log;
 
     /// <summary>Sends one request; true when the collector accepted it (wholly or partly).</summary>
     /// <param name="signal">Where and how.</param>
@@ -66,26 +55,24 @@ internal sealed class OtlpTransport : IDisposable
                 timeoutSource.CancelAfter(Min(left, signal.Timeout));
                 try
                 {
-                    using var request = Request(signal, payload);
-                    using var response = _client.Send(request, HttpCompletionOption.ResponseContentRead, timeoutSource.Token);
-                    var responseBody = ReadBody(response, timeoutSource.Token);
-                    var status = (int)response.StatusCode;
-                    if (response.IsSuccessStatusCode)
+                    var answer = Post(signal, payload, timeoutSource.Token);
+                    var status = answer.Status;
+                    if (status is >= 200 and < 300)
                     {
-                        PartialSuccess(signal.Endpoint, what, itemName, responseBody);
+                        PartialSuccess(signal.Endpoint, what, itemName, answer.Body);
                         _log.Succeeded();
                         return true;
                     }
 
-                    var start = Start(responseBody);
+                    var start = Start(answer.Body);
                     if (status is not (429 or 502 or 503 or 504))
                     {
-                        _log.Failed(signal.Endpoint, what, $"the collector answered {status} {response.ReasonPhrase} (not retried): {start}");
+                        _log.Failed(signal.Endpoint, what, $"the collector answered {status} {answer.Reason} (not retried): {start}");
                         return false;
                     }
 
-                    retryAfter = RetryAfter(response);
-                    failure = $"{status} {response.ReasonPhrase}: {start}";
+                    retryAfter = RetryAfter(answer.RetryAfter);
+                    failure = $"{status} {answer.Reason}: {start}";
                 }
                 catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
                 {
@@ -95,10 +82,6 @@ internal sealed class OtlpTransport : IDisposable
                 catch (OperationCanceledException)
                 {
                     failure = $"no answer within {Min(left, signal.Timeout).TotalMilliseconds:0} ms";
-                }
-                catch (HttpRequestException e)
-                {
-                    failure = e.Message;
                 }
                 catch (IOException e)
                 {
@@ -122,25 +105,19 @@ internal sealed class OtlpTransport : IDisposable
         }
     }
 
-    public void Dispose() => _client.Dispose();
-
-    private static HttpRequestMessage Request(OtlpSignalSettings signal, byte[] payload)
+    public void Dispose()
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, signal.Endpoint) { Content = new ByteArrayContent(payload) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/x-protobuf");
-        if (signal.Gzip) request.Content.Headers.ContentEncoding.Add("gzip");
-        foreach (var header in signal.Headers) request.Headers.TryAddWithoutValidation(header.Key, header.Value);
-        return request;
+        _plain.Dispose();
+        if (OtlpHttps.IsSupported) _https?.Dispose();
     }
 
-    private static byte[] ReadBody(HttpResponseMessage response, CancellationToken cancellationToken)
+    private OtlpAnswer Post(OtlpSignalSettings signal, byte[] payload, CancellationToken cancellationToken)
     {
-        using var stream = response.Content.ReadAsStream(cancellationToken);
-        using var copy = new MemoryStream();
-        var buffer = new byte[4096];
-        int read;
-        while (copy.Length < 64 * 1024 && (read = stream.Read(buffer)) > 0) copy.Write(buffer, 0, read);
-        return copy.ToArray();
+        if (signal.Endpoint.Scheme == Uri.UriSchemeHttp) return _plain.Post(signal, payload, cancellationToken);
+        if (OtlpHttps.IsSupported) return (_https ??= new HttpsSender()).Post(signal, payload, cancellationToken);
+
+        // OtlpSettings refuses an https endpoint at start when the switch is off; this is the same sentence, should one get here.
+        throw new IOException(OtlpSettings.NoHttps("the endpoint", signal.Endpoint.AbsoluteUri));
     }
 
     private static byte[] Gzip(ReadOnlySpan<byte> body)
@@ -150,11 +127,13 @@ internal sealed class OtlpTransport : IDisposable
         return output.ToArray();
     }
 
-    private static TimeSpan? RetryAfter(HttpResponseMessage response)
+    /// <summary>Retry-After as delta seconds or an HTTP date (RFC 9110); a date in the past is no wait, anything else is ignored.</summary>
+    internal static TimeSpan? RetryAfter(string? value)
     {
-        var header = response.Headers.RetryAfter;
-        if (header?.Delta is { } delta) return delta < TimeSpan.Zero ? TimeSpan.Zero : delta;
-        if (header?.Date is { } date)
+        value = value?.Trim();
+        if (string.IsNullOrEmpty(value)) return null;
+        if (long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)) return TimeSpan.FromSeconds(Math.Min(seconds, int.MaxValue));
+        if (DateTimeOffset.TryParseExact(value, HttpDates, CultureInfo.InvariantCulture, DateTimeStyles.AllowWhiteSpaces | DateTimeStyles.AssumeUniversal, out var date))
         {
             var wait = date - DateTimeOffset.UtcNow;
             return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;

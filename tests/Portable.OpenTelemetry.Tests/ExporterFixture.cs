@@ -6,11 +6,10 @@ namespace Portable.OpenTelemetry.Tests;
 /// <summary>Builds Portable's exporter straight from <c>OTEL_*</c> settings, with a log that keeps its lines.</summary>
 internal static class ExporterFixture
 {
-    public static OtlpSettings Settings(params (string Key, string? Value)[] values)
-    {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value))).Build();
-        return OtlpSettings.Read(configuration, "fixture-service", "1.2.3");
-    }
+    public static OtlpSettings Settings(params (string Key, string? Value)[] values) => OtlpSettings.Read(Configuration(values), "fixture-service", "1.2.3");
+
+    public static IConfiguration Configuration(params (string Key, string? Value)[] values)
+        => new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value))).Build();
 
     public static OtlpExporter Exporter(OtlpSettings settings, ListLogger logger, string[]? sources = null, string[]? meters = null)
     {

@@ -126,4 +126,46 @@ public sealed class OtlpSettingsTests
 
         Assert.NotNull(settings.Traces);
     }
+
+    [Theory]
+    [InlineData("OTEL_EXPORTER_OTLP_ENDPOINT", "https://collector.example:4318")]
+    [InlineData("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "https://collector.example/v1/traces")]
+    [InlineData("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT", "https://collector.example/v1/metrics")]
+    public void AnHttpsEndpoint_InABuildWithoutTls_StopsTheStart_NamingTheSettingAndTheProperty(string name, string value)
+    {
+        var configuration = Configuration((name, value));
+
+        var error = Assert.Throws<PortableConfigurationException>(() => OtlpSettings.Read(configuration, "fixture-service", "1.2.3", https: false));
+
+        Assert.Contains($"{name} is '{value}'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("no TLS for the OTLP exporter", error.Message, StringComparison.Ordinal);
+        Assert.Contains("<PortableOtlpHttps>true</PortableOtlpHttps>", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AnHttpEndpoint_InABuildWithoutTls_AndAnHttpsEndpoint_InABuildWithIt_AreAccepted()
+    {
+        var plain = OtlpSettings.Read(Configuration(("OTEL_EXPORTER_OTLP_ENDPOINT", "http://c:4318")), "s", "1", https: false);
+        var secure = OtlpSettings.Read(Configuration(("OTEL_EXPORTER_OTLP_ENDPOINT", "https://c:4318")), "s", "1", https: true);
+
+        Assert.Equal("http://c:4318/v1/traces", plain.Traces!.Endpoint.AbsoluteUri);
+        Assert.Equal("https://c:4318/v1/traces", secure.Traces!.Endpoint.AbsoluteUri);
+    }
+
+    [Fact]
+    public void TheHttpsSwitch_IsOn_WhenTheAppDoesNotSetIt()
+    {
+        Assert.False(AppContext.TryGetSwitch(OtlpHttps.Switch, out _));
+        Assert.True(OtlpHttps.IsSupported);
+    }
+
+    [Fact]
+    public void AHeaderWithALineBreak_StopsTheStart_NamingTheSetting()
+    {
+        var error = Assert.Throws<PortableConfigurationException>(() => Settings(
+            ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://c:4318"), ("OTEL_EXPORTER_OTLP_HEADERS", "api-key=a%0D%0AX-Injected: 1")));
+
+        Assert.Contains("OTEL_EXPORTER_OTLP_HEADERS", error.Message, StringComparison.Ordinal);
+        Assert.Contains("api-key", error.Message, StringComparison.Ordinal);
+    }
 }
