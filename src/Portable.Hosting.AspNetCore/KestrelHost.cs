@@ -45,6 +45,7 @@ public static partial class KestrelHost
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
         foreach (var descriptor in app.Services) builder.Services.Add(descriptor);
         builder.Services.AddPortableApp(app, platform);
+        ((IHostApplicationBuilder)builder).Properties[typeof(PortableApp)] = app; // for Build: the app's own registrations
         builder.WebHost.UseKestrelCore();
         return builder;
     }
@@ -55,7 +56,8 @@ public static partial class KestrelHost
     /// <summary>
     /// Builds the host: Kestrel listens on <paramref name="address"/>:<paramref name="port"/> with no body limit of its own (the
     /// adapter enforces its limit and answers 413 through <see cref="KestrelHttp"/>), a 64 KiB request buffer, no <c>Server</c> header, and every request
-    /// goes to the one delegate.
+    /// goes to the one delegate. Without a metrics listener, the metrics subscription the host registered is removed first
+    /// (<see cref="HostServices.RemoveIdleMetrics"/>).
     /// </summary>
     /// <param name="builder">The builder from <see cref="CreateBuilder"/>.</param>
     /// <param name="address">The address to listen on: loopback, or any in a container.</param>
@@ -82,6 +84,11 @@ public static partial class KestrelHost
         // The socket transport reads ahead by its own limit (1 MiB by default), which MaxRequestBufferSize does not lower: a 2 MB
         // body took about 1 MB of pinned 4 KiB blocks from Kestrel's pool before this (bench/README.md, memory, 2026-11-30 21:00).
         builder.WebHost.UseSockets(o => o.MaxReadBufferSize = RequestBufferBytes);
+        if (((IHostApplicationBuilder)builder).Properties.TryGetValue(typeof(PortableApp), out var app))
+        {
+            HostServices.RemoveIdleMetrics(builder.Services, (PortableApp)app); // every registration is in: no listener can come later
+        }
+
         var web = builder.Build();
         web.Run(handler(web.Services));
         return web;

@@ -26,7 +26,7 @@ public static class HostServices
         services.TryAddSingleton(app.TimeProvider);
         services.TryAddSingleton(app.Configuration);
         services.TryAddSingleton(app.Environment);
-        AddMeterFactory(services, app);
+        AddMeterFactory(services);
         services.TryAddSingleton(sp => new FunctionExecutor(platform, sp, app.TimeProvider));
         services.TryAddSingleton(sp => new HttpDispatcher(app.Catalog, sp.GetRequiredService<FunctionExecutor>(), sp.GetService<ILogger<HttpDispatcher>>()));
         return services;
@@ -35,31 +35,36 @@ public static class HostServices
     /// <summary>
     /// The <see cref="IMeterFactory"/> for the Portable meter and the functions' business meters. An app that configures metrics
     /// listeners or rules (<c>builder.Metrics.AddListener</c>, <c>EnableMetrics</c>) gets <c>AddMetrics()</c>, which starts their
-    /// subscriptions at start; any other gets <see cref="PortableMeterFactory"/> alone, without that start-up work, even where the
-    /// generic host or ASP.NET Core called <c>AddMetrics()</c> before (the Kestrel hosts): <see cref="RemoveIdleMetrics"/>.
+    /// subscriptions at start; any other gets <see cref="PortableMeterFactory"/> alone, without that start-up work, unless the host
+    /// registered <c>AddMetrics()</c> itself (the Kestrel hosts: <see cref="RemoveIdleMetrics"/>).
     /// </summary>
-    private static void AddMeterFactory(IServiceCollection services, PortableApp app)
+    private static void AddMeterFactory(IServiceCollection services)
     {
-        var configuresListeners = services.Any(d => d.ServiceType == typeof(IMetricsListener) || d.ServiceType == typeof(IConfigureOptions<MetricsOptions>));
-        if (configuresListeners)
-        {
-            services.AddMetrics();
-            return;
-        }
-
-        RemoveIdleMetrics(services, app);
-        services.TryAddSingleton<IMeterFactory, PortableMeterFactory>();
+        if (ConfiguresListeners(services)) services.AddMetrics();
+        else services.TryAddSingleton<IMeterFactory, PortableMeterFactory>();
     }
 
+    private static bool ConfiguresListeners(IServiceCollection services)
+        => services.Any(d => d.ServiceType == typeof(IMetricsListener) || d.ServiceType == typeof(IConfigureOptions<MetricsOptions>));
+
     /// <summary>
-    /// Removes what <c>AddMetrics()</c> registered when no listener will ever subscribe: its meter factory and its subscription
-    /// manager, started through a <c>ValidateOnStart()</c> option whose generic options types Native AOT's type loader builds at
-    /// every start (about a fifth of the local host's instructions to its first answer, bench/README.md 2026-12-01). Its
-    /// registrations are found by what it adds to an empty collection beyond <c>AddOptions()</c>; whatever the app registered itself
-    /// stays, and so does the startup validator while any <c>ValidateOnStart()</c> option is left.
+    /// For a host that owns the whole container and calls this once every registration is in (the Kestrel hosts, before they build):
+    /// when nothing configures a metrics listener or rule, removes what <c>AddMetrics()</c> registered (the generic host and ASP.NET
+    /// Core call it) and registers <see cref="PortableMeterFactory"/> instead. <c>AddMetrics()</c>'s subscription manager is started
+    /// by a <c>ValidateOnStart()</c> option whose generic options types Native AOT's type loader builds at every start, for listeners
+    /// nobody registered (12 M instructions and about 7 ms of CPU of the local host's start, bench/README.md 2026-12-01 07:05).
+    /// Its registrations are found by what it adds to an empty collection beyond <c>AddOptions()</c>; whatever
+    /// <paramref name="app"/> registered itself stays, and so does the startup validator while any <c>ValidateOnStart()</c> option is
+    /// left. Not for a container the user goes on configuring afterwards (an ASP.NET Core app with <c>AddPortable</c>): a listener
+    /// added later would never be started.
     /// </summary>
-    private static void RemoveIdleMetrics(IServiceCollection services, PortableApp app)
+    /// <param name="services">The host's services, complete.</param>
+    /// <param name="app">The app, whose own registrations are kept.</param>
+    public static void RemoveIdleMetrics(IServiceCollection services, PortableApp app)
     {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(app);
+        if (ConfiguresListeners(services)) return;
         var options = new ServiceCollection().AddOptions();
         var added = new ServiceCollection().AddMetrics().Where(d => !options.Any(o => Same(o, d))).ToList();
         var activation = added.FirstOrDefault(a => a.ImplementationFactory is not null)?.ServiceType; // IConfigureOptions<StartupValidatorOptions>
@@ -73,6 +78,7 @@ public static class HostServices
         }
 
         if (removed > 0 && activation is not null && !services.Any(d => d.ServiceType == activation)) services.RemoveAll<IStartupValidator>();
+        services.TryAddSingleton<IMeterFactory, PortableMeterFactory>();
     }
 
     /// <summary>The same registration by its types: service, lifetime, and the implementation's type, instance type or factory closure type.</summary>

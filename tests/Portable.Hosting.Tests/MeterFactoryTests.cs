@@ -27,7 +27,7 @@ public sealed class MeterFactoryTests
     }
 
     [Fact]
-    public void WhereTheHostAlreadyAddedMetrics_AndNoListenerIsConfigured_ItsSubscriptionWorkIsRemoved()
+    public void WhereTheHostAlreadyAddedMetrics_AndNoListenerIsConfigured_RemoveIdleMetricsTakesItsSubscriptionWorkAway()
     {
         using var services = HostServicesOf(_ => { }, host => host.AddMetrics().AddMetrics()); // the generic host and ASP.NET Core each call it
 
@@ -84,7 +84,39 @@ public sealed class MeterFactoryTests
         return app.Services.AddPortableApp(app, "test").BuildServiceProvider();
     }
 
-    /// <summary>As the Kestrel hosts build it: the host's own registrations first, then the app's, then <see cref="HostServices.AddPortableApp"/>.</summary>
+    [Fact]
+    public void AddPortableApp_LeavesTheHostsAddMetricsAlone_SoThatAListenerAddedAfterItStillStarts()
+    {
+        // An ASP.NET Core app with AddPortable goes on configuring its container afterwards: AddPortableApp must not remove anything.
+        IServiceCollection services = new ServiceCollection();
+        services.AddMetrics();
+        var app = PortableApp.CreateBuilder([]).Build();
+        services.AddPortableApp(app, "test");
+        var listener = new NoListener();
+        services.AddSingleton<IMetricsListener>(listener);
+        using var provider = services.BuildServiceProvider();
+
+        Assert.IsNotType<PortableMeterFactory>(provider.GetRequiredService<IMeterFactory>());
+        StartupValidation.Validate(provider); // as the host does at start: the subscription manager initializes the listener
+        Assert.True(listener.Initialized);
+    }
+
+    [Fact]
+    public void RemoveIdleMetrics_WithAListenerConfigured_RemovesNothing()
+    {
+        IServiceCollection services = new ServiceCollection();
+        services.AddMetrics();
+        var app = PortableApp.CreateBuilder([]).Build();
+        services.AddPortableApp(app, "test");
+        services.AddSingleton<IMetricsListener, NoListener>();
+        var before = services.Count;
+
+        HostServices.RemoveIdleMetrics(services, app);
+
+        Assert.Equal(before, services.Count);
+    }
+
+    /// <summary>As the Kestrel hosts build it: the host's own registrations first, then the app's, then <see cref="HostServices.AddPortableApp"/> and, once all is in, <see cref="HostServices.RemoveIdleMetrics"/>.</summary>
     private static ServiceProvider HostServicesOf(Action<PortableAppBuilder> configure, Action<IServiceCollection> host)
     {
         var builder = PortableApp.CreateBuilder([]);
@@ -93,7 +125,9 @@ public sealed class MeterFactoryTests
         IServiceCollection services = new ServiceCollection();
         host(services);
         foreach (var descriptor in app.Services) services.Add(descriptor);
-        return services.AddPortableApp(app, "test").BuildServiceProvider();
+        services.AddPortableApp(app, "test");
+        HostServices.RemoveIdleMetrics(services, app);
+        return services.BuildServiceProvider();
     }
 
     private sealed class Shop
@@ -105,9 +139,9 @@ public sealed class MeterFactoryTests
     {
         public string Name => "none";
 
-        public void Initialize(IObservableInstrumentsSource source)
-        {
-        }
+        public bool Initialized { get; private set; }
+
+        public void Initialize(IObservableInstrumentsSource source) => Initialized = true;
 
         public bool InstrumentPublished(Instrument instrument, out object? userState)
         {

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Diagnostics.Metrics;
 using Microsoft.Extensions.Options;
 using System.Text.Json;
 using Portable.Local.Blobs;
@@ -50,6 +51,17 @@ public sealed class LocalStartWorkTests
     }
 
     [Fact]
+    public async Task AMetricsListenerTheHostIsGiven_IsStillStarted()
+    {
+        var listener = new PortableMeterListener();
+        await using var host = await RunningHost.StartAsync(web: b => b.Services.AddSingleton<IMetricsListener>(listener));
+
+        Assert.NotNull(host.Web.Services.GetService<IStartupValidator>());
+        Assert.Equal(HttpStatusCode.OK, (await host.Client.GetAsync("/ping/1")).StatusCode);
+        Assert.True(listener.Initialized); // by AddMetrics()'s subscription manager, which the host kept
+    }
+
+    [Fact]
     public async Task StartAndFirstAnswer_NeitherReadNorWriteTheUsageFile_TheFirstCostReportReadsIt()
     {
         var folder = Directory.CreateTempSubdirectory("portable-start-").FullName;
@@ -88,4 +100,26 @@ public sealed class LocalStartWorkTests
             return service;
         }
     }
+}
+
+/// <summary>A metrics listener that notes that it was initialized.</summary>
+internal sealed class PortableMeterListener : IMetricsListener
+{
+    public string Name => "portable-test";
+
+    public bool Initialized { get; private set; }
+
+    public void Initialize(IObservableInstrumentsSource source) => Initialized = true;
+
+    public bool InstrumentPublished(System.Diagnostics.Metrics.Instrument instrument, out object? userState)
+    {
+        userState = null;
+        return false;
+    }
+
+    public void MeasurementsCompleted(System.Diagnostics.Metrics.Instrument instrument, object? userState)
+    {
+    }
+
+    public MeasurementHandlers GetMeasurementHandlers() => new();
 }
