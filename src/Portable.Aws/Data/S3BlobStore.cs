@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Globalization;
 using System.Net;
 using System.Text;
-using System.Xml;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Portable.Blobs;
@@ -21,7 +20,7 @@ namespace Portable.Aws.Data;
 /// <item>Get: <c>GetObject</c> with <c>Range</c>, streamed; a range past the end (416) reads no bytes.</item>
 /// <item>Delete: <c>DeleteObject</c>, with <c>If-Match</c> for <see cref="ExpectedVersion.Exactly"/>. S3 answers 204 whether or
 /// not the object existed, so an unconditional delete asks <c>HeadObject</c> first only to say whether there was one.</item>
-/// <item>List: <c>ListObjectsV2</c> (S3 lists keys in UTF-8 byte order), its XML read with <see cref="XmlReader"/>.</item>
+/// <item>List: <c>ListObjectsV2</c> (S3 lists keys in UTF-8 byte order), its XML read with <see cref="S3XmlReader"/> (a page of at most 1,000 keys, read into memory first).</item>
 /// </list>
 /// Metadata travels as <c>x-amz-meta-*</c> headers; ETags lose their quotes.
 /// </summary>
@@ -180,72 +179,59 @@ internal sealed partial class S3BlobStore : IBlobStore
     }
 
     /// <summary>Reads a <c>ListBucketResult</c>: its <c>Contents</c> and <c>NextContinuationToken</c>.</summary>
+    /// <exception cref="S3XmlException">The answer is not well-formed XML, not a <c>ListBucketResult</c>, or lists an object without a key.</exception>
     internal static async Task<Page<BlobItem>> ReadListingAsync(Stream xml, CancellationToken cancellationToken)
+    {
+        // One page (S3 lists at most 1,000 keys in one): read whole, then parsed in memory.
+        using var buffer = new MemoryStream();
+        await xml.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+        return ReadListing(buffer.ToArray(), cancellationToken);
+    }
+
+    /// <summary>Reads a <c>ListBucketResult</c> held in memory.</summary>
+    internal static Page<BlobItem> ReadListing(byte[] xml, CancellationToken cancellationToken)
     {
         var items = new List<BlobItem>();
         string? next = null;
-        using var reader = XmlReader.Create(xml, S3Client.Settings(async: true));
-        await reader.MoveToContentAsync().ConfigureAwait(false);
-        if (reader.LocalName != "ListBucketResult") throw new XmlException($"S3 ListObjectsV2 answered <{reader.LocalName}>, not <ListBucketResult>.");
-        await reader.ReadAsync().ConfigureAwait(false);
-        while (!reader.EOF)
+        var reader = new S3XmlReader(xml);
+        reader.Read();
+        if (reader.LocalName != "ListBucketResult") throw new S3XmlException($"S3 ListObjectsV2 answered <{reader.LocalName}>, not <ListBucketResult>.");
+        while (reader.Read())
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (reader.NodeType != XmlNodeType.Element || reader.Depth != 1)
-            {
-                await reader.ReadAsync().ConfigureAwait(false);
-                continue;
-            }
-
+            if (reader.Node != S3XmlNode.Start || reader.Depth != 1) continue;
             switch (reader.LocalName)
             {
-                case "NextContinuationToken":
-                    next = await reader.ReadElementContentAsStringAsync().ConfigureAwait(false);
-                    break;
-                case "Contents":
-                    items.Add(await ReadContentsAsync(reader).ConfigureAwait(false));
-                    break;
-                default:
-                    await reader.SkipAsync().ConfigureAwait(false);
-                    break;
+                case "NextContinuationToken": next = reader.ReadText(); break;
+                case "Contents": items.Add(ReadContents(reader)); break;
+                default: reader.Skip(); break;
             }
         }
 
         return new Page<BlobItem>(items, string.IsNullOrEmpty(next) ? null : next);
     }
 
-    private static async Task<BlobItem> ReadContentsAsync(XmlReader reader)
+    /// <summary>Reads one <c>Contents</c> element, the reader on its start; leaves the reader on its end.</summary>
+    private static BlobItem ReadContents(S3XmlReader reader)
     {
         string? key = null, etag = null;
         long size = 0;
         var modified = DateTimeOffset.MinValue;
-        if (reader.IsEmptyElement)
+        var depth = reader.Depth;
+        while (reader.Read() && !(reader.Node == S3XmlNode.End && reader.Depth == depth))
         {
-            await reader.ReadAsync().ConfigureAwait(false);
-            throw new XmlException("S3 listed an object without a Key.");
-        }
-
-        await reader.ReadAsync().ConfigureAwait(false);
-        while (reader.NodeType != XmlNodeType.EndElement)
-        {
-            if (reader.NodeType != XmlNodeType.Element)
-            {
-                await reader.ReadAsync().ConfigureAwait(false);
-                continue;
-            }
-
+            if (reader.Node != S3XmlNode.Start) continue;
             switch (reader.LocalName)
             {
-                case "Key": key = await reader.ReadElementContentAsStringAsync().ConfigureAwait(false); break;
-                case "ETag": etag = Unquote(await reader.ReadElementContentAsStringAsync().ConfigureAwait(false)); break;
-                case "Size": size = long.Parse(await reader.ReadElementContentAsStringAsync().ConfigureAwait(false), NumberStyles.None, CultureInfo.InvariantCulture); break;
-                case "LastModified": modified = S3Client.ParseTime(await reader.ReadElementContentAsStringAsync().ConfigureAwait(false)); break;
-                default: await reader.SkipAsync().ConfigureAwait(false); break;
+                case "Key": key = reader.ReadText(); break;
+                case "ETag": etag = Unquote(reader.ReadText()); break;
+                case "Size": size = long.Parse(reader.ReadText(), NumberStyles.None, CultureInfo.InvariantCulture); break;
+                case "LastModified": modified = S3Client.ParseTime(reader.ReadText()); break;
+                default: reader.Skip(); break;
             }
         }
 
-        await reader.ReadAsync().ConfigureAwait(false); // </Contents>
-        return new BlobItem(key ?? throw new XmlException("S3 listed an object without a Key."), size, etag ?? "", modified);
+        return new BlobItem(key ?? throw new S3XmlException("S3 listed an object without a Key."), size, etag ?? "", modified);
     }
 
     private async Task<BlobProperties> PutOnceAsync(
@@ -405,13 +391,13 @@ internal sealed partial class S3BlobStore : IBlobStore
         .Replace(">", "&gt;", StringComparison.Ordinal).Replace("\"", "&quot;", StringComparison.Ordinal);
 
     /// <summary>The text of the first element named <paramref name="name"/> in a small XML answer.</summary>
-    private static string? ReadElement(byte[] xml, string name)
+    internal static string? ReadElement(byte[] xml, string name)
     {
         if (xml.Length == 0) return null;
-        using var reader = XmlReader.Create(new MemoryStream(xml), S3Client.Settings(async: false));
+        var reader = new S3XmlReader(xml);
         while (reader.Read())
         {
-            if (reader.NodeType == XmlNodeType.Element && reader.LocalName == name) return reader.ReadElementContentAsString();
+            if (reader.Node == S3XmlNode.Start && reader.LocalName == name) return reader.ReadText();
         }
 
         return null;

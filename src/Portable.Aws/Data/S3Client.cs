@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
-using System.Xml;
 
 namespace Portable.Aws.Data;
 
@@ -131,7 +130,7 @@ internal sealed class S3Client(AwsConnection connection)
             {
                 (code, message, requestId) = ReadError(bytes);
             }
-            catch (XmlException)
+            catch (S3XmlException)
             {
                 message = Encoding.UTF8.GetString(bytes, 0, Math.Min(bytes.Length, 500));
             }
@@ -142,35 +141,25 @@ internal sealed class S3Client(AwsConnection connection)
     }
 
     /// <summary>The code, message and request id of an S3 <c>&lt;Error&gt;</c> document; all null when the document is not one.</summary>
+    /// <exception cref="S3XmlException">The answer is not well-formed XML.</exception>
     public static (string? Code, string? Message, string? RequestId) ReadError(byte[] xml)
     {
         string? code = null, message = null, requestId = null;
-        using var reader = XmlReader.Create(new MemoryStream(xml), Settings(async: false));
-        if (reader.MoveToContent() != XmlNodeType.Element || reader.LocalName != "Error") return (null, null, null);
+        var reader = new S3XmlReader(xml);
+        if (!reader.Read() || reader.LocalName != "Error") return (null, null, null);
         while (reader.Read())
         {
-            if (reader.NodeType != XmlNodeType.Element || reader.Depth != 1) continue;
+            if (reader.Node != S3XmlNode.Start || reader.Depth != 1) continue;
             switch (reader.LocalName)
             {
-                case "Code": code = reader.ReadElementContentAsString(); break;
-                case "Message": message = reader.ReadElementContentAsString(); break;
-                case "RequestId": requestId = reader.ReadElementContentAsString(); break;
+                case "Code": code = reader.ReadText(); break;
+                case "Message": message = reader.ReadText(); break;
+                case "RequestId": requestId = reader.ReadText(); break;
             }
         }
 
         return (code, message, requestId);
     }
-
-    /// <summary>Reader settings for S3's answers: no DTD, no external resources.</summary>
-    public static XmlReaderSettings Settings(bool async) => new()
-    {
-        Async = async,
-        DtdProcessing = DtdProcessing.Prohibit,
-        XmlResolver = null,
-        IgnoreWhitespace = true,
-        IgnoreComments = true,
-        CloseInput = false,
-    };
 
     /// <summary>An HTTP date or an ISO 8601 time as S3 writes them.</summary>
     public static DateTimeOffset ParseTime(string value)
