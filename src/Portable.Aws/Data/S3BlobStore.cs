@@ -20,7 +20,7 @@ namespace Portable.Aws.Data;
 /// <item>Get: <c>GetObject</c> with <c>Range</c>, streamed; a range past the end (416) reads no bytes.</item>
 /// <item>Delete: <c>DeleteObject</c>, with <c>If-Match</c> for <see cref="ExpectedVersion.Exactly"/>. S3 answers 204 whether or
 /// not the object existed, so an unconditional delete asks <c>HeadObject</c> first only to say whether there was one.</item>
-/// <item>List: <c>ListObjectsV2</c> (S3 lists keys in UTF-8 byte order), its XML read with <see cref="S3XmlReader"/> (a page of at most 1,000 keys, read into memory first).</item>
+/// <item>List: <c>ListObjectsV2</c> (S3 lists keys in UTF-8 byte order), its XML read with <see cref="S3XmlReader"/> (a page of at most 1,000 keys, read whole).</item>
 /// </list>
 /// Metadata travels as <c>x-amz-meta-*</c> headers; ETags lose their quotes.
 /// </summary>
@@ -157,12 +157,9 @@ internal sealed partial class S3BlobStore : IBlobStore
         if (!string.IsNullOrEmpty(prefix)) query.Add(new("prefix", prefix));
         if (!string.IsNullOrEmpty(request.ContinuationToken)) query.Add(new("continuation-token", request.ContinuationToken));
         using var response = await _s3.SendAsync("ListObjectsV2", HttpMethod.Get, _physical, null, query, [], null, null, null,
-            HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-        var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        await using (stream.ConfigureAwait(false))
-        {
-            return await ReadListingAsync(stream, cancellationToken).ConfigureAwait(false);
-        }
+            HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+        var xml = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false); // one page: at most 1,000 keys
+        return ReadListing(xml, cancellationToken);
     }
 
     public async Task<Uri> GetSignedUrlAsync(string name, BlobSignedUrlOptions options, CancellationToken cancellationToken)
@@ -180,15 +177,6 @@ internal sealed partial class S3BlobStore : IBlobStore
 
     /// <summary>Reads a <c>ListBucketResult</c>: its <c>Contents</c> and <c>NextContinuationToken</c>.</summary>
     /// <exception cref="S3XmlException">The answer is not well-formed XML, not a <c>ListBucketResult</c>, or lists an object without a key.</exception>
-    internal static async Task<Page<BlobItem>> ReadListingAsync(Stream xml, CancellationToken cancellationToken)
-    {
-        // One page (S3 lists at most 1,000 keys in one): read whole, then parsed in memory.
-        using var buffer = new MemoryStream();
-        await xml.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
-        return ReadListing(buffer.ToArray(), cancellationToken);
-    }
-
-    /// <summary>Reads a <c>ListBucketResult</c> held in memory.</summary>
     internal static Page<BlobItem> ReadListing(byte[] xml, CancellationToken cancellationToken)
     {
         var items = new List<BlobItem>();

@@ -65,12 +65,11 @@ public sealed class S3XmlTests
     }
 
     [Fact]
-    public async Task ReadListingAsync_LastPage_HasNoToken_AndReadsTheStreamWhole()
+    public void ReadListing_LastPage_HasNoToken()
     {
         const string xml = "<ListBucketResult><Name>b</Name><IsTruncated>false</IsTruncated><Contents><Key>a</Key><Size>1</Size></Contents></ListBucketResult>";
-        using var stream = new MemoryStream(Utf8(xml));
 
-        var page = await S3BlobStore.ReadListingAsync(stream, default);
+        var page = S3BlobStore.ReadListing(Utf8(xml), default);
 
         Assert.Equal("a", Assert.Single(page.Items).Name);
         Assert.Null(page.ContinuationToken);
