@@ -11,8 +11,8 @@ internal sealed class HttpsSender : IDisposable
 {
     private readonly HttpClient _client = new(new SocketsHttpHandler
     {
-        PooledConnectionLifetime = TimeSpan.FromMinutes(2),
-        PooledConnectionIdleTimeout = TimeSpan.FromSeconds(50),
+        PooledConnectionLifetime = PlainHttpClient.Lifetime,
+        PooledConnectionIdleTimeout = PlainHttpClient.IdleLimit,
         ConnectTimeout = PlainHttpClient.ConnectTimeout,
         AutomaticDecompression = DecompressionMethods.None,
         UseCookies = false,

@@ -20,9 +20,14 @@ namespace Portable.OpenTelemetry;
 /// </remarks>
 internal sealed class PlainHttpClient : IDisposable
 {
+    /// <summary>How long connecting may take; <see cref="HttpsSender"/> uses the same limits.</summary>
     public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
-    private static readonly TimeSpan IdleLimit = TimeSpan.FromSeconds(50);
-    private static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(2);
+
+    /// <summary>A connection idle longer than this is not used again.</summary>
+    public static readonly TimeSpan IdleLimit = TimeSpan.FromSeconds(50);
+
+    /// <summary>A connection older than this is not used again (a collector behind a changed DNS name is found).</summary>
+    public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(2);
     private const int MaxLine = 8 * 1024;
     private const int MaxHeaderLines = 100;
     private Connection? _kept;
