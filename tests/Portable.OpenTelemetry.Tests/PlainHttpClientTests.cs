@@ -37,8 +37,8 @@ public sealed class PlainHttpClientTests
         await using var collector = RawCollector.Start();
         using var transport = ExporterFixture.Transport(new ListLogger());
 
-        Assert.True(transport.Send(Signal(collector.Url), "1 span", "spans", Payload, TimeSpan.FromSeconds(10), CancellationToken.None));
-        Assert.True(transport.Send(Signal(collector.Url), "1 span", "spans", Payload, TimeSpan.FromSeconds(10), CancellationToken.None));
+        Assert.True(SendOne(transport, collector));
+        Assert.True(SendOne(transport, collector));
 
         Assert.Equal(2, collector.Requests.Count);
         Assert.Equal(1, collector.Accepted);
@@ -59,7 +59,7 @@ public sealed class PlainHttpClientTests
         using var transport = ExporterFixture.Transport(logger);
 
         Assert.True(transport.Send(Signal(collector.Url), "5 spans", "spans", Payload, TimeSpan.FromSeconds(10), CancellationToken.None));
-        Assert.True(transport.Send(Signal(collector.Url), "1 span", "spans", Payload, TimeSpan.FromSeconds(10), CancellationToken.None));
+        Assert.True(SendOne(transport, collector));
 
         var line = Assert.Single(logger.Lines);
         Assert.Contains("rejected 2 spans of 5 spans: too old", line.Message, StringComparison.Ordinal);
@@ -73,8 +73,8 @@ public sealed class PlainHttpClientTests
         var logger = new ListLogger();
         using var transport = ExporterFixture.Transport(logger);
 
-        Assert.False(transport.Send(Signal(collector.Url), "1 span", "spans", Payload, TimeSpan.FromSeconds(10), CancellationToken.None));
-        Assert.True(transport.Send(Signal(collector.Url), "1 span", "spans", Payload, TimeSpan.FromSeconds(10), CancellationToken.None));
+        Assert.False(SendOne(transport, collector));
+        Assert.True(SendOne(transport, collector));
 
         var line = Assert.Single(logger.Lines);
         Assert.Contains("400 Bad Request (not retried): bad span: no trace id", line.Message, StringComparison.Ordinal);
@@ -87,8 +87,8 @@ public sealed class PlainHttpClientTests
         await using var collector = RawCollector.Start(RawCollector.Answer("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"));
         using var transport = ExporterFixture.Transport(new ListLogger());
 
-        Assert.True(transport.Send(Signal(collector.Url), "1 span", "spans", Payload, TimeSpan.FromSeconds(10), CancellationToken.None));
-        Assert.True(transport.Send(Signal(collector.Url), "1 span", "spans", Payload, TimeSpan.FromSeconds(10), CancellationToken.None));
+        Assert.True(SendOne(transport, collector));
+        Assert.True(SendOne(transport, collector));
 
         Assert.Equal(2, collector.Requests.Count);
         Assert.Equal(2, collector.Accepted);
@@ -100,11 +100,11 @@ public sealed class PlainHttpClientTests
         await using var collector = RawCollector.Start(RawCollector.Answer("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", close: true));
         var logger = new ListLogger();
         using var transport = ExporterFixture.Transport(logger);
-        Assert.True(transport.Send(Signal(collector.Url), "1 span", "spans", Payload, TimeSpan.FromSeconds(10), CancellationToken.None));
+        Assert.True(SendOne(transport, collector));
         await Task.Delay(100);
 
         var clock = Stopwatch.StartNew();
-        Assert.True(transport.Send(Signal(collector.Url), "1 span", "spans", Payload, TimeSpan.FromSeconds(10), CancellationToken.None));
+        Assert.True(SendOne(transport, collector));
 
         Assert.True(clock.Elapsed < TimeSpan.FromMilliseconds(450), $"the second export took {clock.ElapsedMilliseconds} ms: it waited for a retry");
         Assert.Equal(2, collector.Requests.Count);
@@ -118,10 +118,10 @@ public sealed class PlainHttpClientTests
         await using var collector = RawCollector.Start(RawCollector.Answer("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"), RawCollector.Drop());
         var logger = new ListLogger();
         using var transport = ExporterFixture.Transport(logger);
-        Assert.True(transport.Send(Signal(collector.Url), "1 span", "spans", Payload, TimeSpan.FromSeconds(10), CancellationToken.None));
+        Assert.True(SendOne(transport, collector));
 
         var clock = Stopwatch.StartNew();
-        Assert.True(transport.Send(Signal(collector.Url), "1 span", "spans", Payload, TimeSpan.FromSeconds(10), CancellationToken.None));
+        Assert.True(SendOne(transport, collector));
 
         Assert.True(clock.Elapsed < TimeSpan.FromMilliseconds(450), $"the second export took {clock.ElapsedMilliseconds} ms: it waited for a retry");
         Assert.Equal(3, collector.Requests.Count);
@@ -170,7 +170,7 @@ public sealed class PlainHttpClientTests
         var logger = new ListLogger();
         using var transport = ExporterFixture.Transport(logger);
 
-        Assert.False(transport.Send(Signal(collector.Url), "1 span", "spans", Payload, TimeSpan.FromSeconds(10), CancellationToken.None));
+        Assert.False(SendOne(transport, collector));
 
         var line = Assert.Single(logger.Lines);
         Assert.Contains("400 Bad Request (not retried): not today", line.Message, StringComparison.Ordinal);
@@ -203,7 +203,7 @@ public sealed class PlainHttpClientTests
         await using var collector = RawCollector.Start(RawCollector.Answer("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", close: true), RawCollector.Answer(answer, close: true));
         var logger = new ListLogger();
         using var transport = ExporterFixture.Transport(logger);
-        Assert.True(transport.Send(Signal(collector.Url), "1 span", "spans", Payload, TimeSpan.FromSeconds(10), CancellationToken.None)); // compiled and connected once
+        Assert.True(SendOne(transport, collector)); // compiled and connected once
 
         // An export timeout shorter than the first backoff (at least 500 ms): one attempt, whose failure is the line.
         var sent = transport.Send(Signal(collector.Url), "1 span", "spans", Payload, TimeSpan.FromMilliseconds(450), CancellationToken.None);
@@ -221,7 +221,7 @@ public sealed class PlainHttpClientTests
         var logger = new ListLogger();
         using var transport = ExporterFixture.Transport(logger);
 
-        Assert.True(transport.Send(Signal(collector.Url), "1 span", "spans", Payload, TimeSpan.FromSeconds(10), CancellationToken.None));
+        Assert.True(SendOne(transport, collector));
 
         Assert.Equal(2, collector.Requests.Count);
         Assert.Empty(logger.Lines);
@@ -237,6 +237,10 @@ public sealed class PlainHttpClientTests
 
         Assert.Contains("longer than 8192 bytes", error.Message, StringComparison.Ordinal);
     }
+
+    /// <summary>Exports one span to <paramref name="collector"/> with a 10 s export timeout.</summary>
+    private static bool SendOne(OtlpTransport transport, RawCollector collector)
+        => transport.Send(Signal(collector.Url), "1 span", "spans", Payload, TimeSpan.FromSeconds(10), CancellationToken.None);
 
     private static OtlpSignalSettings Signal(string url) => new(new Uri(url.TrimEnd('/') + "/v1/traces"), [], TimeSpan.FromSeconds(5), false);
 
